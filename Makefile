@@ -1,0 +1,37 @@
+# The hub's everyday commands. `make demo` and `make test` are the two set-up commands
+# of README.md: each works on a fresh machine with only python3 (3.11+) and make.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install demo test lint bench key clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/python -m tools.demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint
+	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m benchmarks $(ARGS)
+
+key: install
+	@$(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

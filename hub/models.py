@@ -1,0 +1,138 @@
+"""Where and how to reach an Odoo (``OdooConnection``), and the keys the hub issues (``ApiKey``)."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from hub import crypto, tokens
+
+
+class OdooConnectionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class OdooConnection(models.Model):
+    """An Odoo server, database and user the hub talks to."""
+
+    class Protocol(models.TextChoices):
+        AUTO = "auto", "Automatic (JSON-2 on Odoo 19+ with an API key, else JSON-RPC)"
+        XMLRPC = "xmlrpc", "XML-RPC (Odoo 18 and older; removed in Odoo 22)"
+        JSONRPC = "jsonrpc", "JSON-RPC (Odoo 18 and older; removed in Odoo 22)"
+        JSON2 = "json2", "JSON-2 (Odoo 19+, API key)"
+
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField("URL", max_length=300, help_text="Base URL of Odoo, e.g. https://erp.example.com")
+    database = models.CharField(max_length=100)
+    login = models.CharField(max_length=100)
+    secret_encrypted = models.TextField(
+        "secret", blank=True, editable=False, help_text="Password or API key, encrypted with HUB_ENCRYPTION_KEY"
+    )
+    protocol = models.CharField(max_length=10, choices=Protocol.choices, default=Protocol.AUTO)
+    connect_timeout = models.FloatField(default=5.0, validators=[MinValueValidator(0.1)], help_text="seconds")
+    read_timeout = models.FloatField(default=30.0, validators=[MinValueValidator(0.1)], help_text="seconds")
+    active = models.BooleanField(default=True)
+    is_default = models.BooleanField("default", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OdooConnectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Odoo connection"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="%(app_label)s_%(class)s_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.is_default:
+            others = OdooConnection.objects.filter(is_default=True).exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError({"is_default": "Another connection is already the default one."})
+
+    @property
+    def secret(self) -> str:
+        """The password or API key in clear (never shown in admin, never logged)."""
+        return crypto.decrypt(self.secret_encrypted) if self.secret_encrypted else ""
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = crypto.encrypt(value) if value else ""
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def usable(self):
+        """Not revoked and not expired."""
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ApiKey(models.Model):
+    """A key the hub issues to an external system for the generic data routes and the log API.
+
+    Shown once at creation, stored hashed; bound to an Odoo connection and to allow-lists of
+    routes and models.
+    """
+
+    class Route(models.TextChoices):
+        CREATE_DATA = "create_data", "/api/create_data"
+        CREATE_UPDATE_DATA = "create_update_data", "/api/create_update_data"
+        UPDATE_DATA = "update_data", "/api/update_data"
+        SEARCH_DATA = "search_data", "/api/search_data"
+        CALL_FUNCTION = "call_function", "/api/call_function"
+        LOGS = "logs", "/api/logs/ (read the request log)"
+
+    name = models.CharField(max_length=100, unique=True, help_text="Who uses this key, e.g. 'webshop'")
+    connection = models.ForeignKey(
+        OdooConnection, on_delete=models.PROTECT, null=True, blank=True, related_name="api_keys"
+    )
+    allowed_routes = models.JSONField(default=list, blank=True, help_text="Route names this key may call")
+    allowed_models = models.JSONField(
+        default=list, blank=True, help_text="Odoo models this key may touch, e.g. ['res.partner']"
+    )
+    prefix = models.CharField(max_length=tokens.PREFIX_LENGTH, db_index=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        unknown = set(self.allowed_routes or []) - set(self.Route.values)
+        if unknown:
+            raise ValidationError({"allowed_routes": f"Unknown routes: {', '.join(sorted(unknown))}"})
+
+    def issue(self) -> str:
+        """Give this key a new secret and return it; the caller shows it once."""
+        token = tokens.new_token("hubk")
+        self.prefix = tokens.lookup_prefix(token)
+        self.digest = tokens.digest(token)
+        return token
+
+    @classmethod
+    def find(cls, token: str) -> "ApiKey | None":
+        """The usable key this token belongs to, or None."""
+        for key in cls.objects.usable().filter(prefix=tokens.lookup_prefix(token)).select_related("connection"):
+            if tokens.matches(token, key.digest):
+                return key
+        return None
+
+    def allows(self, route: str, model: str | None = None) -> bool:
+        return route in (self.allowed_routes or []) and (model is None or model in (self.allowed_models or []))

@@ -1,0 +1,1 @@
+"""The Odoo client: the one place that speaks RPC to Odoo."""

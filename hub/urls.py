@@ -1,0 +1,12 @@
+"""Root URLs. Each app adds its routes through its own urls module."""
+
+from django.contrib import admin
+from django.urls import path
+
+from hub import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+]
