@@ -1,7 +1,7 @@
 """Root URLs. Each app adds its routes through its own urls module."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from hub import views
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("api/logs/", include("logs.api.urls")),
+    path("", include("endpoints.urls")),
+    path("", include("endpoints.generic.urls")),
 ]

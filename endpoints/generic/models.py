@@ -1,0 +1,1 @@
+"""Models of the generic data routes (imported by endpoints.models so Django finds them)."""

@@ -1,0 +1,3 @@
+"""Routes of the generic data API."""
+
+urlpatterns = []

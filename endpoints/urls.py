@@ -1,0 +1,3 @@
+"""Routes of the configured REST endpoints and their documentation."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of the read-only log API."""
+
+urlpatterns = []
