@@ -1,13 +1,18 @@
-"""Gives every request an id and answers crashes on API routes in the envelope.
+"""Gives every request an id, answers crashes on API routes in the envelope, and writes the log row.
 
-(The request log row itself is written here too once the log model exists.)
+Listed first in MIDDLEWARE, so it wraps everything else: by the time it writes the row, the
+request's own transaction (ATOMIC_REQUESTS or a view's atomic block) is over, committed or
+rolled back, and the row survives a request that failed.
 """
 
 import logging
 import re
+import sys
 import uuid
 
+from hub import callstats
 from hub.envelope import error_response
+from logs import recording
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +26,17 @@ def request_id_for(request) -> str:
     return given if _SANE_REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIXES)
+
+
+def note_exception(sender, request=None, **kwargs) -> None:
+    """``got_request_exception`` receiver: keeps the class of a crash outside any view for the log."""
+    exception = sys.exc_info()[1]
+    if request is not None and exception is not None and getattr(request, "hub_error", None) is None:
+        request.hub_error = exception
+
+
 class RequestLogMiddleware:
     """Outermost middleware of the hub's API routes."""
 
@@ -29,13 +45,34 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         request.request_id = request_id_for(request)
-        response = self.get_response(request)
+        if not is_api_path(request.path):
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.request_id
+            return response
+
+        recording.start(request, request.request_id)
+        with callstats.tracking() as stats:
+            response = self.get_response(request)
+        error = self._error_of(request, response)
+        if response.status_code >= 500 and not response.get("Content-Type", "").startswith("application/json"):
+            # A crash outside the views (another middleware) became Django's HTML 500: answer in the envelope.
+            response = error_response(request, response.status_code, "Internal error.")
         response["X-Request-ID"] = request.request_id
+        recording.finish(request, response, stats, error)
         return response
 
     def process_exception(self, request, exception):
-        if not request.path.startswith(API_PREFIXES):
+        if not is_api_path(request.path):
             return None
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         request.hub_error = exception
         return error_response(request, 500, "Internal error.")
+
+    @staticmethod
+    def _error_of(request, response) -> BaseException | None:
+        error = getattr(request, "hub_error", None)
+        if error is None:
+            # DRF's exception handler sets hub_error on its own Request wrapper, reachable from the response.
+            drf_request = (getattr(response, "renderer_context", None) or {}).get("request")
+            error = getattr(drf_request, "hub_error", None)
+        return error

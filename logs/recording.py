@@ -1,0 +1,278 @@
+"""What the middleware knows about a request, what views add to it, and the one write of its row.
+
+Views call :func:`annotate`; the middleware (logs.middleware) calls :func:`start` and
+:func:`finish`. Nothing here ever raises into the request: a failed write is logged.
+"""
+
+import ipaddress
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
+from django.http.request import RawPostDataException
+from django.utils import timezone
+
+from logs import redaction
+from logs.models import REQUEST_ID_MAX_LENGTH, Outcome, RequestLog, RouteKind
+
+logger = logging.getLogger(__name__)
+
+LOG_MODES = ("all", "errors", "off")
+WRITE_ATTEMPTS = 3
+# Set by logs.replay on the WSGI environ; never reachable from HTTP (headers become HTTP_*).
+REPLAY_ENVIRON_KEY = "hub.replay_of"
+
+
+@dataclass
+class Record:
+    """What is known about one request so far (kept on the Django request as ``_hub_log``)."""
+
+    request_id: str
+    started: float
+    created_at: object
+    endpoint: object = None
+    route_kind: str = ""
+    principal: str = ""
+    outcome: str = ""
+    line_id: int | None = None
+    error: str = ""
+    log_mode: str = ""
+    raw_body: bytes | None = None
+    body_unreadable: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _django_request(request):
+    """The Django HttpRequest behind a DRF Request (DRF keeps attributes set on itself)."""
+    return getattr(request, "_request", request)
+
+
+def annotate(request, **fields) -> None:
+    """Tell the request log what the view knows: endpoint, route_kind, principal, outcome, line_id,
+    error, log_mode. Unknown names are refused loudly: they are programming errors."""
+    record = getattr(_django_request(request), "_hub_log", None)
+    unknown = set(fields) - {"endpoint", "route_kind", "principal", "outcome", "line_id", "error", "log_mode"}
+    if unknown:
+        raise TypeError(f"annotate() got unknown fields: {', '.join(sorted(unknown))}")
+    if record is None:
+        return  # not an API route, or the middleware is not installed (e.g. a unit test)
+    if "log_mode" in fields and fields["log_mode"] not in (*LOG_MODES, None):
+        raise ValueError(f"log_mode must be one of {LOG_MODES}")
+    if "outcome" in fields and fields["outcome"] not in (*Outcome.values, None):
+        raise ValueError(f"outcome must be one of {Outcome.values}")
+    for name, value in fields.items():
+        setattr(record, name, "" if value is None and name not in ("endpoint", "line_id") else value)
+
+
+def start(request, request_id: str) -> Record:
+    """Begin the record of an API request: timing, and the body before a view consumes it."""
+    record = Record(request_id=request_id, started=time.perf_counter(), created_at=timezone.now())
+    try:
+        record.raw_body = request.body
+    except RawPostDataException:
+        record.body_unreadable = "(body already consumed)"
+    except Exception as exc:  # noqa: BLE001 - e.g. RequestDataTooBig: the view answers it; we log the size
+        record.body_unreadable = f"(body not read: {exc.__class__.__name__})"
+    request._hub_log = record
+    return record
+
+
+def client_ip(request) -> str | None:
+    """The caller's address: REMOTE_ADDR, or X-Forwarded-For when REMOTE_ADDR is a trusted proxy."""
+    remote = _parse_ip(request.META.get("REMOTE_ADDR", ""))
+    if remote is None or not _trusted(remote):
+        return str(remote) if remote is not None else None
+    forwarded = [item.strip() for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if item.strip()]
+    # Walk from the nearest hop outwards; the first address not of our proxies is the client.
+    for item in reversed(forwarded):
+        address = _parse_ip(item)
+        if address is None:
+            break  # a malformed hop: trust nothing beyond it
+        if not _trusted(address):
+            return str(address)
+        remote = address
+    return str(remote)
+
+
+def _parse_ip(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address) -> bool:
+    for item in settings.TRUSTED_PROXIES:
+        try:
+            if address in ipaddress.ip_network(item, strict=False):
+                return True
+        except ValueError:
+            logger.warning("TRUSTED_PROXIES holds a malformed entry %r", item)
+    return False
+
+
+def should_write(record: Record, status: int, outcome: str) -> bool:
+    """The endpoint's (or the view's) log mode decides: all, errors only, or off."""
+    mode = record.log_mode or getattr(record.endpoint, "log_mode", "") or "all"
+    if mode == "off":
+        return False
+    if mode == "errors":
+        return status >= 400 or outcome == Outcome.FAILURE
+    return True
+
+
+def build_row(request, response, record: Record, stats, error: BaseException | None) -> RequestLog:
+    """The row for a finished request, with secrets masked and bodies cut."""
+    limit = settings.LOG_BODY_MAX_BYTES
+    status = response.status_code
+    path = request.path
+    route_kind = record.route_kind or RouteKind.for_path(path)
+    outcome = record.outcome or Outcome.for_status(status)
+
+    query = redaction.mask_query(request.META.get("QUERY_STRING", ""))
+    if record.raw_body is not None:
+        body = redaction.mask_body(record.raw_body, request.META.get("CONTENT_TYPE", ""))
+        body_size = len(record.raw_body)
+    else:
+        body = redaction.Masked(record.body_unreadable, False)
+        body_size = _content_length(request)
+    request_body, request_cut = redaction.cut(body.text, limit)
+    request_cut = request_cut or (record.raw_body is None and body_size > 0)
+
+    response_body, response_size, response_cut = _response_text(response, route_kind, limit)
+
+    error_message = record.error
+    error_class = ""
+    line_id = record.line_id
+    if error is not None:
+        error_class = f"{error.__class__.__module__}.{error.__class__.__qualname__}"
+        if not error_message:
+            error_message = str(getattr(error, "message", "") or error)
+        if line_id is None:
+            line_id = getattr(error, "line_id", None)
+    error_message = redaction.mask_text(error_message[:4000]).text
+
+    endpoint = record.endpoint
+    replay_of = request.META.get(REPLAY_ENVIRON_KEY)
+    return RequestLog(
+        created_at=record.created_at,
+        request_id=record.request_id,
+        endpoint_id=getattr(endpoint, "pk", None),
+        endpoint_slug=getattr(endpoint, "slug", "") or "",
+        route_kind=route_kind,
+        method=request.method[:10],
+        path=path[:2000],
+        query_string=query.text,
+        client_ip=client_ip(request),
+        principal=(record.principal or _session_principal(request))[:200],
+        status=status if 100 <= status <= 599 else 500,
+        outcome=outcome,
+        duration_ms=round((time.perf_counter() - record.started) * 1000),
+        rpc_count=stats.count if stats is not None else 0,
+        rpc_ms=stats.milliseconds if stats is not None else 0,
+        request_headers=redaction.mask_headers(request.headers),
+        request_body=request_body,
+        request_body_size=body_size,
+        request_body_truncated=request_cut,
+        request_masked=body.masked or query.masked,
+        response_body=response_body,
+        response_body_size=response_size,
+        response_body_truncated=response_cut,
+        error=error_message,
+        error_class=error_class[:200],
+        line_id=line_id if isinstance(line_id, int) and line_id >= 0 else None,
+        replay_of_id=replay_of if isinstance(replay_of, int) else None,
+    )
+
+
+def _content_length(request) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def _session_principal(request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return f"user:{user.get_username()}"
+    return ""
+
+
+def _response_text(response, route_kind: str, limit: int) -> tuple[str, int, bool]:
+    if getattr(response, "streaming", False):
+        return "(streamed response)", 0, False
+    content = response.content
+    if route_kind == RouteKind.LOGS:
+        # The log API answers with other rows: storing them again would grow the log with itself.
+        return "(not stored: log API answer)", len(content), False
+    content_type = response.get("Content-Type", "")
+    if content and not any(kind in content_type for kind in ("json", "text", "xml", "javascript")):
+        return f"(binary: {content_type or 'unknown type'})", len(content), False
+    text, cut = redaction.cut(redaction.mask_body(content, content_type).text, limit)
+    return text, len(content), cut
+
+
+def finish(request, response, stats, error: BaseException | None) -> RequestLog | None:
+    """Build and write the row of a finished request; never raises."""
+    record = getattr(request, "_hub_log", None)
+    if record is None:
+        return None
+    try:
+        outcome = record.outcome or Outcome.for_status(response.status_code)
+        if not should_write(record, response.status_code, outcome):
+            return None
+        row = build_row(request, response, record, stats, error)
+        write(row)
+        return row
+    except Exception:  # the log must never break an answer
+        logger.exception("Could not record request %s %s (%s)", request.method, request.path, record.request_id)
+        return None
+
+
+def write(row: RequestLog, using: str = "default") -> None:
+    """Insert the row once: INSERT … ON CONFLICT DO NOTHING, retried on transient errors.
+
+    A retry after a lost acknowledgement finds the row already there and inserts nothing. A
+    conflict on the first attempt means another request reused the caller's X-Request-ID: that
+    request's row is kept and this one is stored under a suffixed id, so both calls are recorded.
+    """
+    connection = connections[using]
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            inserted = _insert_ignoring_conflict(row, using)
+        except DatabaseError:
+            if attempt == WRITE_ATTEMPTS or connection.in_atomic_block:
+                raise
+            logger.warning("Writing log row %s failed (attempt %s), retrying", row.request_id, attempt)
+            connection.close()  # reconnect on the next attempt
+            time.sleep(0.05 * attempt)
+            continue
+        if inserted or attempt > 1:
+            return
+        original = row.request_id
+        row.request_id = f"{original[: REQUEST_ID_MAX_LENGTH - 13]}.{uuid.uuid4().hex[:12]}"
+        logger.info("Request id %s was already logged; this call is logged as %s", original, row.request_id)
+        if _insert_ignoring_conflict(row, using):
+            return
+    raise DatabaseError(f"log row {row.request_id} was not written")
+
+
+def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
+    """One INSERT that skips a row whose request id exists; True when the row was inserted."""
+    fields = [f for f in RequestLog._meta.local_concrete_fields if not f.primary_key]
+    query = InsertQuery(RequestLog, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [row])
+    # One statement, no savepoint: the middleware runs outside the request's transaction (it is
+    # the outermost layer), and ON CONFLICT DO NOTHING cannot fail on a duplicate id.
+    inserted = 0
+    with connections[using].cursor() as cursor:
+        for sql, params in query.get_compiler(using=using).as_sql():
+            cursor.execute(sql, params)
+            inserted += max(cursor.rowcount, 0)
+    return inserted > 0
