@@ -1,14 +1,37 @@
-"""API configurations: an Odoo model served at a slug, with methods, authentication, pagination."""
+"""API configurations: an Odoo model served at a slug, with methods, authentication, pagination;
+and the bearer tokens that callers of an endpoint present."""
 
+import hashlib
+import hmac
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from endpoints.generic.models import *  # noqa: F403 - Django finds models through this module
+from hub import tokens
 from hub.models import OdooConnection
+from mappings.domain import DomainError, parse_domain
 
 MAX_PAGE_SIZE = 1000
+
+
+# Django's password hashers are slow on purpose (PBKDF2, a million rounds): paying that on every
+# API call would cap an endpoint at a few requests per second. A password that verified once is
+# remembered per process as a keyed HMAC (never in clear), tied to the stored hash, so changing
+# the password forgets it.
+_verified_basic: dict[int, tuple[str, str]] = {}
+_verified_lock = threading.Lock()
+
+
+def _credential_mac(password: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), password.encode(), hashlib.sha256).hexdigest()
 
 
 class EndpointQuerySet(models.QuerySet):
@@ -79,6 +102,10 @@ class Endpoint(models.Model):
                 condition=Q(page_size__gte=1, page_size__lte=MAX_PAGE_SIZE),
                 name="%(app_label)s_%(class)s_page_size_range",
             ),
+            models.CheckConstraint(
+                condition=~Q(auth="basic") | ~Q(basic_username=""),
+                name="%(app_label)s_%(class)s_basic_needs_username",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,3 +121,117 @@ class Endpoint(models.Model):
                 raise ValidationError({"slug": "Another inbound endpoint already uses this identifier."})
         if self.auth == self.Auth.BASIC and not self.basic_username:
             raise ValidationError({"basic_username": "Basic authentication needs a user name."})
+        if self.basic_username and ":" in self.basic_username:
+            raise ValidationError({"basic_username": "A Basic user name cannot contain ':'."})
+        try:
+            parse_domain(self.domain)
+        except DomainError as exc:
+            raise ValidationError({"domain": str(exc)}) from None
+
+    @property
+    def parsed_domain(self) -> list:
+        """The configured domain as a validated list (``clean()`` has refused a bad one)."""
+        return parse_domain(self.domain)
+
+    @property
+    def path(self) -> str:
+        """The collection's path, e.g. ``/bj_api_sync/v1/customers``."""
+        return f"/bj_api_sync/v1/{self.slug}"
+
+    def allows(self, method: str) -> bool:
+        return method in (self.allowed_methods or [])
+
+    def set_basic_password(self, raw_password: str) -> None:
+        """Store the Basic password through Django's hashers (the clear text is never kept)."""
+        self.basic_password_hash = make_password(raw_password)
+
+    def check_basic_password(self, raw_password: str) -> bool:
+        """Whether ``raw_password`` is the Basic password (constant time; see ``_verified_basic``)."""
+        if not self.basic_password_hash:
+            return False
+        mac = _credential_mac(raw_password)
+        remembered = _verified_basic.get(self.pk)
+        if remembered is not None and remembered[0] == self.basic_password_hash:
+            return hmac.compare_digest(remembered[1], mac)
+        if not check_password(raw_password, self.basic_password_hash):
+            return False
+        with _verified_lock:
+            _verified_basic[self.pk] = (self.basic_password_hash, mac)
+        return True
+
+
+class EndpointTokenQuerySet(models.QuerySet):
+    def usable(self):
+        """Not revoked and not expired."""
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class EndpointToken(models.Model):
+    """A named bearer token for one endpoint: random, shown once, stored as a digest."""
+
+    # last_used_at is written at most this often per token, so a busy caller does not turn
+    # every read into a database write.
+    LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(max_length=100, help_text="Who uses this token, e.g. 'webshop'")
+    prefix = models.CharField(max_length=tokens.PREFIX_LENGTH, db_index=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires")
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EndpointTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["endpoint__slug", "name"]
+        verbose_name = "endpoint token"
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "name"], name="%(app_label)s_%(class)s_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.endpoint.slug})" if self.endpoint_id else self.name
+
+    def clean(self) -> None:
+        if self.endpoint_id and self.name:
+            clash = EndpointToken.objects.filter(endpoint_id=self.endpoint_id, name=self.name).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"name": "This endpoint already has a token with this name."})
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    def issue(self) -> str:
+        """Give this token a new secret and return it; the caller shows it once."""
+        token = tokens.new_token("hubt")
+        self.prefix = tokens.lookup_prefix(token)
+        self.digest = tokens.digest(token)
+        return token
+
+    def revoke(self) -> None:
+        """Make the token unusable from now on (the row stays for the record)."""
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    @classmethod
+    def find(cls, endpoint_id: int, token: str) -> "EndpointToken | None":
+        """The usable token of this endpoint that ``token`` is, or None (one indexed query)."""
+        candidates = cls.objects.usable().filter(endpoint_id=endpoint_id, prefix=tokens.lookup_prefix(token))
+        found = None
+        for candidate in candidates:
+            # every candidate is compared, so the time taken does not tell which one matched
+            if tokens.matches(token, candidate.digest):
+                found = candidate
+        return found
+
+    def touch(self) -> None:
+        """Record a use, at most once per ``LAST_USED_RESOLUTION``."""
+        now = timezone.now()
+        if self.last_used_at is None or now - self.last_used_at >= self.LAST_USED_RESOLUTION:
+            self.last_used_at = now
+            EndpointToken.objects.filter(pk=self.pk).update(last_used_at=now)
