@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets served by the hub: docs work offline
     "hub",
     "endpoints",
     "mappings",
@@ -113,6 +114,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST endpoints configured in the hub's admin, served from Odoo.",
     "VERSION": "1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # The Odoo connection may come from the environment; it is then the default connection.
