@@ -1,0 +1,457 @@
+"""Python expressions of mapping lines, evaluated in a simpleeval sandbox.
+
+An expression sees two names, ``value`` (the line's own value) and ``payload`` (the whole
+external object, or the whole Odoo record on the way out), and a few pure helpers. It cannot
+import, define functions, assign, reach attributes outside a short allow-list, or build values
+bigger than ``MAX_SIZE``; each evaluation stops after ``TIME_LIMIT`` seconds or ``MAX_STEPS``
+evaluated nodes. Expressions are compiled and checked when the line is saved.
+"""
+
+import ast
+import datetime as dt
+import operator as op
+import re
+import time
+import zoneinfo
+from dataclasses import dataclass, field
+
+import simpleeval
+
+MAX_SOURCE_LENGTH = 2000
+MAX_SIZE = 10_000  # characters of a string, items of a list or dict built by an expression
+MAX_INT_BITS = 4096
+MAX_STEPS = 20_000
+TIME_LIMIT = 0.1  # seconds per evaluation
+
+NAMES = ("value", "payload")
+
+ODOO_DATE = "%Y-%m-%d"
+ODOO_DATETIME = "%Y-%m-%d %H:%M:%S"
+
+# strftime/strptime directives only: a width such as "%999999999Y" would let glibc build a huge string.
+_FORMAT = re.compile(r"^(?:[^%]|%[-]?[A-Za-z%])*$")
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be compiled, or that failed or overstepped a limit when evaluated."""
+
+
+def check_format(fmt) -> str:
+    """A strftime/strptime format limited to plain directives (no field widths)."""
+    if not isinstance(fmt, str) or not fmt or len(fmt) > 100 or not _FORMAT.match(fmt):
+        raise ExpressionError(f"Invalid date format {fmt!r}: use strftime directives such as %d/%m/%Y.")
+    return fmt
+
+
+def _size(value) -> int:
+    return len(value) if isinstance(value, str | bytes | list | tuple | dict | set) else 0
+
+
+def _bounded(value):
+    if _size(value) > MAX_SIZE:
+        raise ExpressionError(f"Result too large (more than {MAX_SIZE} characters or items).")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+        raise ExpressionError(f"Number too large (more than {MAX_INT_BITS} bits).")
+    return value
+
+
+def _power(a, b):
+    if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
+        if abs(a).bit_length() * b > MAX_INT_BITS:
+            raise ExpressionError(f"Number too large (more than {MAX_INT_BITS} bits).")
+    elif isinstance(b, int | float) and abs(b) > MAX_INT_BITS:
+        raise ExpressionError(f"Exponent too large (at most {MAX_INT_BITS}).")
+    return _bounded(op.pow(a, b))
+
+
+def _mult(a, b):
+    for sequence, times in ((a, b), (b, a)):
+        if _size(sequence) and isinstance(times, int) and _size(sequence) * times > MAX_SIZE:
+            raise ExpressionError(f"Result too large (more than {MAX_SIZE} characters or items).")
+    return _bounded(op.mul(a, b))
+
+
+def _add(a, b):
+    if _size(a) + _size(b) > MAX_SIZE:
+        raise ExpressionError(f"Result too large (more than {MAX_SIZE} characters or items).")
+    return _bounded(op.add(a, b))
+
+
+def _mod(a, b):
+    # "%" on a string is printf formatting, whose widths can build huge strings
+    if isinstance(a, str | bytes):
+        raise ExpressionError("String formatting with % is not available; use + and str().")
+    return op.mod(a, b)
+
+
+def _shift(operation):
+    def shift(a, b):
+        if abs(b) > MAX_INT_BITS:
+            raise ExpressionError(f"Shift too large (at most {MAX_INT_BITS}).")
+        return _bounded(operation(a, b))
+
+    return shift
+
+
+OPERATORS = {
+    ast.Add: _add,
+    ast.Sub: op.sub,
+    ast.Mult: _mult,
+    ast.Div: op.truediv,
+    ast.FloorDiv: op.floordiv,
+    ast.Mod: _mod,
+    ast.Pow: _power,
+    ast.LShift: _shift(op.lshift),
+    ast.RShift: _shift(op.rshift),
+    ast.BitAnd: op.and_,
+    ast.BitOr: op.or_,
+    ast.BitXor: op.xor,
+    ast.USub: op.neg,
+    ast.UAdd: op.pos,
+    ast.Not: op.not_,
+    ast.Invert: op.invert,
+    ast.Eq: op.eq,
+    ast.NotEq: op.ne,
+    ast.Gt: op.gt,
+    ast.Lt: op.lt,
+    ast.GtE: op.ge,
+    ast.LtE: op.le,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: op.is_,
+    ast.IsNot: op.is_not,
+}
+
+# Read-only methods: nothing that mutates the payload or pads a string to a caller-chosen width.
+ALLOWED_ATTRS: dict = {
+    str: {
+        "lower",
+        "upper",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "title",
+        "capitalize",
+        "startswith",
+        "endswith",
+        "split",
+        "rsplit",
+        "find",
+        "count",
+        "isdigit",
+        "isalpha",
+        "isalnum",
+        "isspace",
+        "removeprefix",
+        "removesuffix",
+    },
+    dict: {"get", "keys", "values", "items"},
+    list: {"index", "count"},
+    tuple: {"index", "count"},
+}
+
+
+# -- helpers: pure functions on JSON-like values ---------------------------------------------------
+
+
+def _str(value=""):
+    return _bounded(str(value))
+
+
+def _int(value=0):
+    if isinstance(value, str) and len(value) > 100:
+        raise ExpressionError("int() of a string longer than 100 characters.")
+    return int(value)
+
+
+def _float(value=0.0):
+    if isinstance(value, str) and len(value) > 100:
+        raise ExpressionError("float() of a string longer than 100 characters.")
+    return float(value)
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    if not all(isinstance(x, str) for x in (text, old, new)):
+        raise ExpressionError("replace() takes three strings.")
+    count = text.count(old) if old else len(text) + 1
+    if len(text) + count * (len(new) - len(old)) > MAX_SIZE:
+        raise ExpressionError(f"Result too large (more than {MAX_SIZE} characters or items).")
+    return text.replace(old, new)
+
+
+def _join(separator: str, items) -> str:
+    if not isinstance(separator, str) or not isinstance(items, list | tuple):
+        raise ExpressionError("join() takes a separator and a list of strings.")
+    return _bounded(separator.join(str(item) for item in items))
+
+
+def _split(text: str, separator: str | None = None) -> list:
+    if not isinstance(text, str):
+        raise ExpressionError("split() takes a string.")
+    return _bounded(text.split(separator))
+
+
+def _get(container, path: str, default=None):
+    """``get(payload, "address.city")``: a dotted path into nested objects, ``default`` when absent."""
+    current = container
+    for part in str(path).split("."):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif (
+            isinstance(current, list | tuple)
+            and part.lstrip("-").isdigit()
+            and -len(current) <= int(part) < len(current)
+        ):
+            current = current[int(part)]
+        else:
+            return default
+    return current
+
+
+def _zone(tz: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ExpressionError(f"Unknown time zone {tz!r}.") from None
+
+
+def _parse_date(text: str, fmt: str = ODOO_DATE) -> str:
+    """External date text in ``fmt`` -> Odoo date ``YYYY-MM-DD``."""
+    return dt.datetime.strptime(str(text), check_format(fmt)).date().strftime(ODOO_DATE)
+
+
+def _format_date(value: str, fmt: str = ODOO_DATE):
+    """Odoo date ``YYYY-MM-DD`` -> text in ``fmt`` (None for an empty Odoo value)."""
+    if not value:
+        return None
+    return dt.date.fromisoformat(str(value)[:10]).strftime(check_format(fmt))
+
+
+def _parse_datetime(text: str, fmt: str = ODOO_DATETIME, tz: str = "UTC") -> str:
+    """External date-time text in ``fmt`` (local to ``tz`` unless it carries an offset) -> Odoo UTC."""
+    parsed = dt.datetime.strptime(str(text), check_format(fmt))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_zone(tz))
+    return parsed.astimezone(dt.UTC).strftime(ODOO_DATETIME)
+
+
+def _format_datetime(value: str, fmt: str = ODOO_DATETIME, tz: str = "UTC"):
+    """Odoo UTC ``YYYY-MM-DD HH:MM:SS`` -> text in ``fmt`` in time zone ``tz``."""
+    if not value:
+        return None
+    moment = dt.datetime.strptime(str(value), ODOO_DATETIME).replace(tzinfo=dt.UTC)
+    return moment.astimezone(_zone(tz)).strftime(check_format(fmt))
+
+
+def _add_days(value: str, days: int) -> str:
+    """Odoo date plus ``days`` days."""
+    return (dt.date.fromisoformat(str(value)[:10]) + dt.timedelta(days=int(days))).strftime(ODOO_DATE)
+
+
+def _sum(items, start=0):
+    return _bounded(sum(items, start))
+
+
+def _sorted(items, reverse=False):
+    return sorted(items, reverse=bool(reverse))
+
+
+def _round(number, digits=None):
+    if digits is not None and abs(int(digits)) > 100:
+        raise ExpressionError("round() to more than 100 digits.")
+    return round(number, digits)
+
+
+FUNCTIONS = {
+    "str": _str,
+    "int": _int,
+    "float": _float,
+    "bool": bool,
+    "round": _round,
+    "abs": abs,
+    "min": min,
+    "max": max,
+    "len": len,
+    "sum": _sum,
+    "sorted": _sorted,
+    "upper": lambda s: str(s).upper(),
+    "lower": lambda s: str(s).lower(),
+    "strip": lambda s: str(s).strip(),
+    "title": lambda s: str(s).title(),
+    "replace": _replace,
+    "split": _split,
+    "join": _join,
+    "get": _get,
+    "parse_date": _parse_date,
+    "format_date": _format_date,
+    "parse_datetime": _parse_datetime,
+    "format_datetime": _format_datetime,
+    "add_days": _add_days,
+}
+
+# AST nodes an expression may contain; anything else (lambda, walrus, assignment...) fails the check.
+_ALLOWED_NODES = (
+    ast.Expression,
+    ast.Constant,
+    ast.Name,
+    ast.Load,
+    ast.Store,  # comprehension targets only
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.IfExp,
+    ast.Call,
+    ast.keyword,
+    ast.Subscript,
+    ast.Slice,
+    ast.Attribute,
+    ast.List,
+    ast.Tuple,
+    ast.Dict,
+    ast.ListComp,
+    ast.GeneratorExp,
+    ast.comprehension,
+    ast.JoinedStr,
+    ast.FormattedValue,
+    ast.operator,
+    ast.unaryop,
+    ast.boolop,
+    ast.cmpop,
+    ast.expr_context,
+)
+
+
+class _Evaluator(simpleeval.EvalWithCompoundTypes):
+    """simpleeval with a step and time budget checked at every node."""
+
+    def __init__(self, names: dict):
+        super().__init__(operators=OPERATORS, functions=dict(FUNCTIONS), names=names, allowed_attrs=ALLOWED_ATTRS)
+        # EvalWithCompoundTypes adds list/tuple/dict/set constructors: keep only the bounded helpers.
+        self.functions = dict(FUNCTIONS)
+        self._steps = 0
+        self._deadline = 0.0
+
+    def run(self, tree: ast.AST):
+        self._steps = 0
+        self._deadline = time.monotonic() + TIME_LIMIT
+        return self.eval("", previously_parsed=tree.body)
+
+    def _eval(self, node):
+        self._steps += 1
+        if self._steps > MAX_STEPS:
+            raise ExpressionError(f"Expression took more than {MAX_STEPS} steps.")
+        if time.monotonic() > self._deadline:
+            raise ExpressionError(f"Expression took longer than {TIME_LIMIT} seconds.")
+        return super()._eval(node)
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A compiled, checked expression: ``evaluate(value, payload)`` runs it in the sandbox."""
+
+    source: str
+    tree: ast.AST = field(repr=False, compare=False)
+    payload_keys: tuple[str, ...] = ()  # keys read as payload["x"], payload.get("x"), get(payload, "x.y")
+
+    def evaluate(self, value, payload):
+        """The expression's result for this value and payload; ExpressionError on any failure."""
+        evaluator = _Evaluator({"value": value, "payload": payload})
+        try:
+            result = evaluator.run(self.tree)
+        except ExpressionError:
+            raise
+        except simpleeval.InvalidExpression as exc:
+            raise ExpressionError(f"Expression failed: {exc}") from None
+        except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+            raise ExpressionError(f"Expression failed: {type(exc).__name__}: {exc}") from None
+        return _json_result(result)
+
+
+def _json_result(result, depth: int = 0):
+    if depth > 20:
+        raise ExpressionError("Expression result is nested too deeply.")
+    if result is None or isinstance(result, str | int | float | bool):
+        return _bounded(result)
+    if isinstance(result, list | tuple):
+        return [_json_result(item, depth + 1) for item in _bounded(result)]
+    if isinstance(result, dict):
+        return {str(k): _json_result(v, depth + 1) for k, v in _bounded(result).items()}
+    raise ExpressionError(f"Expression result must be JSON data, not {type(result).__name__}.")
+
+
+def compile_expression(source: str) -> Expression:
+    """Parse and check an expression once (when the line is saved and when the mapping is built)."""
+    if not isinstance(source, str) or not source.strip():
+        raise ExpressionError("The expression is empty.")
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise ExpressionError(f"The expression is longer than {MAX_SOURCE_LENGTH} characters.")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"Invalid expression: {exc.msg} (column {exc.offset}).") from None
+    except (ValueError, MemoryError, RecursionError):
+        raise ExpressionError("Invalid expression.") from None
+    local_names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.comprehension):
+            for target in ast.walk(node.target):
+                if isinstance(target, ast.Name):
+                    local_names.add(target.id)
+    payload_keys: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED_NODES):
+            raise ExpressionError(f"{type(node).__name__} is not allowed in an expression.")
+        if isinstance(node, ast.Name) and node.id not in (*NAMES, *FUNCTIONS, *local_names):
+            raise ExpressionError(
+                f"Unknown name {node.id!r}: expressions know only value, payload and {', '.join(sorted(FUNCTIONS))}."
+            )
+        if isinstance(node, ast.Attribute):
+            allowed = set().union(*ALLOWED_ATTRS.values())
+            if node.attr not in allowed:
+                raise ExpressionError(f"Attribute {node.attr!r} is not allowed; allowed: {', '.join(sorted(allowed))}.")
+        if isinstance(node, ast.Call) and not isinstance(node.func, ast.Name | ast.Attribute):
+            raise ExpressionError("Only the helper functions and string/dict methods may be called.")
+        if isinstance(node, ast.FormattedValue) and (node.format_spec is not None or node.conversion != -1):
+            raise ExpressionError("f-strings may not use format specifications or conversions.")
+        if isinstance(node, ast.Constant) and _size(node.value) > MAX_SIZE:
+            raise ExpressionError(f"A literal is longer than {MAX_SIZE} characters.")
+        key = _payload_key(node)
+        if key is not None:
+            payload_keys.append(key)
+    return Expression(source=source, tree=tree, payload_keys=tuple(dict.fromkeys(payload_keys)))
+
+
+def _payload_key(node: ast.AST) -> str | None:
+    """The key of ``payload["key"]`` or ``payload.get("key")``, if this node is one."""
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "payload"
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+    ):
+        return node.slice.value
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "payload"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
+        return node.args[0].value
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "get"
+        and len(node.args) >= 2
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id == "payload"
+        and isinstance(node.args[1], ast.Constant)
+        and isinstance(node.args[1].value, str)
+    ):
+        return node.args[1].value.split(".")[0]
+    return None

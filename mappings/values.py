@@ -1,0 +1,513 @@
+"""Value types: pure functions between external JSON values and Odoo values, in a registry.
+
+Each value type is a ``ValueType`` holding ``to_odoo(value, line, ctx)`` and
+``to_external(value, line, ctx)``, a check of the line's options, and what the engine needs to
+batch lookups and build filters. Functions get the line as an immutable ``LineSpec`` and a
+``Context`` (the whole payload or record, and the engine's lookup and nesting callbacks), so they
+touch neither the database nor Odoo. A value they cannot translate raises ``line.error(...)``,
+a ``MappingError`` naming the line. Adding a type: docs/adding-a-value-type.md.
+"""
+
+import datetime as dt
+import json
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mappings.choices import Direction, OdooType, ValueType
+from mappings.errors import MappingError
+from mappings.sandbox import ODOO_DATE, ODOO_DATETIME, Expression, ExpressionError, check_format, compile_expression
+
+ISO = "iso"
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """An immutable snapshot of a mapping line, as the engine and the value types use it."""
+
+    id: int | None
+    odoo_field: str
+    external_key: str
+    value_type: str = ValueType.PLAIN
+    odoo_type: str = ""
+    options: Mapping = field(default_factory=dict)
+    direction: str = Direction.BOTH
+    required: bool = False
+    default: Any = None
+    is_identifier: bool = False
+    children: tuple["LineSpec", ...] = ()
+    expressions: Mapping[str, Expression] = field(default_factory=dict, compare=False)
+
+    @property
+    def inbound(self) -> bool:
+        return Direction(self.direction).inbound
+
+    @property
+    def outbound(self) -> bool:
+        return Direction(self.direction).outbound
+
+    @property
+    def kind(self) -> "ValueTypeSpec":
+        return REGISTRY[self.value_type]
+
+    def error(self, message: str) -> MappingError:
+        """A 400 naming this line by its external key and id."""
+        return MappingError(f"Mapping line '{self.external_key}' ({self.odoo_field}): {message}", line_id=self.id)
+
+
+@dataclass
+class Context:
+    """What a value function may know beyond its value: the whole object and the engine's callbacks.
+
+    ``payload`` is the external object on the way in, the Odoo record on the way out.
+    ``lookup(line, key)`` gives the id found for a lookup key (the engine searched all keys at once);
+    ``nested(line, items)`` maps nested objects through the line's child lines.
+    """
+
+    payload: Mapping = field(default_factory=dict)
+    partial: bool = False
+    lookup: Callable[[LineSpec, Any], int] | None = None
+    nested: Callable[[LineSpec, list], list] | None = None
+
+
+@dataclass(frozen=True)
+class ValueTypeSpec:
+    """One value type: its two transforms and what the engine and the admin need to know of it."""
+
+    to_odoo: Callable[[Any, LineSpec, Context], Any]
+    to_external: Callable[[Any, LineSpec, Context], Any]
+    check_options: Callable[[Mapping, str], list[str]]  # (options, direction) -> problems
+    filter: Callable[[str, LineSpec], tuple[str, Any]] | None = None  # query text -> (field path, Odoo value)
+    lookup_target: Callable[[LineSpec], tuple[str, str]] | None = None  # (model, field) searched in one batch
+    text_search: bool = False  # whether key__ilike makes sense
+    reads_payload: bool = True  # False: the value ignores the caller's key (constant)
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _empty(value) -> bool:
+    """Odoo reads an empty non-boolean field as False."""
+    return value is None or value is False
+
+
+def _zone(tz: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(tz)
+
+
+def _no_problems(options: Mapping, direction: str) -> list[str]:
+    return []
+
+
+def parse_param_text(text: str, odoo_type: str):
+    """A query-string value -> the JSON value a caller would have sent for this Odoo type."""
+    if odoo_type in (OdooType.INTEGER, OdooType.MANY2ONE):
+        return int(text)
+    if odoo_type in (OdooType.FLOAT, OdooType.MONETARY):
+        return float(text)
+    if odoo_type == OdooType.BOOLEAN:
+        lowered = text.strip().lower()
+        if lowered in ("true", "1", "yes"):
+            return True
+        if lowered in ("false", "0", "no"):
+            return False
+        raise ValueError(text)
+    return text
+
+
+# -- plain -------------------------------------------------------------------------------------
+
+_TEXT_TYPES = (OdooType.CHAR, OdooType.TEXT, OdooType.HTML, OdooType.SELECTION, OdooType.BINARY)
+
+
+def plain_to_odoo(value, line: LineSpec, ctx: Context):
+    """Coerce a JSON value to what Odoo expects for the line's field type."""
+    kind = line.odoo_type
+    if value is None:
+        return [(6, 0, [])] if kind == OdooType.MANY2MANY else False
+    if kind == OdooType.INTEGER:
+        if _is_number(value) and float(value).is_integer():
+            return int(value)
+        raise line.error(f"expects an integer, got {_shown(value)}.")
+    if kind in (OdooType.FLOAT, OdooType.MONETARY):
+        if _is_number(value):
+            return float(value)
+        raise line.error(f"expects a number, got {_shown(value)}.")
+    if kind == OdooType.BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        raise line.error(f"expects true or false, got {_shown(value)}.")
+    if kind in _TEXT_TYPES:
+        if isinstance(value, str):
+            return value
+        if _is_number(value):
+            return str(value)
+        raise line.error(f"expects a string, got {_shown(value)}.")
+    if kind == OdooType.DATE:
+        return _odoo_date(value, line)
+    if kind == OdooType.DATETIME:
+        return _odoo_datetime(value, line)
+    if kind == OdooType.MANY2ONE:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise line.error(f"expects a record id (integer), got {_shown(value)}.")
+    if kind == OdooType.MANY2MANY:
+        if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return [(6, 0, list(dict.fromkeys(value)))]
+        raise line.error(f"expects a list of record ids, got {_shown(value)}.")
+    if kind == OdooType.ONE2MANY:
+        raise line.error("one2many fields are written through the one2many value type.")
+    return value
+
+
+def _odoo_date(value, line: LineSpec) -> str:
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return dt.date.fromisoformat(value).strftime(ODOO_DATE)
+    except ValueError:
+        pass
+    raise line.error(f"expects a date 'YYYY-MM-DD', got {_shown(value)}.")
+
+
+def _odoo_datetime(value, line: LineSpec) -> str:
+    try:
+        if isinstance(value, str):
+            return dt.datetime.strptime(value, ODOO_DATETIME).strftime(ODOO_DATETIME)
+    except ValueError:
+        pass
+    raise line.error(f"expects a UTC date-time 'YYYY-MM-DD HH:MM:SS', got {_shown(value)}.")
+
+
+def plain_to_external(value, line: LineSpec, ctx: Context):
+    """Odoo's read value as JSON: False -> null except for booleans, many2one pairs -> id or name."""
+    kind = line.odoo_type
+    if kind == OdooType.BOOLEAN:
+        return bool(value)
+    if kind and _empty(value):
+        return None
+    if kind == OdooType.MANY2ONE and isinstance(value, list | tuple):
+        return value[1] if line.options.get("many2one_as") == "name" else value[0]
+    return value
+
+
+def plain_check(options: Mapping, direction: str) -> list[str]:
+    if options.get("many2one_as", "id") not in ("id", "name"):
+        return ["many2one_as must be 'id' or 'name'."]
+    return []
+
+
+def plain_filter(text: str, line: LineSpec):
+    if line.odoo_type in (OdooType.MANY2MANY, OdooType.ONE2MANY, OdooType.BINARY):
+        raise line.error(f"{line.odoo_type} fields cannot be filtered on.")
+    try:
+        typed = parse_param_text(text, line.odoo_type)
+    except ValueError:
+        raise line.error(f"cannot filter a {line.odoo_type} field by {_shown(text)}.") from None
+    return line.odoo_field, plain_to_odoo(typed, line, Context())
+
+
+# -- constant ----------------------------------------------------------------------------------
+
+
+def constant_value(value, line: LineSpec, ctx: Context):
+    """The configured value, whatever was sent or read."""
+    return line.options["value"]
+
+
+def constant_check(options: Mapping, direction: str) -> list[str]:
+    return [] if "value" in options else ['A constant needs options {"value": ...}.']
+
+
+# -- date and datetime -------------------------------------------------------------------------
+
+
+def date_to_odoo(value, line: LineSpec, ctx: Context):
+    """External date text in the line's format -> Odoo ``YYYY-MM-DD``."""
+    if value is None:
+        return False
+    fmt = line.options.get("format", ODOO_DATE)
+    try:
+        if isinstance(value, str):
+            return dt.datetime.strptime(value, fmt).date().strftime(ODOO_DATE)
+    except ValueError:
+        pass
+    raise line.error(f"expects a date in the format {fmt!r}, got {_shown(value)}.")
+
+
+def date_to_external(value, line: LineSpec, ctx: Context):
+    """Odoo ``YYYY-MM-DD`` -> text in the line's format."""
+    if _empty(value):
+        return None
+    fmt = line.options.get("format", ODOO_DATE)
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).strftime(fmt)
+    except ValueError:
+        raise line.error(f"Odoo sent a date that is not 'YYYY-MM-DD': {_shown(value)}.") from None
+
+
+def date_check(options: Mapping, direction: str) -> list[str]:
+    try:
+        check_format(options.get("format", ODOO_DATE))
+    except ExpressionError as exc:
+        return [str(exc)]
+    return []
+
+
+def datetime_to_odoo(value, line: LineSpec, ctx: Context):
+    """External date-time (in the line's time zone unless it carries an offset) -> Odoo UTC text."""
+    if value is None:
+        return False
+    fmt = line.options.get("format", ISO)
+    try:
+        if isinstance(value, str):
+            parsed = dt.datetime.fromisoformat(value) if fmt == ISO else dt.datetime.strptime(value, fmt)
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=_zone(line.options.get("tz", "UTC")))
+            return parsed.astimezone(dt.UTC).strftime(ODOO_DATETIME)
+    except ValueError:
+        pass
+    shown = "ISO 8601" if fmt == ISO else repr(fmt)
+    raise line.error(f"expects a date-time in the format {shown}, got {_shown(value)}.")
+
+
+def datetime_to_external(value, line: LineSpec, ctx: Context):
+    """Odoo UTC text -> the line's format in the line's time zone (ISO 8601 with offset by default)."""
+    if _empty(value):
+        return None
+    try:
+        moment = dt.datetime.strptime(str(value), ODOO_DATETIME).replace(tzinfo=dt.UTC)
+    except ValueError:
+        raise line.error(f"Odoo sent a date-time that is not 'YYYY-MM-DD HH:MM:SS': {_shown(value)}.") from None
+    local = moment.astimezone(_zone(line.options.get("tz", "UTC")))
+    fmt = line.options.get("format", ISO)
+    return local.isoformat() if fmt == ISO else local.strftime(fmt)
+
+
+def datetime_check(options: Mapping, direction: str) -> list[str]:
+    problems = []
+    fmt = options.get("format", ISO)
+    if fmt != ISO:
+        try:
+            check_format(fmt)
+        except ExpressionError as exc:
+            problems.append(str(exc))
+    tz = options.get("tz", "UTC")
+    try:
+        _zone(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        problems.append(f"Unknown time zone {tz!r}.")
+    return problems
+
+
+def _text_filter(to_odoo):
+    def build(text: str, line: LineSpec):
+        return line.odoo_field, to_odoo(text, line, Context())
+
+    return build
+
+
+# -- selection ---------------------------------------------------------------------------------
+
+
+def _map_key(value) -> str:
+    """Map keys are JSON object keys (strings); other JSON scalars match by their JSON text."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def selection_to_odoo(value, line: LineSpec, ctx: Context):
+    """External value -> Odoo selection key through the line's map."""
+    if value is None:
+        return False
+    mapping = line.options["map"]
+    if isinstance(value, list | dict) or _map_key(value) not in mapping:
+        raise line.error(f"unknown value {_shown(value)}; expected one of: {', '.join(mapping)}.")
+    return mapping[_map_key(value)]
+
+
+def selection_to_external(value, line: LineSpec, ctx: Context):
+    """Odoo selection key -> the first external value mapped to it."""
+    if _empty(value):
+        return None
+    for external, odoo in line.options["map"].items():
+        if odoo == value:
+            return external
+    raise line.error(f"Odoo value {_shown(value)} has no external value in the selection map.")
+
+
+def selection_check(options: Mapping, direction: str) -> list[str]:
+    mapping = options.get("map")
+    if not isinstance(mapping, dict) or not mapping:
+        return ['A selection needs options {"map": {"external value": "odoo key", ...}}.']
+    if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in mapping.values()):
+        return ["Selection map values must be Odoo keys (strings or integers)."]
+    return []
+
+
+# -- many2one / many2many lookups --------------------------------------------------------------
+
+
+def _lookup_target(line: LineSpec) -> tuple[str, str]:
+    return line.options["model"], line.options["field"]
+
+
+def _lookup_key(value, line: LineSpec):
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return value
+    raise line.error(f"expects a {line.options['field']} of {line.options['model']}, got {_shown(value)}.")
+
+
+def many2one_to_odoo(value, line: LineSpec, ctx: Context):
+    """External key (e.g. a country code) -> the id of the one record with that key."""
+    if value is None:
+        return False
+    return ctx.lookup(line, _lookup_key(value, line))
+
+
+def many2one_to_external(value, line: LineSpec, ctx: Context):
+    """Odoo's [id, name] -> the name (or the id, option output "id"); a nested dict -> its lookup field."""
+    if _empty(value):
+        return None
+    if isinstance(value, dict):
+        return value.get(line.options["field"])
+    if isinstance(value, list | tuple):
+        return value[0] if line.options.get("output") == "id" else value[1]
+    return value
+
+
+def many2many_to_odoo(value, line: LineSpec, ctx: Context):
+    """A list of external keys -> replace the relation by the records found ((6, 0, ids))."""
+    if value is None:
+        return [(6, 0, [])]
+    if not isinstance(value, list):
+        raise line.error(f"expects a list, got {_shown(value)}.")
+    ids = [ctx.lookup(line, _lookup_key(item, line)) for item in value]
+    return [(6, 0, list(dict.fromkeys(ids)))]
+
+
+def many2many_to_external(value, line: LineSpec, ctx: Context):
+    """Odoo's list of ids as is; nested dicts -> their lookup field."""
+    if _empty(value):
+        return []
+    return [item.get(line.options["field"]) if isinstance(item, dict) else item for item in value]
+
+
+def lookup_check(options: Mapping, direction: str) -> list[str]:
+    problems = []
+    model, lookup_field = options.get("model"), options.get("field")
+    if not isinstance(model, str) or not model.strip():
+        problems.append('A lookup needs options {"model": "res.country", "field": "code"}: model is missing.')
+    if not isinstance(lookup_field, str) or not lookup_field.isidentifier():
+        problems.append('A lookup needs options {"model": "res.country", "field": "code"}: field is missing.')
+    if options.get("output", "name") not in ("name", "id"):
+        problems.append("output must be 'name' or 'id'.")
+    return problems
+
+
+def lookup_filter(text: str, line: LineSpec):
+    lookup_field = line.options["field"]
+    if lookup_field == "id":
+        try:
+            return f"{line.odoo_field}.id", int(text)
+        except ValueError:
+            raise line.error(f"expects a record id, got {_shown(text)}.") from None
+    return f"{line.odoo_field}.{lookup_field}", text
+
+
+# -- one2many nested lines ---------------------------------------------------------------------
+
+
+def one2many_to_odoo(value, line: LineSpec, ctx: Context):
+    """Nested objects -> (0, 0, vals) create commands; a partial update first clears the relation (5, 0, 0)."""
+    prefix = [(5, 0, 0)] if ctx.partial else []
+    if value is None:
+        return prefix
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise line.error(f"expects a list of objects, got {_shown(value)}.")
+    return prefix + [(0, 0, vals) for vals in ctx.nested(line, value)]
+
+
+def one2many_to_external(value, line: LineSpec, ctx: Context):
+    """Odoo's list of ids as is; nested records (a specification read) through the child lines."""
+    if _empty(value):
+        return []
+    if all(isinstance(item, dict) for item in value):
+        return ctx.nested(line, value)
+    return list(value)
+
+
+# -- expression --------------------------------------------------------------------------------
+
+
+def _evaluate(direction: str):
+    def run(value, line: LineSpec, ctx: Context):
+        expression = line.expressions.get(direction)
+        if expression is None:
+            raise line.error(f"has no valid {direction} expression.")
+        try:
+            return expression.evaluate(value, ctx.payload)
+        except ExpressionError as exc:
+            raise line.error(str(exc)) from None
+
+    return run
+
+
+def expression_check(options: Mapping, direction: str) -> list[str]:
+    needed = []
+    if Direction(direction).inbound:
+        needed.append("to_odoo")
+    if Direction(direction).outbound:
+        needed.append("to_external")
+    missing = [name for name in needed if not options.get(name)]
+    if missing:
+        return [f"An expression line in direction {direction!r} needs options {', '.join(missing)}."]
+    problems = []
+    for name in ("to_odoo", "to_external"):
+        if options.get(name):
+            try:
+                compile_expression(options[name])
+            except ExpressionError as exc:
+                problems.append(f"{name}: {exc}")
+    return problems
+
+
+REGISTRY: dict[str, ValueTypeSpec] = {
+    ValueType.PLAIN: ValueTypeSpec(
+        plain_to_odoo, plain_to_external, plain_check, filter=plain_filter, text_search=True
+    ),
+    ValueType.CONSTANT: ValueTypeSpec(constant_value, constant_value, constant_check, reads_payload=False),
+    ValueType.DATE: ValueTypeSpec(date_to_odoo, date_to_external, date_check, filter=_text_filter(date_to_odoo)),
+    ValueType.DATETIME: ValueTypeSpec(
+        datetime_to_odoo, datetime_to_external, datetime_check, filter=_text_filter(datetime_to_odoo)
+    ),
+    ValueType.SELECTION: ValueTypeSpec(
+        selection_to_odoo, selection_to_external, selection_check, filter=_text_filter(selection_to_odoo)
+    ),
+    ValueType.MANY2ONE: ValueTypeSpec(
+        many2one_to_odoo,
+        many2one_to_external,
+        lookup_check,
+        filter=lookup_filter,
+        lookup_target=_lookup_target,
+        text_search=True,
+    ),
+    ValueType.MANY2MANY: ValueTypeSpec(
+        many2many_to_odoo,
+        many2many_to_external,
+        lookup_check,
+        filter=lookup_filter,
+        lookup_target=_lookup_target,
+        text_search=True,
+    ),
+    ValueType.ONE2MANY: ValueTypeSpec(one2many_to_odoo, one2many_to_external, _no_problems),
+    ValueType.EXPRESSION: ValueTypeSpec(_evaluate("to_odoo"), _evaluate("to_external"), expression_check),
+}
