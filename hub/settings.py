@@ -130,6 +130,11 @@ ODOO_PROTOCOL = env_str("ODOO_PROTOCOL", "auto")
 # API documentation (schema, Swagger UI, ReDoc, Postman) needs a staff login unless public.
 HUB_PUBLIC_DOCS = env_bool("HUB_PUBLIC_DOCS", False)
 
+# Generic data routes: the largest file accepted inline in attachment_ids (decoded bytes), and
+# the largest request body (files travel base64-encoded, a third larger than the files).
+HUB_ATTACHMENT_MAX_BYTES = env_int("HUB_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HUB_MAX_REQUEST_BYTES", 20 * 1024 * 1024, minimum=1024)
+
 # Request log.
 LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 30, minimum=1)
 LOG_BODY_MAX_BYTES = env_int("LOG_BODY_MAX_BYTES", 64 * 1024, minimum=0)

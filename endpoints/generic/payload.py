@@ -1,0 +1,227 @@
+"""The friendly relational formats of the generic routes, parsed into a plan of what to write.
+
+- many2one: ``{"<lookup field>": value}`` (e.g. ``{"ref": "C-1"}``), a bare id, or null/false to clear;
+- many2many: ``{"mode": "add" | "replace", "records": [{"<lookup field>": value} | id, …]}``;
+- one2many: a list of objects, each in these same formats (nested one2many too);
+- ``attachment_ids``: files to attach to the record they sit on (see attachments.py).
+
+Parsing is pure: it needs only the field types of the models involved (``fields_of``). The lookups
+(:class:`Ref`) are collected so that the services resolve all of them, across header and lines,
+with one search per (model, lookup field); :meth:`RecordPlan.vals` then builds Odoo's values.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from endpoints.generic.attachments import ATTACHMENT_KEY, Attachment, AttachmentError, parse_attachments
+
+FieldsOf = Callable[[str], Mapping[str, Mapping[str, Any]]]  # model -> {field: {"type", "relation"}}
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MANY2MANY_MODES = ("replace", "add")
+
+
+class PayloadError(ValueError):
+    """A payload value in the wrong format; the message names the field path."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A record of ``model`` looked up by ``field == value``."""
+
+    model: str
+    field: str
+    value: str | int | float
+
+    def describe(self) -> str:
+        return f"{self.field} = {json.dumps(self.value, ensure_ascii=False)}"
+
+
+@dataclass(frozen=True)
+class Use:
+    """Where a lookup appears in the payload: the relational field and its path."""
+
+    field: str
+    path: str
+
+
+@dataclass
+class Many2One:
+    """A many2one value to look up."""
+
+    ref: Ref
+
+
+@dataclass
+class Many2Many:
+    """A many2many value: records (looked up or given by id) added or replacing the current ones."""
+
+    mode: str
+    items: list[Ref | int]
+
+
+@dataclass
+class One2Many:
+    """The lines of a one2many field, each a record plan of its own."""
+
+    lines: list["RecordPlan"]
+
+
+@dataclass
+class RecordPlan:
+    """One record to write: plain values, relational values to resolve, lines, attachments."""
+
+    model: str
+    values: dict[str, Any] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
+
+    def lines(self) -> Iterator[tuple[str, list["RecordPlan"]]]:
+        """The one2many fields of this record and their line plans."""
+        for name, value in self.values.items():
+            if isinstance(value, One2Many):
+                yield name, value.lines
+
+    def refs(self, path: str = "") -> Iterator[tuple[Ref, Use]]:
+        """Every lookup of this record and its lines, depth first, with where it is used."""
+        for name, value in self.values.items():
+            where = f"{path}{name}"
+            if isinstance(value, Many2One):
+                yield value.ref, Use(name, where)
+            elif isinstance(value, Many2Many):
+                for item in value.items:
+                    if isinstance(item, Ref):
+                        yield item, Use(name, where)
+        for name, lines in self.lines():
+            for index, line in enumerate(lines):
+                yield from line.refs(f"{path}{name}[{index}].")
+
+    def models(self) -> set[str]:
+        """The models this plan writes or looks up (itself, its lines, their lookups)."""
+        found = {self.model} | {ref.model for ref, _ in self.refs()}
+        for _name, lines in self.lines():
+            for line in lines:
+                found |= line.models()
+        return found
+
+    def has_attachments(self) -> bool:
+        """Whether this record or any of its lines carries files."""
+        return bool(self.attachments) or any(line.has_attachments() for _, lines in self.lines() for line in lines)
+
+    def vals(self, ids: Mapping[Ref, int], *, replace_lines: bool = False) -> dict:
+        """Odoo values, with every lookup replaced by the id it resolved to.
+
+        ``replace_lines`` (an update) clears the current lines of each one2many field sent before
+        creating the new ones, as the webhook module did.
+        """
+        vals: dict[str, Any] = {}
+        for name, value in self.values.items():
+            if isinstance(value, Many2One):
+                vals[name] = ids[value.ref]
+            elif isinstance(value, Many2Many):
+                record_ids = [ids[item] if isinstance(item, Ref) else item for item in value.items]
+                if value.mode == "add":
+                    vals[name] = [[4, record_id, 0] for record_id in record_ids]
+                else:
+                    vals[name] = [[6, 0, record_ids]]
+            elif isinstance(value, One2Many):
+                commands = [[5, 0, 0]] if replace_lines else []
+                commands += [[0, 0, line.vals(ids)] for line in value.lines]
+                vals[name] = commands
+            else:
+                vals[name] = value
+        return vals
+
+
+def parse_record(
+    model: str, payload: Any, fields_of: FieldsOf, *, max_attachment_bytes: int, path: str = ""
+) -> RecordPlan:
+    """A payload object for ``model`` -> RecordPlan; PayloadError names the first bad value."""
+    if not isinstance(payload, dict):
+        raise PayloadError(f"{path.rstrip('.') or 'payload'}: must be an object.")
+    fields = fields_of(model)
+    plan = RecordPlan(model=model)
+    for name, value in payload.items():
+        where = f"{path}{name}"
+        if name == ATTACHMENT_KEY:
+            try:
+                plan.attachments = parse_attachments(value, where, max_attachment_bytes)
+            except AttachmentError as exc:
+                raise PayloadError(str(exc)) from None
+            continue
+        meta = fields.get(name) or {}
+        kind, relation = meta.get("type"), meta.get("relation")
+        if kind == "many2one" and relation:
+            plan.values[name] = _many2one(relation, value, where)
+        elif kind == "many2many" and relation:
+            plan.values[name] = _many2many(relation, value, where)
+        elif kind == "one2many" and relation:
+            plan.values[name] = _one2many(relation, value, where, fields_of, max_attachment_bytes)
+        else:
+            # Plain values (and fields Odoo does not know) go through as sent: Odoo says what it refuses.
+            plan.values[name] = value
+    return plan
+
+
+def parse_lookup(model: str, value: Any, where: str) -> Ref:
+    """``{"<field>": value}`` -> Ref; PayloadError otherwise."""
+    if not isinstance(value, dict) or len(value) != 1:
+        raise PayloadError(f'{where}: a lookup is an object with one field, e.g. {{"name": "…"}} or {{"id": 5}}.')
+    ((lookup_field, lookup_value),) = value.items()
+    if not _IDENTIFIER.match(lookup_field):
+        raise PayloadError(f"{where}: {lookup_field!r} is not a field name.")
+    if lookup_field == "id":
+        if not isinstance(lookup_value, int) or isinstance(lookup_value, bool):
+            raise PayloadError(f'{where}: {{"id": …}} needs a whole number.')
+    elif not isinstance(lookup_value, str | int | float) or isinstance(lookup_value, bool):
+        raise PayloadError(f"{where}: the value of {lookup_field!r} must be a string or a number.")
+    return Ref(model, lookup_field, lookup_value)
+
+
+def _record_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _many2one(model: str, value: Any, where: str):
+    if value is None or value is False:
+        return False
+    if _record_id(value):
+        return value
+    return Many2One(parse_lookup(model, value, where))
+
+
+def _many2many(model: str, value: Any, where: str):
+    if value is None or value is False:
+        return Many2Many("replace", [])
+    if not isinstance(value, dict) or "records" not in value:
+        raise PayloadError(
+            f'{where}: a many2many value is {{"mode": "add" | "replace", "records": [{{"<field>": value}}, …]}}.'
+        )
+    unknown = set(value) - {"mode", "records"}
+    if unknown:
+        raise PayloadError(f"{where}: unknown keys {', '.join(sorted(unknown))} (mode, records).")
+    mode = value.get("mode", "replace")
+    if mode not in MANY2MANY_MODES:
+        raise PayloadError(f'{where}: "mode" must be "add" or "replace", not {json.dumps(mode)}.')
+    records = value["records"]
+    if not isinstance(records, list):
+        raise PayloadError(f'{where}: "records" must be a list.')
+    items: list[Ref | int] = []
+    for index, item in enumerate(records):
+        items.append(item if _record_id(item) else parse_lookup(model, item, f"{where}.records[{index}]"))
+    return Many2Many(mode, items)
+
+
+def _one2many(model: str, value: Any, where: str, fields_of: FieldsOf, max_attachment_bytes: int):
+    if value is None or value is False:
+        return One2Many([])
+    if not isinstance(value, list):
+        raise PayloadError(f"{where}: a one2many value is a list of objects, one per line.")
+    return One2Many(
+        [
+            parse_record(model, line, fields_of, max_attachment_bytes=max_attachment_bytes, path=f"{where}[{index}].")
+            for index, line in enumerate(value)
+        ]
+    )

@@ -1,0 +1,102 @@
+"""The JSON-RPC shape of the generic routes: reading a call, writing its answer.
+
+A call is ``{"jsonrpc": "2.0", "method": "call", "id": …, "params": {"model": …, "vals": {…}}}``
+(a body with only ``params`` is accepted). An answer is either a result
+(``{"jsonrpc", "id", "result": {"is_success", "result", "messages"}}``, HTTP 200, also for
+business failures) or, for failures of the call itself (bad JSON, authentication, allow-list,
+Odoo unreachable), an error object with the HTTP status as ``code``.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+JSONRPC_VERSION = "2.0"
+_MODEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
+
+
+class RpcError(Exception):
+    """A failure of the call itself, answered with an HTTP error status and a JSON-RPC error object."""
+
+    def __init__(self, http_status: int, message: str, *, headers: dict | None = None):
+        super().__init__(message)
+        self.http_status = http_status
+        self.message = message
+        self.headers = headers or {}
+
+
+class BusinessFailure(Exception):
+    """The call was understood but could not be done: answered ``is_success: false`` (HTTP 200)."""
+
+    def __init__(self, message: str, result: Any = None):
+        super().__init__(message)
+        self.message = message
+        self.result = {} if result is None else result
+
+
+@dataclass
+class Outcome:
+    """What an operation answers inside ``result``."""
+
+    is_success: bool
+    result: Any
+    messages: str
+
+
+@dataclass
+class RpcCall:
+    """One decoded call: the JSON-RPC id, the Odoo model and the ``vals`` object."""
+
+    id: Any
+    model: str
+    vals: dict = field(default_factory=dict)
+
+
+def decode_body(raw: bytes) -> tuple[Any, dict]:
+    """The JSON-RPC id and the ``params`` object of a request body; RpcError(400) when malformed."""
+    try:
+        body = json.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise RpcError(400, "The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise RpcError(400, "The request body must be a JSON object.")
+    call_id = body.get("id")
+    if isinstance(call_id, dict | list):
+        raise RpcError(400, '"id" must be a string, a number or null.')
+    if "jsonrpc" in body and body["jsonrpc"] != JSONRPC_VERSION:
+        raise RpcError(400, '"jsonrpc" must be "2.0".')
+    params = body.get("params")
+    if not isinstance(params, dict):
+        raise RpcError(400, 'The request body needs a "params" object.')
+    return call_id, params
+
+
+def decode_call(raw: bytes) -> RpcCall:
+    """A data call (``params.model`` and ``params.vals``) from a request body; RpcError(400) when malformed."""
+    call_id, params = decode_body(raw)
+    model = params.get("model")
+    if not isinstance(model, str) or not _MODEL_NAME.match(model):
+        raise RpcError(400, '"params.model" must be an Odoo model name such as "res.partner".')
+    vals = params.get("vals", {})
+    if not isinstance(vals, dict):
+        raise RpcError(400, '"params.vals" must be an object.')
+    return RpcCall(id=call_id, model=model, vals=vals)
+
+
+def result_body(call_id: Any, outcome: Outcome) -> dict:
+    """The answer to a call that was carried out (successfully or not)."""
+    return {
+        "jsonrpc": JSONRPC_VERSION,
+        "id": call_id,
+        "result": {"is_success": outcome.is_success, "result": outcome.result, "messages": outcome.messages},
+    }
+
+
+def error_body(call_id: Any, status: int, message: str, request_id: str | None) -> dict:
+    """The answer to a call that was refused or could not reach Odoo."""
+    return {
+        "jsonrpc": JSONRPC_VERSION,
+        "id": call_id,
+        "error": {"code": status, "message": message, "data": {"request_id": request_id}},
+    }

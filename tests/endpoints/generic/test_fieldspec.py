@@ -1,0 +1,66 @@
+"""Field lists with nested sub-fields (search_field, result_field), parsed without Odoo."""
+
+import pytest
+
+from endpoints.generic.fieldspec import MAX_DEPTH, FieldSpec, FieldSpecError, parse_fields
+
+
+def test_flat_list_from_a_string():
+    assert parse_fields("name, email,phone") == (FieldSpec("name"), FieldSpec("email"), FieldSpec("phone"))
+
+
+def test_nested_sub_fields_as_the_issue_writes_them():
+    assert parse_fields(["name", "partner_id{name, email, country_id{code}}"]) == (
+        FieldSpec("name"),
+        FieldSpec(
+            "partner_id",
+            (FieldSpec("name"), FieldSpec("email"), FieldSpec("country_id", (FieldSpec("code"),))),
+        ),
+    )
+
+
+def test_list_items_may_hold_several_fields():
+    assert parse_fields(["name, ref", "user_id{login}"]) == (
+        FieldSpec("name"),
+        FieldSpec("ref"),
+        FieldSpec("user_id", (FieldSpec("login"),)),
+    )
+
+
+@pytest.mark.parametrize("empty", [None, "", "   ", [], ()])
+def test_empty_input_is_an_empty_list(empty):
+    assert parse_fields(empty) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name,", "Expected a field name, found 'the end'."),
+        ("partner_id{name", "Missing '}' after the sub-fields of 'partner_id'."),
+        ("partner_id{}", "Expected a field name, found '}'."),
+        ("name}", "Unexpected '}' in field list 'name}'."),
+        ("name, name", "Field 'name' is listed twice."),
+        ("na-me", "Unexpected character '-' in field list 'na-me'."),
+        ("1name", "Unexpected character '1' in field list '1name'."),
+    ],
+)
+def test_malformed_lists_are_refused_with_where(text, message):
+    with pytest.raises(FieldSpecError) as caught:
+        parse_fields(text)
+    assert str(caught.value) == message
+
+
+def test_non_strings_are_refused():
+    with pytest.raises(FieldSpecError, match="a string or a list of strings"):
+        parse_fields(["name", 3])
+    with pytest.raises(FieldSpecError, match="a string or a list of strings"):
+        parse_fields({"name": 1})
+
+
+def test_depth_is_bounded():
+    deep = "a{" * MAX_DEPTH + "b" + "}" * MAX_DEPTH
+    with pytest.raises(FieldSpecError) as caught:
+        parse_fields(deep)
+    assert str(caught.value) == f"Sub-fields nest at most {MAX_DEPTH} levels deep."
+    allowed = "a{" * (MAX_DEPTH - 1) + "b" + "}" * (MAX_DEPTH - 1)
+    assert parse_fields(allowed)[0].name == "a"
