@@ -9,6 +9,7 @@ import logging
 import re
 import sys
 import uuid
+from http import HTTPStatus
 
 from hub import callstats
 from hub.envelope import error_response
@@ -37,6 +38,18 @@ def note_exception(sender, request=None, **kwargs) -> None:
         request.hub_error = exception
 
 
+def envelope_for(request, response):
+    """The error envelope in place of a non-JSON error page, keeping the headers that matter."""
+    status = response.status_code
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    message = "Internal error." if status >= 500 else f"{phrase}."
+    headers = {name: response[name] for name in ("Allow", "WWW-Authenticate", "Retry-After") if name in response}
+    return error_response(request, status, message, headers=headers)
+
+
 class RequestLogMiddleware:
     """Outermost middleware of the hub's API routes."""
 
@@ -54,9 +67,9 @@ class RequestLogMiddleware:
         with callstats.tracking() as stats:
             response = self.get_response(request)
         error = self._error_of(request, response)
-        if response.status_code >= 500 and not response.get("Content-Type", "").startswith("application/json"):
-            # A crash outside the views (another middleware) became Django's HTML 500: answer in the envelope.
-            response = error_response(request, response.status_code, "Internal error.")
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+            # Django's own HTML error pages (unknown route 404, a crash in another middleware) become the envelope.
+            response = envelope_for(request, response)
         response["X-Request-ID"] = request.request_id
         recording.finish(request, response, stats, error)
         return response

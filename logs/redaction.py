@@ -37,7 +37,8 @@ def mask_headers(headers) -> dict[str, str]:
             scheme = value.split(" ", 1)[0] if lowered.endswith("authorization") else ""
             masked[name] = f"{scheme} {MASK}" if scheme.lower() in _AUTH_SCHEMES else MASK
         else:
-            masked[name] = value
+            # e.g. a Referer whose query string carries a token
+            masked[name] = mask_text(value).text
     return masked
 
 
@@ -64,6 +65,10 @@ def mask_json_value(value, words: tuple[str, ...]) -> tuple[object, bool]:
     if isinstance(value, list):
         items = [mask_json_value(item, words) for item in value]
         return [item for item, _ in items], any(hit for _, hit in items)
+    if isinstance(value, str) and any(word in value.lower() for word in words):
+        # A string may itself hold JSON, a form or a URL with a secret in it.
+        masked = mask_text(value)
+        return masked.text, masked.masked
     return value, False
 
 
@@ -91,7 +96,7 @@ def _text_pattern(words: tuple[str, ...]) -> re.Pattern:
     alternatives = "|".join(re.escape(word) for word in words)
     return re.compile(
         rf"""(?ix)
-        (?P<key>["']?[\w.-]*(?:{alternatives})[\w.-]*["']?\s*[:=]\s*)(?P<q>["']?)(?P<value>[^"'&\s,;}}]+)
+        (?P<key>(?:\\?["'])?[\w.-]*(?:{alternatives})[\w.-]*(?:\\?["'])?\s*[:=]\s*)(?:(?P<q>\\?["'])(?P<quoted>.*?)(?P=q)|(?P<value>[^"'&\s,;}}\\]+))
         | (?P<tag><(?P<name>[\w.-]*(?:{alternatives})[\w.-]*)>)(?P<inner>[^<]*)(?P<end></(?P=name)>)
         """
     )
@@ -109,7 +114,8 @@ def mask_text(text: str) -> Masked:
         hit = True
         if match.group("tag"):
             return f"{match.group('tag')}{MASK}{match.group('end')}"
-        return f"{match.group('key')}{match.group('q')}{MASK}"
+        quote = match.group("q") or ""
+        return f"{match.group('key')}{quote}{MASK}{quote}"
 
     masked = _text_pattern(words).sub(replace, text)
     return Masked(masked, hit)

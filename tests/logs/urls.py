@@ -1,10 +1,14 @@
 """A test urlconf: the hub's routes plus small views that exercise the request log."""
 
+import json
+
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
+from rest_framework import exceptions
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 
+from hub import callstats
 from hub.envelope import ApiError, success_body
 from hub.urls import urlpatterns as hub_urlpatterns
 from logs.models import RequestLog
@@ -15,9 +19,11 @@ class PipelineCrash(RuntimeError):
     """Raised by a test view to stand for a bug inside the pipeline."""
 
 
-def ok(request):
+def echo(request):
+    """Answers with the JSON it received (or null)."""
     annotate(request, principal="token:webshop")
-    return JsonResponse(success_body({"echo": request.body.decode() or None}))
+    payload = request.body.decode()
+    return JsonResponse(success_body(json.loads(payload) if payload else None))
 
 
 def crash(request):
@@ -26,14 +32,15 @@ def crash(request):
 
 
 def generic_refused(request):
-    # The generic routes answer 200 with a failure inside the envelope.
+    # The generic routes answer 200 with a failure inside their own envelope.
     annotate(request, route_kind="generic", outcome="failure", error="Odoo said no")
     return JsonResponse({"status": "error", "message": "Odoo said no"})
 
 
 def write_then_fail(request):
+    """Writes inside the request's transaction, then fails: the write is rolled back, the log row is not."""
     with transaction.atomic():
-        RequestLog.objects.filter(pk=0).exists()
+        RequestLog.objects.create(request_id="written-inside", method="GET", path="/x", status=200, outcome="success")
         annotate(request, principal="token:webshop")
         raise PipelineCrash("rolled back")
 
@@ -43,8 +50,23 @@ def with_mode(request, mode, status):
     return JsonResponse({"status": "x"}, status=status)
 
 
+def with_endpoint(request, status):
+    from endpoints.models import Endpoint
+
+    annotate(request, endpoint=Endpoint.objects.get(slug=request.GET["slug"]), route_kind="rest")
+    return JsonResponse({"status": "x"}, status=status)
+
+
+def rpc_calls(request, count):
+    """Stands for a view that made ``count`` Odoo calls (the client records them the same way)."""
+    for _ in range(count):
+        with callstats.timed_call("res.partner", "search_read"):
+            pass
+    return JsonResponse(success_body([]))
+
+
 def binary(request):
-    return HttpResponse(b"\x00\x01", content_type="application/octet-stream")
+    return HttpResponse(b"\x00\x01\x02", content_type="application/octet-stream")
 
 
 @api_view(["GET", "POST"])
@@ -58,20 +80,51 @@ def drf_error(request):
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([])
+def drf_get_only(request):
+    return JsonResponse(success_body("ok"))
+
+
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([])
+def drf_unauthenticated(request):
+    annotate(request, route_kind="rest")
+    raise exceptions.AuthenticationFailed("Invalid token.")
+
+
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([])
 def drf_crash(request):
     raise PipelineCrash("boom inside DRF")
 
 
 urlpatterns = [
-    path("api/_test/ok", ok),
-    path("bj_api_sync/_test/ok", ok),
-    path("web/session/_test/ok", ok),
+    path("api/_test/echo", echo),
+    path("bj_api_sync/_test/echo", echo),
+    path("web/session/_test/echo", echo),
     path("api/_test/crash", crash),
     path("api/_test/generic_refused", generic_refused),
     path("api/_test/write_then_fail", write_then_fail),
     path("api/_test/mode/<str:mode>/<int:status>", with_mode),
+    path("bj_api_sync/_test/endpoint/<int:status>", with_endpoint),
+    path("api/_test/rpc/<int:count>", rpc_calls),
     path("api/_test/binary", binary),
     path("api/_test/drf_error", drf_error),
+    path("api/_test/drf_get_only", drf_get_only),
+    path("api/_test/drf_unauthenticated", drf_unauthenticated),
     path("api/_test/drf_crash", drf_crash),
     *hub_urlpatterns,
 ]
+
+
+class CrashingMiddleware:
+    """A middleware that fails on one path: a crash outside any view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/api/_test/middleware_crash":
+            raise PipelineCrash("boom in a middleware")
+        return self.get_response(request)

@@ -1,0 +1,86 @@
+"""The read-only log API: list with filters and a cursor, one call by request id."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from hub.envelope import ApiError, success_body
+from logs.api.authentication import ApiKeyAuthentication, CanReadLogs, StaffSessionAuthentication
+from logs.api.serializers import RequestLogDetailSerializer, RequestLogSerializer
+from logs.filtersets import RequestLogFilterSet
+from logs.models import RequestLog
+from logs.recording import annotate
+
+
+class LogCursorPagination(CursorPagination):
+    """Newest first; a cursor never counts the table and stays stable while rows are added."""
+
+    ordering = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "limit"
+    max_page_size = 500
+
+    def get_paginated_response(self, data):
+        return Response(
+            success_body(
+                data,
+                {"limit": self.page_size, "next": self.get_next_link(), "previous": self.get_previous_link()},
+            )
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "properties": {
+                "status": {"type": "string", "enum": ["success"]},
+                "data": schema,
+                "pagination": {
+                    "type": "object",
+                    "properties": {
+                        "limit": {"type": "integer"},
+                        "next": {"type": "string", "nullable": True, "format": "uri"},
+                        "previous": {"type": "string", "nullable": True, "format": "uri"},
+                    },
+                },
+            },
+        }
+
+
+class EnvelopeFilterBackend(DjangoFilterBackend):
+    """django-filter, with bad filter values answered as one readable 400 in the envelope."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            problems = "; ".join(
+                f"{name}: {' '.join(str(message) for message in messages)}"
+                for name, messages in sorted(filterset.errors.items())
+            )
+            raise ApiError(400, f"Invalid filter: {problems}")
+        return filterset.qs
+
+
+class RequestLogViewSet(viewsets.ReadOnlyModelViewSet):
+    """The request log, newest first: GET /api/logs/ and GET /api/logs/<request id>/."""
+
+    queryset = RequestLog.objects.all()
+    authentication_classes = [ApiKeyAuthentication, StaffSessionAuthentication]
+    permission_classes = [CanReadLogs]
+    filter_backends = [EnvelopeFilterBackend]
+    filterset_class = RequestLogFilterSet
+    pagination_class = LogCursorPagination
+    lookup_field = "request_id"
+    lookup_value_regex = r"[A-Za-z0-9._:-]+"
+
+    def initial(self, request, *args, **kwargs):
+        annotate(request, route_kind="logs")
+        super().initial(request, *args, **kwargs)
+
+    def get_serializer_class(self):
+        return RequestLogDetailSerializer if self.action == "retrieve" else RequestLogSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(success_body(self.get_serializer(self.get_object()).data))
