@@ -1,0 +1,98 @@
+"""The stand-in over real HTTP: protocols, CRUD basics and faults, as the hub's tests rely on them."""
+
+import json
+import urllib.error
+import urllib.request
+import xmlrpc.client
+
+import pytest
+
+DB = "odoo18"
+
+
+@pytest.fixture
+def common(fake_odoo):
+    return xmlrpc.client.ServerProxy(f"{fake_odoo.url}/xmlrpc/2/common")
+
+
+@pytest.fixture
+def obj(fake_odoo):
+    return xmlrpc.client.ServerProxy(f"{fake_odoo.url}/xmlrpc/2/object")
+
+
+def jsonrpc(server, service, method, *args):
+    body = {"jsonrpc": "2.0", "method": "call", "params": {"service": service, "method": method, "args": list(args)}}
+    body["id"] = 7
+    request = urllib.request.Request(
+        f"{server.url}/jsonrpc", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def test_version_and_authenticate_over_xmlrpc(common):
+    assert common.version() == {
+        "server_version": "18.0",
+        "server_version_info": [18, 0, 0, "final", 0, ""],
+        "server_serie": "18.0",
+        "protocol_version": 1,
+    }
+    assert common.authenticate(DB, "admin", "admin", {}) == 2
+    assert common.authenticate(DB, "demo", "demo", {}) == 6
+    assert common.authenticate(DB, "portal", "portal", {}) == 7
+    assert common.authenticate(DB, "admin", "wrong", {}) is False
+
+
+def test_create_read_write_unlink_over_xmlrpc(fake_odoo, obj):
+    new_id = obj.execute_kw(DB, 2, "admin", "res.partner", "create", [{"name": "Stand-in Co", "is_company": True}])
+    assert isinstance(new_id, int)
+    assert obj.execute_kw(DB, 2, "admin", "res.partner", "read", [[new_id]], {"fields": ["name", "is_company"]}) == [
+        {"id": new_id, "name": "Stand-in Co", "is_company": True}
+    ]
+    assert obj.execute_kw(DB, 2, "admin", "res.partner", "write", [[new_id], {"name": "Renamed"}]) is True
+    found = obj.execute_kw(
+        DB, 2, "admin", "res.partner", "search_read", [[["name", "=", "Renamed"]]], {"fields": ["name"]}
+    )
+    assert found == [{"id": new_id, "name": "Renamed"}]
+    assert obj.execute_kw(DB, 2, "admin", "res.partner", "search_count", [[["name", "=", "Renamed"]]]) == 1
+    assert obj.execute_kw(DB, 2, "admin", "res.partner", "unlink", [[new_id]]) is True
+    assert obj.execute_kw(DB, 2, "admin", "res.partner", "read", [[new_id]], {"fields": ["name"]}) == []
+    assert [r["id"] for r in fake_odoo.records("res.partner")].count(new_id) == 0
+
+
+def test_missing_record_fault_over_xmlrpc(obj):
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        obj.execute_kw(DB, 2, "admin", "res.partner", "write", [[99999], {"name": "ghost"}])
+    assert caught.value.faultCode == 2
+    assert (
+        caught.value.faultString == "Record does not exist or has been deleted.\n(Record: res.partner(99999,), User: 2)"
+    )
+
+
+def test_wrong_password_is_access_denied(obj):
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        obj.execute_kw(DB, 2, "nope", "res.partner", "search", [[]])
+    assert (caught.value.faultCode, caught.value.faultString) == (3, "Access Denied")
+
+
+def test_jsonrpc_error_object_for_unknown_model(fake_odoo):
+    reply = jsonrpc(fake_odoo, "object", "execute_kw", DB, 2, "admin", "res.nonexistent", "search", [[]])
+    error = reply["error"]
+    assert reply["id"] == 7
+    assert error["code"] == 200
+    assert error["message"] == "Odoo Server Error"
+    assert {k: error["data"][k] for k in ("name", "message", "arguments", "context")} == {
+        "name": "odoo.exceptions.UserError",
+        "message": "Object res.nonexistent doesn't exist",
+        "arguments": ["Object res.nonexistent doesn't exist"],
+        "context": {},
+    }
+    assert error["data"]["debug"].startswith("Traceback (most recent call last):")
+
+
+def test_reset_restores_the_dataset(fake_odoo, obj):
+    before = fake_odoo.records("res.partner")
+    obj.execute_kw(DB, 2, "admin", "res.partner", "create", [{"name": "Temporary"}])
+    assert len(fake_odoo.records("res.partner")) == len(before) + 1
+    fake_odoo.reset()
+    assert fake_odoo.records("res.partner") == before
