@@ -1,5 +1,8 @@
 """Where and how to reach an Odoo (``OdooConnection``), and the keys the hub issues (``ApiKey``)."""
 
+import threading
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -7,11 +10,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hub import crypto, tokens
+from hub.odoo import OdooClient
+
+# One OdooClient per connection row, kept while the row is unchanged (see OdooConnection.client).
+_clients: dict[object, tuple[tuple, OdooClient]] = {}
+_clients_lock = threading.Lock()
 
 
 class OdooConnectionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def default(self) -> "OdooConnection | None":
+        """The default connection: built from ODOO_URL & co when set, else the active row marked default."""
+        if settings.ODOO_URL:
+            return OdooConnection.from_settings()
+        return self.active().filter(is_default=True).first()
 
 
 class OdooConnection(models.Model):
@@ -58,14 +72,65 @@ class OdooConnection(models.Model):
             if others.exists():
                 raise ValidationError({"is_default": "Another connection is already the default one."})
 
+    @classmethod
+    def from_settings(cls) -> "OdooConnection":
+        """An unsaved connection from ODOO_URL, ODOO_DB, ODOO_LOGIN, ODOO_PASSWORD/ODOO_API_KEY, ODOO_PROTOCOL."""
+        connection = cls(
+            name="environment (ODOO_URL)",
+            url=settings.ODOO_URL,
+            database=settings.ODOO_DB,
+            login=settings.ODOO_LOGIN,
+            protocol=settings.ODOO_PROTOCOL or cls.Protocol.AUTO,
+            is_default=True,
+        )
+        # Kept in clear in memory only: it never reaches the database, so needs no encryption key.
+        connection._plain_secret = settings.ODOO_API_KEY or settings.ODOO_PASSWORD
+        return connection
+
     @property
     def secret(self) -> str:
         """The password or API key in clear (never shown in admin, never logged)."""
+        plain = getattr(self, "_plain_secret", None)
+        if plain is not None:
+            return plain
         return crypto.decrypt(self.secret_encrypted) if self.secret_encrypted else ""
 
     @secret.setter
     def secret(self, value: str) -> None:
+        self._plain_secret = None
         self.secret_encrypted = crypto.encrypt(value) if value else ""
+
+    def client(self) -> OdooClient:
+        """The shared OdooClient of this connection; a new one once the row has changed."""
+        fingerprint = (
+            self.url,
+            self.database,
+            self.login,
+            self.secret_encrypted,
+            getattr(self, "_plain_secret", None),
+            self.protocol,
+            self.connect_timeout,
+            self.read_timeout,
+            self.updated_at,
+        )
+        key = self.pk if self.pk is not None else ("unsaved", self.name)
+        with _clients_lock:
+            cached = _clients.get(key)
+            if cached is not None and cached[0] == fingerprint:
+                return cached[1]
+            client = OdooClient(
+                self.url,
+                self.database,
+                self.login,
+                self.secret,
+                self.protocol,
+                self.connect_timeout,
+                self.read_timeout,
+            )
+            # The replaced client may still serve a request in another thread: let it finish
+            # and be collected rather than closing its pool under it.
+            _clients[key] = (fingerprint, client)
+            return client
 
 
 class ApiKeyQuerySet(models.QuerySet):

@@ -61,3 +61,7 @@ class OdooTimeout(OdooUnavailable):
     """Odoo did not answer within the read timeout (or could not be reached in the connect timeout)."""
 
     http_status = 504
+
+
+class OdooConnectionLost(OdooUnavailable):
+    """The connection was reset or closed before Odoo answered (the client may retry a read once)."""

@@ -1,0 +1,244 @@
+"""One class per wire protocol; each turns a call into one HTTP request and its answer back.
+
+All three share the client's pooled ``httpx.Client`` (keep-alive, connect/read timeouts).
+A transport knows nothing of retries, caching or counting: ``OdooClient`` does that.
+Every failure leaves here as an ``OdooError``: transport problems (refused, reset, timeout,
+HTML or garbage answers) as ``OdooUnavailable``/``OdooTimeout``, Odoo's own faults through
+``hub.odoo.faults``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import xmlrpc.client
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+from xml.parsers.expat import ExpatError
+
+import httpx
+
+from hub.odoo import faults
+from hub.odoo.exceptions import (
+    OdooAuthError,
+    OdooConnectionLost,
+    OdooRequestError,
+    OdooTimeout,
+    OdooUnavailable,
+)
+from hub.odoo.signatures import named_arguments
+
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
+_METHOD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def new_http_client(connect_timeout: float, read_timeout: float) -> httpx.Client:
+    """The pooled HTTP client shared by every protocol of one connection (thread-safe)."""
+    return httpx.Client(
+        timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout),
+        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=30.0),
+        headers={"User-Agent": "odoo-integration-hub"},
+        follow_redirects=False,
+    )
+
+
+def where(url: str) -> str:
+    """scheme://host:port of ``url``, for messages: never a path, query or credentials."""
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+
+
+class Transport:
+    """Base of the three protocols: HTTP with every transport failure typed."""
+
+    name: ClassVar[str]
+
+    def __init__(self, http: httpx.Client, url: str, database: str) -> None:
+        self.http = http
+        self.url = url.rstrip("/")
+        self.database = database
+
+    def version(self) -> dict:
+        """``common.version``: server_version, server_version_info, ..."""
+        raise NotImplementedError
+
+    def authenticate(self, login: str, secret: str) -> int:
+        """The uid of ``login``; OdooAuthError when Odoo refuses the credentials."""
+        raise NotImplementedError
+
+    def execute_kw(self, uid: int, secret: str, model: str, method: str, args: list, kwargs: dict) -> Any:
+        """``model.method(*args, **kwargs)`` as ``uid``."""
+        raise NotImplementedError
+
+    def send(self, method: str, path: str, **options: Any) -> httpx.Response:
+        """One HTTP exchange with Odoo; transport failures become typed errors."""
+        target = where(self.url)
+        try:
+            return self.http.request(method, self.url + path, **options)
+        except httpx.ConnectTimeout:
+            raise OdooTimeout(f"Odoo at {target} did not accept a connection in time") from None
+        except httpx.TimeoutException:
+            raise OdooTimeout(f"Odoo at {target} did not answer in time") from None
+        except httpx.ConnectError as exc:
+            raise OdooUnavailable(f"Cannot connect to Odoo at {target}: {_reason(exc)}") from None
+        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
+            raise OdooConnectionLost(f"Odoo at {target} closed the connection: {_reason(exc)}") from None
+        except httpx.HTTPError as exc:
+            raise OdooUnavailable(f"Cannot talk to Odoo at {target}: {_reason(exc)}") from None
+
+    def not_protocol(self, response: httpx.Response) -> OdooUnavailable:
+        """The error for an answer that is not this protocol (HTML page, proxy error, garbage)."""
+        kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+        return OdooUnavailable(
+            f"Odoo at {where(self.url)} answered HTTP {response.status_code} ({kind}), not {self.name}"
+        )
+
+
+def _reason(exc: Exception) -> str:
+    text = faults.first_line(str(exc))
+    return text or type(exc).__name__
+
+
+class XmlRpcTransport(Transport):
+    """XML-RPC on ``/xmlrpc/2/common`` and ``/xmlrpc/2/object`` (Odoo up to 21)."""
+
+    name = "xmlrpc"
+
+    def call(self, service: str, method: str, params: list, *, odoo_method: str | None = None) -> Any:
+        body = xmlrpc.client.dumps(tuple(params), methodname=method, allow_none=True, encoding="utf-8")
+        response = self.send(
+            "POST", f"/xmlrpc/2/{service}", content=body.encode(), headers={"Content-Type": "text/xml"}
+        )
+        if response.status_code != 200:
+            raise self.not_protocol(response)
+        try:
+            values, _ = xmlrpc.client.loads(response.content, use_builtin_types=True)
+        except xmlrpc.client.Fault as fault:
+            if faults.is_marshal_none(fault.faultCode, fault.faultString):
+                return None  # the method ran; only its None result could not be encoded
+            raise faults.from_xmlrpc_fault(fault.faultCode, fault.faultString, method=odoo_method) from None
+        except (ExpatError, xmlrpc.client.ResponseError, ValueError, TypeError, IndexError):
+            raise self.not_protocol(response) from None
+        if len(values) != 1:
+            raise self.not_protocol(response)
+        return values[0]
+
+    def version(self) -> dict:
+        return self.call("common", "version", [])
+
+    def authenticate(self, login: str, secret: str) -> int:
+        uid = self.call("common", "authenticate", [self.database, login, secret, {}], odoo_method="authenticate")
+        return _checked_uid(uid)
+
+    def execute_kw(self, uid: int, secret: str, model: str, method: str, args: list, kwargs: dict) -> Any:
+        params = [self.database, uid, secret, model, method, args, kwargs]
+        return self.call("object", "execute_kw", params, odoo_method=method)
+
+
+class JsonRpcTransport(Transport):
+    """JSON-RPC on ``/jsonrpc`` (Odoo up to 21); errors name the exception class."""
+
+    name = "jsonrpc"
+    _ids = itertools.count(1)
+
+    def call(self, service: str, method: str, args: list, *, odoo_method: str | None = None) -> Any:
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"service": service, "method": method, "args": args},
+            "id": next(self._ids),
+        }
+        response = self.send("POST", "/jsonrpc", json=payload)
+        if response.status_code != 200:
+            raise self.not_protocol(response)
+        try:
+            answer = response.json()
+        except ValueError:
+            raise self.not_protocol(response) from None
+        if not isinstance(answer, dict) or not ("result" in answer or "error" in answer):
+            raise self.not_protocol(response)
+        if "error" in answer:
+            raise faults.from_jsonrpc_error(answer["error"], method=odoo_method)
+        return answer["result"]
+
+    def version(self) -> dict:
+        return self.call("common", "version", [])
+
+    def authenticate(self, login: str, secret: str) -> int:
+        uid = self.call("common", "authenticate", [self.database, login, secret, {}], odoo_method="authenticate")
+        return _checked_uid(uid)
+
+    def execute_kw(self, uid: int, secret: str, model: str, method: str, args: list, kwargs: dict) -> Any:
+        params = [self.database, uid, secret, model, method, args, kwargs]
+        return self.call("object", "execute_kw", params, odoo_method=method)
+
+
+class Json2Transport(Transport):
+    """Odoo 19+'s JSON-2: ``POST /json/2/<model>/<method>``, bearer API key, named arguments."""
+
+    name = "json2"
+
+    def version(self) -> dict:
+        # JSON-2 has no version call; /jsonrpc answers it up to Odoo 21, /web/version after.
+        try:
+            return JsonRpcTransport(self.http, self.url, self.database).version()
+        except OdooUnavailable as exc:
+            if isinstance(exc, OdooTimeout) or "HTTP 404" not in exc.message:
+                raise
+        response = self.send("GET", "/web/version")
+        try:
+            answer = response.json()
+            info = list(answer["version_info"])
+            version = str(answer["version"])
+        except (ValueError, KeyError, TypeError):
+            raise self.not_protocol(response) from None
+        return {"server_version": version, "server_version_info": info, "server_serie": version}
+
+    def authenticate(self, login: str, secret: str) -> int:
+        context = self.execute_kw(0, secret, "res.users", "context_get", [], {})
+        uid = context.get("uid") if isinstance(context, dict) else None
+        return _checked_uid(uid)
+
+    def execute_kw(self, uid: int, secret: str, model: str, method: str, args: list, kwargs: dict) -> Any:
+        if not _MODEL_NAME.match(model or ""):
+            raise OdooRequestError(f"Invalid model name {model!r}")
+        if not _METHOD_NAME.match(method or ""):
+            raise OdooRequestError(f"Invalid method name {method!r}")
+        body = named_arguments(method, args, kwargs)
+        response = self.send(
+            "POST",
+            f"/json/2/{model}/{method}",
+            content=json.dumps(body).encode(),
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Authorization": f"bearer {secret}",
+                "X-Odoo-Database": self.database,
+            },
+        )
+        try:
+            answer = response.json()
+        except ValueError:
+            raise self.not_protocol(response) from None
+        if response.status_code != 200:
+            if response.status_code >= 500 and not isinstance(answer, dict):
+                raise self.not_protocol(response)
+            raise faults.from_json2_error(response.status_code, answer, method=method)
+        if method == "create" and args and isinstance(args[0], dict) and isinstance(answer, list) and len(answer) == 1:
+            # JSON-2 answers ids for every create; the other protocols give one id for one dict.
+            return answer[0]
+        return answer
+
+
+def _checked_uid(uid: Any) -> int:
+    if isinstance(uid, bool) or not isinstance(uid, int) or uid <= 0:
+        raise OdooAuthError("Access Denied")
+    return uid
+
+
+TRANSPORTS: dict[str, type[Transport]] = {
+    XmlRpcTransport.name: XmlRpcTransport,
+    JsonRpcTransport.name: JsonRpcTransport,
+    Json2Transport.name: Json2Transport,
+}
