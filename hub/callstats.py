@@ -17,6 +17,8 @@ class CallStats:
     count: int = 0
     seconds: float = 0.0
     calls: list[tuple[str, str, float]] = field(default_factory=list)  # (model, method, seconds)
+    # The enclosing unit of work, if any: a test tracking around a request sees the request's calls.
+    outer: "CallStats | None" = field(default=None, repr=False, compare=False)
 
     @property
     def milliseconds(self) -> int:
@@ -26,6 +28,8 @@ class CallStats:
         self.count += 1
         self.seconds += seconds
         self.calls.append((model, method, seconds))
+        if self.outer is not None:
+            self.outer.record(model, method, seconds)
 
 
 _current: contextvars.ContextVar[CallStats | None] = contextvars.ContextVar("hub_call_stats", default=None)
@@ -34,7 +38,7 @@ _current: contextvars.ContextVar[CallStats | None] = contextvars.ContextVar("hub
 @contextmanager
 def tracking():
     """Collect the RPC calls made inside the block: ``with tracking() as stats: …; stats.count``."""
-    stats = CallStats()
+    stats = CallStats(outer=_current.get())
     token = _current.set(stats)
     try:
         yield stats
