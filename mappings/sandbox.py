@@ -398,7 +398,7 @@ def compile_expression(source: str) -> Expression:
             for target in ast.walk(node.target):
                 if isinstance(target, ast.Name):
                     local_names.add(target.id)
-    payload_keys: list[str] = []
+    payload_keys: list[tuple[int, int, str]] = []
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
             raise ExpressionError(f"{type(node).__name__} is not allowed in an expression.")
@@ -418,8 +418,9 @@ def compile_expression(source: str) -> Expression:
             raise ExpressionError(f"A literal is longer than {MAX_SIZE} characters.")
         key = _payload_key(node)
         if key is not None:
-            payload_keys.append(key)
-    return Expression(source=source, tree=tree, payload_keys=tuple(dict.fromkeys(payload_keys)))
+            payload_keys.append((node.lineno, node.col_offset, key))
+    keys = (key for _, _, key in sorted(payload_keys))
+    return Expression(source=source, tree=tree, payload_keys=tuple(dict.fromkeys(keys)))
 
 
 def _payload_key(node: ast.AST) -> str | None:

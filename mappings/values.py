@@ -212,7 +212,8 @@ def plain_filter(text: str, line: LineSpec):
     try:
         typed = parse_param_text(text, line.odoo_type)
     except ValueError:
-        raise line.error(f"cannot filter a {line.odoo_type} field by {_shown(text)}.") from None
+        article = "an" if line.odoo_type[:1] in "aeiou" else "a"
+        raise line.error(f"{_shown(text)} is not {article} {line.odoo_type} value.") from None
     return line.odoo_field, plain_to_odoo(typed, line, Context())
 
 
