@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from fake_odoo import errors
 from fake_odoo.access import DESCRIPTIONS
-from fake_odoo.orm import BaseModel
+from fake_odoo.orm import BaseModel, api_model
 
 if TYPE_CHECKING:
     from fake_odoo.orm import Env
@@ -534,6 +534,14 @@ class ResPartner(BaseModel):
 
     def write(self, vals):
         return super().write(vals)
+
+    @api_model
+    def name_create(self, name):
+        # "Jane <jane@example.com>" gives a contact named Jane with that email, as Odoo parses it.
+        match = re.match(r"^\s*(.*?)\s*<([^<>@\s]+@[^<>\s]+)>\s*$", name or "")
+        vals = {"name": match.group(1) or match.group(2), "email": match.group(2)} if match else {"name": name}
+        new = self.create(vals)
+        return [new.ids[0], self.env.display_name(self._name, new.ids[0])]
 
     def open_commercial_entity(self):
         self._ensure_exist()
