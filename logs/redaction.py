@@ -23,8 +23,12 @@ def secret_words() -> tuple[str, ...]:
 
 def is_secret_key(key: str, words: tuple[str, ...] | None = None) -> bool:
     """Whether a JSON key, form field or query parameter name looks like it holds a secret."""
-    lowered = str(key).lower()
-    return any(word in lowered for word in (secret_words() if words is None else words))
+    # "api-key", "apiKey" and "api_key" are the same key to a human: compare with separators unified and dropped.
+    normalized = str(key).lower().replace("-", "_")
+    compact = normalized.replace("_", "")
+    return any(
+        word in normalized or word.replace("_", "") in compact for word in (secret_words() if words is None else words)
+    )
 
 
 def mask_headers(headers) -> dict[str, str]:
@@ -33,7 +37,7 @@ def mask_headers(headers) -> dict[str, str]:
     masked = {}
     for name, value in headers.items():
         lowered = name.lower()
-        if lowered in SECRET_HEADERS or is_secret_key(lowered, words):
+        if value and (lowered in SECRET_HEADERS or is_secret_key(lowered, words)):
             scheme = value.split(" ", 1)[0] if lowered.endswith("authorization") else ""
             masked[name] = f"{scheme} {MASK}" if scheme.lower() in _AUTH_SCHEMES else MASK
         else:
@@ -93,7 +97,7 @@ def mask_query(query: str) -> Masked:
 
 def _text_pattern(words: tuple[str, ...]) -> re.Pattern:
     # key = value, key: value, "key": "value", <key>value</key> where key contains a secret word
-    alternatives = "|".join(re.escape(word) for word in words)
+    alternatives = "|".join(re.escape(word).replace("_", "[_-]?") for word in words)
     return re.compile(
         rf"""(?ix)
         (?P<key>(?:\\?["'])?[\w.-]*(?:{alternatives})[\w.-]*(?:\\?["'])?\s*[:=]\s*)(?:(?P<q>\\?["'])(?P<quoted>.*?)(?P=q)|(?P<value>[^"'&\s,;}}\\]+))

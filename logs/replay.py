@@ -60,7 +60,7 @@ def is_credential_header(name: str) -> bool:
 
 def plan(log: RequestLog) -> ReplayPlan:
     """Check a row before replaying it; says why not in words support staff understand."""
-    masked = sorted(name for name in log.request_headers if is_credential_header(name))
+    masked = sorted(name for name, value in log.request_headers.items() if value and is_credential_header(name))
     if log.request_body_truncated:
         return ReplayPlan(log, f"Its body was cut at {log.request_body_size} bytes in the log.", masked)
     if log.request_masked:

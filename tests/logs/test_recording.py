@@ -117,7 +117,8 @@ def test_routes_outside_the_api_write_no_row(client, db):
     assert RequestLog.objects.count() == 0
 
 
-def test_unknown_api_route_is_a_404_in_the_envelope_and_logged(client, db):
+def test_django_404_page_becomes_the_envelope_and_is_logged(client, db, settings):
+    settings.ROOT_URLCONF = "tests.logs.urls_bare"
     response = client.get("/bj_api_sync/v1/no-such-endpoint-route/x/y", headers={"X-Request-ID": "req-1"})
     assert response.status_code == 404
     assert response.json() == {

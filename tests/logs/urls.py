@@ -5,6 +5,7 @@ import json
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 
@@ -19,6 +20,7 @@ class PipelineCrash(RuntimeError):
     """Raised by a test view to stand for a bug inside the pipeline."""
 
 
+@csrf_exempt  # like every API view: callers are systems, not browsers
 def echo(request):
     """Answers with the JSON it received (or null)."""
     annotate(request, principal="token:webshop")
@@ -26,17 +28,20 @@ def echo(request):
     return JsonResponse(success_body(json.loads(payload) if payload else None))
 
 
+@csrf_exempt  # like every API view: callers are systems, not browsers
 def crash(request):
     annotate(request, principal="token:webshop")
     raise PipelineCrash("boom in the pipeline")
 
 
+@csrf_exempt  # like every API view: callers are systems, not browsers
 def generic_refused(request):
     # The generic routes answer 200 with a failure inside their own envelope.
     annotate(request, route_kind="generic", outcome="failure", error="Odoo said no")
     return JsonResponse({"status": "error", "message": "Odoo said no"})
 
 
+@csrf_exempt  # like every API view: callers are systems, not browsers
 def write_then_fail(request):
     """Writes inside the request's transaction, then fails: the write is rolled back, the log row is not."""
     with transaction.atomic():
@@ -45,11 +50,13 @@ def write_then_fail(request):
         raise PipelineCrash("rolled back")
 
 
+@csrf_exempt  # like every API view: callers are systems, not browsers
 def with_mode(request, mode, status):
     annotate(request, log_mode=mode)
     return JsonResponse({"status": "x"}, status=status)
 
 
+@csrf_exempt  # like every API view: callers are systems, not browsers
 def with_endpoint(request, status):
     from endpoints.models import Endpoint
 
@@ -57,6 +64,7 @@ def with_endpoint(request, status):
     return JsonResponse({"status": "x"}, status=status)
 
 
+@csrf_exempt  # like every API view: callers are systems, not browsers
 def rpc_calls(request, count):
     """Stands for a view that made ``count`` Odoo calls (the client records them the same way)."""
     for _ in range(count):
@@ -65,6 +73,7 @@ def rpc_calls(request, count):
     return JsonResponse(success_body([]))
 
 
+@csrf_exempt  # like every API view: callers are systems, not browsers
 def binary(request):
     return HttpResponse(b"\x00\x01\x02", content_type="application/octet-stream")
 

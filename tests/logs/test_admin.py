@@ -1,0 +1,183 @@
+"""The log admin: read-only, filters, search, detail page, for superusers and support staff."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from logs import paginators
+from logs.admin import mapping_line_admin_url
+from tests.logs.factories import make_log
+
+CHANGELIST = "/admin/logs/requestlog/"
+
+
+def change_url(log) -> str:
+    return f"/admin/logs/requestlog/{log.pk}/change/"
+
+
+def listed_request_ids(response) -> list[str]:
+    return [log.request_id for log in response.context["cl"].result_list]
+
+
+@pytest.fixture
+def logs(make_endpoint):
+    partners = make_endpoint("partners")
+    orders = make_endpoint("orders")
+    return {
+        "ok": make_log(request_id="ok-1", endpoint=partners, endpoint_slug="partners"),
+        "bad": make_log(
+            request_id="bad-1",
+            endpoint=orders,
+            endpoint_slug="orders",
+            method="POST",
+            path="/bj_api_sync/v1/orders",
+            status=400,
+            outcome="failure",
+            error="Bad value for 'date'.",
+            line_id=7,
+        ),
+        "down": make_log(
+            request_id="down-1",
+            endpoint=partners,
+            endpoint_slug="partners",
+            status=502,
+            outcome="failure",
+            principal="basic:alice",
+            client_ip="198.51.100.4",
+        ),
+        "generic": make_log(
+            request_id="gen-1",
+            route_kind="generic",
+            method="POST",
+            path="/api/create_data",
+            status=200,
+            outcome="failure",
+            principal="key:erp",
+        ),
+    }
+
+
+@pytest.mark.parametrize("who", ["superuser", "support_user", "integration_admin"])
+def test_change_list_renders_for_each_staff_group(client, logs, who, request):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert listed_request_ids(response) == ["gen-1", "down-1", "bad-1", "ok-1"]
+    content = response.content.decode()
+    for column in ["Created at", "Status", "Method", "Endpoint", "Path", "Duration (ms)", "RPC calls", "Principal"]:
+        assert f">{column}<" in content or f">{column}</a>" in content, column
+    assert "4 request logs" in content
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status_class=5xx", ["down-1"]),
+        ("status_class=4xx", ["bad-1"]),
+        ("status_class=2xx", ["gen-1", "ok-1"]),
+        ("outcome__exact=failure", ["gen-1", "down-1", "bad-1"]),
+        ("method=POST", ["gen-1", "bad-1"]),
+        ("route_kind__exact=generic", ["gen-1"]),
+        ("q=down-1", ["down-1"]),
+        ("q=basic:alice", ["down-1"]),
+        ("q=198.51.100.4", ["down-1"]),
+        ("q=/api/", ["gen-1"]),
+        ("q=nothing-like-this", []),
+    ],
+)
+def test_filters_and_search(client, superuser, logs, query, expected):
+    client.force_login(superuser)
+    response = client.get(f"{CHANGELIST}?{query}")
+    assert response.status_code == 200
+    assert listed_request_ids(response) == expected
+
+
+def test_endpoint_filter_and_date_hierarchy(client, superuser, logs):
+    client.force_login(superuser)
+    partners = logs["ok"].endpoint
+    response = client.get(f"{CHANGELIST}?endpoint__id__exact={partners.pk}")
+    assert listed_request_ids(response) == ["down-1", "ok-1"]
+    today = logs["ok"].created_at
+    response = client.get(
+        f"{CHANGELIST}?created_at__year={today.year}&created_at__month={today.month}&created_at__day={today.day}"
+    )
+    assert listed_request_ids(response) == ["gen-1", "down-1", "bad-1", "ok-1"]
+    response = client.get(f"{CHANGELIST}?created_at__year={today.year - 1}")
+    assert listed_request_ids(response) == []
+
+
+def test_change_list_never_counts_the_whole_table(client, superuser, logs, monkeypatch):
+    monkeypatch.setattr(paginators, "COUNT_CAP", 2)
+    monkeypatch.setattr(paginators.CappedCountPaginator, "cap", 2)
+    client.force_login(superuser)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CHANGELIST)
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert counts, "the paginator counts (a capped count)"
+    for sql in counts:
+        assert re.search(r"LIMIT 3\b", sql), sql
+    assert "more than 2 request logs" in response.content.decode()
+
+
+def test_no_add_no_change_and_delete_only_for_superusers(client, superuser, support_user, logs):
+    log = logs["bad"]
+    client.force_login(support_user)
+    assert client.get("/admin/logs/requestlog/add/").status_code == 403
+    assert client.post(change_url(log), {"status": 200}).status_code == 403
+    assert client.get(f"/admin/logs/requestlog/{log.pk}/delete/").status_code == 403
+    assert "Delete" not in client.get(change_url(log)).content.decode().split('id="content"')[1].split("</form>")[-1]
+    client.force_login(superuser)
+    assert client.get("/admin/logs/requestlog/add/").status_code == 403
+    response = client.post(f"/admin/logs/requestlog/{log.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not type(log).objects.filter(pk=log.pk).exists()
+
+
+def test_detail_page_pretty_prints_and_links(client, support_user, make_endpoint):
+    endpoint = make_endpoint("orders")
+    log = make_log(
+        request_id="bad-9",
+        endpoint=endpoint,
+        endpoint_slug="orders",
+        method="POST",
+        status=400,
+        outcome="failure",
+        request_body='{"name":"Azure","lines":[{"qty":2}]}',
+        request_body_size=38,
+        response_body='{"status":"error","code":400}',
+        error="Bad value for 'qty'.",
+        error_class="mappings.engine.MappingError",
+        line_id=7,
+        request_headers={"Authorization": "Bearer ***", "Content-Type": "application/json"},
+    )
+    client.force_login(support_user)
+    response = client.get(change_url(log))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert (
+        '<pre id="request-body">{\n  &quot;name&quot;: &quot;Azure&quot;,\n  &quot;lines&quot;: [\n    {\n'
+        "      &quot;qty&quot;: 2\n    }\n  ]\n}</pre>"
+    ) in content
+    response_body = '<pre id="response-body">{\n  &quot;status&quot;: &quot;error&quot;,\n  &quot;code&quot;: 400\n}</pre>'
+    assert response_body in content
+    assert "Bearer ***" in content
+    assert "Bad value for &#x27;qty&#x27;." in content
+    assert "mappings.engine.MappingError" in content
+    assert f'href="/admin/endpoints/endpoint/{endpoint.pk}/change/"' in content
+    line_url = mapping_line_admin_url(7)  # links once the mappings app registers its admin
+    assert (f'<a href="{line_url}">line 7</a>' if line_url else "line 7") in content
+
+
+def test_detail_of_a_row_whose_endpoint_was_deleted(client, superuser):
+    log = make_log(endpoint_slug="gone")
+    client.force_login(superuser)
+    assert "gone (deleted)" in client.get(change_url(log)).content.decode()
+
+
+def test_anonymous_and_plain_users_are_kept_out(client, db, logs, django_user_model):
+    assert client.get(CHANGELIST).status_code == 302
+    user = django_user_model.objects.create_user("plain", password="pw-plain-1", is_staff=True)
+    client.force_login(user)
+    assert client.get(CHANGELIST).status_code == 403
