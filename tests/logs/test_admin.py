@@ -160,7 +160,9 @@ def test_detail_page_pretty_prints_and_links(client, support_user, make_endpoint
         '<pre id="request-body">{\n  &quot;name&quot;: &quot;Azure&quot;,\n  &quot;lines&quot;: [\n    {\n'
         "      &quot;qty&quot;: 2\n    }\n  ]\n}</pre>"
     ) in content
-    response_body = '<pre id="response-body">{\n  &quot;status&quot;: &quot;error&quot;,\n  &quot;code&quot;: 400\n}</pre>'
+    response_body = (
+        '<pre id="response-body">{\n  &quot;status&quot;: &quot;error&quot;,\n  &quot;code&quot;: 400\n}</pre>'
+    )
     assert response_body in content
     assert "Bearer ***" in content
     assert "Bad value for &#x27;qty&#x27;." in content
