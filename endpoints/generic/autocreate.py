@@ -82,10 +82,11 @@ def create(client, planned: list[tuple[Ref, Use, RecordPlan]], made: list[Made])
 
     ``made`` is filled as records come into existence, so the caller can remove them on failure.
     """
-    resolution = lookups.resolve(client, (item for _, _, plan in planned for item in plan.refs()))
+    refs = (item for _, use, plan in planned for item in plan.refs(f"auto_create.{use.field}."))
+    resolution = lookups.resolve(client, refs)
     problem = resolution.first_problem()
     if problem:
-        raise BusinessFailure(f"auto_create: {problem}")
+        raise BusinessFailure(problem)
     by_model: dict[str, list[tuple[Ref, Use, RecordPlan]]] = defaultdict(list)
     for item in planned:
         by_model[item[0].model].append(item)
