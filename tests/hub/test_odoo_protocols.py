@@ -1,0 +1,118 @@
+"""Each protocol makes the same calls against the Odoo stand-in and gets the same results."""
+
+import pytest
+
+from fake_odoo import FakeOdoo
+from hub import callstats
+from hub.odoo import OdooClient
+from hub.odoo.exceptions import OdooMissingError, OdooRequestError, OdooValidationError
+
+
+@pytest.fixture(scope="module")
+def stand_in_19():
+    """An Odoo 19 stand-in (JSON-2 available) for this module."""
+    server = FakeOdoo(version="19.0").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def odoo19(stand_in_19):
+    stand_in_19.reset()
+    yield stand_in_19
+    stand_in_19.faults.clear()
+
+
+def client_for(server, protocol):
+    secret = server.ADMIN_API_KEY if protocol == "json2" else "admin"
+    return OdooClient(server.url, server.database, "admin", secret, protocol)
+
+
+def same_calls(client):
+    """The calls every protocol must answer alike, and what they answered."""
+    results = {}
+    results["search_read"] = client.execute_kw(
+        "res.partner", "search_read", [[["is_company", "=", True]]], {"fields": ["name", "country_id"], "order": "id"}
+    )
+    first = results["search_read"][0]["id"]
+    results["read"] = client.execute_kw("res.partner", "read", [[first], ["name", "email", "parent_id"]])
+    new_id = client.execute_kw("res.partner", "create", [{"name": "Protocol Test", "email": "p@example.com"}])
+    results["create"] = type(new_id).__name__
+    results["create_list"] = len(client.execute_kw("res.partner", "create", [[{"name": "A1"}, {"name": "A2"}]]))
+    results["write"] = client.execute_kw("res.partner", "write", [[new_id], {"phone": "+32 2 123"}])
+    results["read_back"] = client.execute_kw("res.partner", "read", [[new_id], ["name", "email", "phone"]])
+    results["search_count"] = client.execute_kw("res.partner", "search_count", [[["name", "=", "Protocol Test"]]])
+    results["unlink"] = client.execute_kw("res.partner", "unlink", [[new_id]])
+    results["after_unlink"] = client.execute_kw("res.partner", "search_count", [[["name", "=", "Protocol Test"]]])
+    results["fields_get"] = client.execute_kw(
+        "res.partner", "fields_get", [["name", "country_id"]], {"attributes": ["type", "relation"]}
+    )
+    results["name_search"] = client.execute_kw("res.partner", "name_search", ["Ready"], {"limit": 2})
+    return results, new_id
+
+
+@pytest.fixture
+def reference(odoo19):
+    """What JSON-RPC answers on a fresh dataset: every protocol must answer the same."""
+    results, new_id = same_calls(client_for(odoo19, "jsonrpc"))
+    odoo19.reset()
+    return results, new_id
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc", "json2"])
+def test_each_protocol_gives_the_same_results(odoo19, reference, protocol):
+    expected, expected_id = reference
+    client = client_for(odoo19, protocol)
+    with callstats.tracking() as stats:
+        results, new_id = same_calls(client)
+    assert results == expected
+    assert new_id == expected_id
+    assert results["create"] == "int"
+    assert results["read_back"] == [
+        {"id": new_id, "name": "Protocol Test", "email": "p@example.com", "phone": "+32 2 123"}
+    ]
+    assert results["fields_get"] == {
+        "name": {"type": "char"},
+        "country_id": {"type": "many2one", "relation": "res.country"},
+    }
+    assert results["name_search"] == [[12, "Ready Mat"]]
+    assert (results["write"], results["unlink"], results["search_count"], results["after_unlink"]) == (True, True, 1, 0)
+    # 11 model calls, plus one login for the protocols that need a uid
+    assert stats.count == (11 if protocol == "json2" else 12)
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc", "json2"])
+def test_each_protocol_raises_the_same_typed_errors(odoo19, protocol):
+    client = client_for(odoo19, protocol)
+    with pytest.raises(OdooMissingError) as missing:
+        client.execute_kw("res.partner", "write", [[999999], {"name": "x"}])
+    assert missing.value.message == "Record does not exist or has been deleted."
+    with pytest.raises(OdooRequestError) as unknown_field:
+        client.execute_kw("res.partner", "search_read", [[["bogus", "=", 1]]])
+    assert unknown_field.value.message == "Invalid field res.partner.bogus in leaf ('bogus', '=', 1)"
+    with pytest.raises(OdooValidationError):
+        client.execute_kw("res.partner", "create", [{"email": "no-name@example.com"}])
+
+
+def test_auto_picks_jsonrpc_on_odoo_18(fake_odoo):
+    client = OdooClient(fake_odoo.url, fake_odoo.database, "admin", fake_odoo.ADMIN_API_KEY)
+    assert client.execute_kw("res.partner", "search_count", [[["id", "=", 1]]]) == 1
+    assert client.active_protocol == "jsonrpc"
+
+
+def test_auto_picks_jsonrpc_on_odoo_19_with_a_password(odoo19):
+    client = OdooClient(odoo19.url, odoo19.database, "admin", "admin")
+    assert client.execute_kw("res.partner", "search_count", [[["id", "=", 1]]]) == 1
+    assert client.active_protocol == "jsonrpc"
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc"])
+def test_connection_fixture_per_protocol(make_connection, protocol):
+    connection = make_connection(protocol=protocol, login="demo", secret="demo")
+    assert connection.client().uid == 6
+
+
+def test_odoo_client_fixture_is_logged_in_and_counts_one_call_per_call(odoo_client):
+    with callstats.tracking() as stats:
+        odoo_client.execute_kw("res.partner", "search_count", [[]])
+    assert stats.count == 1
