@@ -1,0 +1,229 @@
+"""The engine and the fields check against the Odoo stand-in over HTTP, with exact RPC counts."""
+
+import pytest
+
+from hub import callstats
+from mappings.admin_support import check_field_names, check_lines
+from mappings.engine import EndpointMapping, MappingError
+from mappings.models import MappingLine
+from mappings.values import LineSpec
+
+pytestmark = pytest.mark.django_db
+
+COUNTRY_OPTIONS = {"model": "res.country", "field": "code"}
+
+PARTNER_LINES = [
+    LineSpec(1, "ref", "customer_id", odoo_type="char", is_identifier=True, required=True),
+    LineSpec(2, "name", "name", odoo_type="char", required=True),
+    LineSpec(3, "country_id", "country", value_type="many2one", options=COUNTRY_OPTIONS),
+    LineSpec(
+        4, "category_id", "tags", value_type="many2many", options={"model": "res.partner.category", "field": "name"}
+    ),
+    LineSpec(
+        5,
+        "child_ids",
+        "contacts",
+        value_type="one2many",
+        children=(
+            LineSpec(6, "name", "name", odoo_type="char", required=True),
+            LineSpec(7, "country_id", "country", value_type="many2one", options=COUNTRY_OPTIONS),
+        ),
+    ),
+    LineSpec(8, "parent_id", "company", value_type="many2one", options={"model": "res.partner", "field": "ref"}),
+]
+
+
+@pytest.fixture
+def seeded(odoo_client):
+    """Countries, tags and partners of our own, so the test does not depend on the demo data."""
+
+    def create(model, vals):
+        return odoo_client.execute_kw(model, "create", [vals])
+
+    return {
+        "XA": create("res.country", {"name": "Xanadu", "code": "XA"}),
+        "XB": create("res.country", {"name": "Xebec", "code": "XB"}),
+        "Gold": create("res.partner.category", {"name": "D1 Gold"}),
+        "Silver": create("res.partner.category", {"name": "D1 Silver"}),
+        "ACME": create("res.partner", {"name": "Acme", "ref": "D1-ACME", "is_company": True}),
+        "DUP1": create("res.partner", {"name": "Dup one", "ref": "D1-DUP"}),
+        "DUP2": create("res.partner", {"name": "Dup two", "ref": "D1-DUP"}),
+    }
+
+
+def payloads():
+    return [
+        {
+            "customer_id": "D1-1",
+            "name": "First",
+            "country": "XA",
+            "tags": ["D1 Gold", "D1 Silver"],
+            "contacts": [{"name": "Ann", "country": "XB"}, {"name": "Ben"}],
+            "company": "D1-ACME",
+        },
+        {"customer_id": "D1-2", "name": "Second", "country": "XB", "tags": ["D1 Gold"]},
+        {"customer_id": "D1-3", "name": "Third", "contacts": [{"name": "Cid", "country": "XA"}]},
+    ]
+
+
+def test_lookups_are_one_search_per_model_and_field_for_all_payloads(odoo_client, seeded):
+    mapping = EndpointMapping(PARTNER_LINES)
+    with callstats.tracking() as stats:
+        vals = mapping.to_odoo(payloads(), odoo_client)
+    assert [(model, method) for model, method, _ in stats.calls] == [
+        ("res.country", "search_read"),
+        ("res.partner.category", "search_read"),
+        ("res.partner", "search_read"),
+    ]
+    assert stats.count == 3
+    assert vals == [
+        {
+            "ref": "D1-1",
+            "name": "First",
+            "country_id": seeded["XA"],
+            "category_id": [(6, 0, [seeded["Gold"], seeded["Silver"]])],
+            "child_ids": [(0, 0, {"name": "Ann", "country_id": seeded["XB"]}), (0, 0, {"name": "Ben"})],
+            "parent_id": seeded["ACME"],
+        },
+        {
+            "ref": "D1-2",
+            "name": "Second",
+            "country_id": seeded["XB"],
+            "category_id": [(6, 0, [seeded["Gold"]])],
+        },
+        {"ref": "D1-3", "name": "Third", "child_ids": [(0, 0, {"name": "Cid", "country_id": seeded["XA"]})]},
+    ]
+
+
+def test_the_vals_are_what_odoo_accepts(odoo_client, seeded):
+    mapping = EndpointMapping(PARTNER_LINES)
+    vals = mapping.to_odoo(payloads()[:1], odoo_client)
+    [record_id] = odoo_client.execute_kw("res.partner", "create", [vals])
+    [record] = odoo_client.execute_kw(
+        "res.partner", "read", [[record_id]], {"fields": ["ref", "country_id", "category_id", "child_ids", "parent_id"]}
+    )
+    assert record["ref"] == "D1-1"
+    assert record["country_id"][0] == seeded["XA"]
+    assert sorted(record["category_id"]) == sorted([seeded["Gold"], seeded["Silver"]])
+    assert len(record["child_ids"]) == 2
+    assert record["parent_id"][0] == seeded["ACME"]
+    out = mapping.to_external(record)
+    assert out["country"] == "Xanadu"
+    assert out["company"] == "Acme"
+
+
+def test_without_lookup_values_no_rpc_is_made(odoo_client, seeded):
+    mapping = EndpointMapping(PARTNER_LINES)
+    with callstats.tracking() as stats:
+        assert mapping.to_odoo([{"customer_id": "x", "name": "y", "country": None}], odoo_client) == [
+            {"ref": "x", "name": "y", "country_id": False}
+        ]
+    assert stats.count == 0
+
+
+def test_a_value_without_match_names_the_line_and_value(odoo_client, seeded):
+    mapping = EndpointMapping(PARTNER_LINES)
+    body = [{"customer_id": "x", "name": "y", "contacts": [{"name": "z", "country": "QQ"}]}]
+    with callstats.tracking() as stats, pytest.raises(MappingError) as caught:
+        mapping.to_odoo(body, odoo_client)
+    assert stats.count == 1
+    error = caught.value
+    assert (error.http_status, error.line_id, error.message) == (
+        400,
+        7,
+        "Mapping line 'country' (country_id): no res.country record has code 'QQ'.",
+    )
+
+
+def test_a_value_with_several_matches_names_the_line_and_ids(odoo_client, seeded):
+    mapping = EndpointMapping(PARTNER_LINES)
+    with pytest.raises(MappingError) as caught:
+        mapping.to_odoo([{"customer_id": "x", "name": "y", "company": "D1-DUP"}], odoo_client)
+    ids = ", ".join(str(i) for i in sorted([seeded["DUP1"], seeded["DUP2"]]))
+    assert (caught.value.line_id, caught.value.message) == (
+        8,
+        f"Mapping line 'company' (parent_id): several res.partner records have ref 'D1-DUP' (ids {ids}).",
+    )
+
+
+def test_keys_are_checked_before_any_rpc(odoo_client, seeded):
+    mapping = EndpointMapping(PARTNER_LINES)
+    with callstats.tracking() as stats, pytest.raises(MappingError) as caught:
+        mapping.to_odoo([{"name": "y", "country": "XA"}], odoo_client)
+    assert caught.value.missing == ["customer_id"]
+    assert stats.count == 0
+
+
+# -- fields_get check --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def endpoint(odoo_connection):
+    from endpoints.models import Endpoint
+
+    return Endpoint.objects.create(
+        name="Partners", connection=odoo_connection, odoo_model="res.partner", slug="partners", allowed_methods=["GET"]
+    )
+
+
+def add(endpoint, key, field, **fields):
+    return MappingLine.objects.create(endpoint=endpoint, external_key=key, odoo_field=field, **fields)
+
+
+def test_field_names_are_checked_against_fields_get(endpoint, odoo_client):
+    add(endpoint, "customer_id", "ref", is_identifier=True)
+    add(endpoint, "vat_number", "x_no_such_field")
+    add(endpoint, "country", "country_id", value_type="many2one", options={"model": "res.country", "field": "nope"})
+    add(
+        endpoint,
+        "tags",
+        "category_id",
+        value_type="many2one",
+        options={"model": "res.partner.category", "field": "name"},
+    )
+    add(endpoint, "company", "parent_id", value_type="many2one", options={"model": "res.country", "field": "code"})
+    add(endpoint, "since", "name", value_type="date")
+    contacts = add(endpoint, "contacts", "child_ids", value_type="one2many")
+    add(endpoint, "email", "email", parent=contacts)
+    add(endpoint, "bogus", "x_bogus", parent=contacts)
+    add(endpoint, "limit_", "credit_limit", odoo_type="integer")
+    lines = list(endpoint.lines.all())
+    with callstats.tracking() as stats:
+        check = check_lines(odoo_client, "res.partner", lines)
+    # one fields_get per model involved: res.partner, res.country, res.partner.category
+    assert sorted(model for model, _, _ in stats.calls) == ["res.country", "res.partner", "res.partner.category"]
+    assert check.answered is True
+    assert check.warnings == []
+    assert [(line.external_key, problem) for line, problem in check.problems] == [
+        ("vat_number", "res.partner has no field 'x_no_such_field'."),
+        ("country", "res.country has no field 'nope' to look records up by."),
+        ("tags", "res.partner.category_id is a many2many field, not many2one."),
+        ("company", "parent_id points to res.partner, the lookup searches res.country."),
+        ("since", "res.partner.name is a char field, not date."),
+        ("bogus", "res.partner has no field 'x_bogus'."),
+        ("limit_", "res.partner.credit_limit is a float field, the line says integer."),
+    ]
+
+
+def test_check_field_names_fills_empty_odoo_types(endpoint):
+    line = add(endpoint, "customer_id", "ref", is_identifier=True)
+    typed = add(endpoint, "active", "active", odoo_type="boolean")
+    assert check_field_names(endpoint, endpoint.lines.all()) == [
+        "Odoo field types filled in from Odoo: customer_id (char)."
+    ]
+    line.refresh_from_db()
+    typed.refresh_from_db()
+    assert (line.odoo_type, typed.odoo_type) == ("char", "boolean")
+
+
+def test_check_field_names_warns_when_odoo_does_not_answer(endpoint):
+    line = add(endpoint, "customer_id", "ref", is_identifier=True)
+    endpoint.connection.url = "http://127.0.0.1:9"  # nobody listens there
+    endpoint.connection.save()
+    messages = check_field_names(endpoint, endpoint.lines.all())
+    assert messages == [
+        "Could not check fields of res.partner against Odoo: "
+        "Cannot connect to Odoo at http://127.0.0.1:9: [Errno 111] Connection refused"
+    ]
+    line.refresh_from_db()
+    assert line.odoo_type == ""
