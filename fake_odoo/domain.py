@@ -141,9 +141,10 @@ def validate_domain(env: Any, model: str, domain: Any) -> None:
 
 def order_ids(env: Any, model: str, ids: Iterable[int], order: str | None = None) -> list[int]:
     """``ids`` sorted by ``order`` (Odoo's syntax) or by the model's default order."""
-    spec = order or MODEL_ORDER.get(model, "id")
-    check_order(env, model, spec)
-    terms = _order_terms(env, model, spec, frozenset())
+    if order:
+        check_order(env, model, order)
+    # A model's own _order may name fields the stand-in does not model (those are skipped).
+    terms = _order_terms(env, model, order or MODEL_ORDER.get(model, "id"), frozenset())
     table = env.table(model)
     # Terms never tie completely in PostgreSQL only by chance; the stand-in settles ties by id.
     result = sorted(ids)
@@ -474,6 +475,9 @@ class _Search:
 
         if ftype in X2MANY:
             return self._x2many_leaf(model, left, meta, operator, right)
+        if ftype == "binary" and not (operator in ("=", "!=") and not right):
+            # Binaries live in attachments: Odoo only tests whether one is set, other leaves are ignored.
+            return lambda _i, _r: True
         if ftype == "many2one":
             return self._m2o_leaf(model, left, comodel, operator, right)
         if left == "display_name" and not meta.get("store"):
@@ -580,6 +584,9 @@ class _Search:
         return owners
 
     def _display_name_leaf(self, model: str, operator: str, right: Any) -> Pred:
+        if model == "res.partner.category" and isinstance(right, str) and " / " in right:
+            # A tag's display name is its path; searching it looks at the last part, the tag's name.
+            right = right.split(" / ")[-1]
         names = REC_NAMES_SEARCH.get(model) or (REC_NAME.get(model, "name"),)
         leaves = [("leaf", model, name, operator, right) for name in names if name.partition(".")[0]]
         tree = _and(leaves) if operator in NEGATIVE_OPERATORS else _or(leaves)
@@ -891,9 +898,7 @@ def _order_terms(env: Any, model: str, spec: str, seen: frozenset, reverse: bool
             descending = not descending
             nulls = {"first": "last", "last": "first"}.get(nulls, "")
         meta = fields.get(name)
-        if meta is None:
-            raise ValueError(f"Invalid field {name!r} on model {model!r}")
-        if not _orderable(env, model, name, meta):
+        if meta is None or not _orderable(env, model, name, meta):
             continue
         if meta["type"] == "many2one":
             terms.extend(_m2o_terms(env, model, name, meta, descending, nulls, seen))

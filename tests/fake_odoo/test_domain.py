@@ -29,6 +29,7 @@ FIELDS = {
         "country_id": {"type": "many2one", "relation": "res.country", "store": True},
         "child_ids": {"type": "one2many", "relation": "res.partner", "relation_field": "parent_id", "store": True},
         "category_id": {"type": "many2many", "relation": "res.partner.category", "store": True},
+        "image_1920": {"type": "binary", "store": True},
     },
     "res.country": {
         "id": {"type": "integer", "store": True},
@@ -75,7 +76,7 @@ def build_tables():
         partner(1, "YourCompany", country_id=233, email="info@yourcompany.com"),
         partner(9, "Wood Corner", country_id=233, category_id=[7], email="wood.corner26@example.com"),
         partner(10, "Deco Addict", country_id=233, category_id=[7, 8], color=3),
-        partner(13, "OpenWood", country_id=20, date="2026-11-01"),
+        partner(13, "OpenWood", country_id=20, date="2026-11-01", image_1920="iVBORw0KGgo="),
         partner(17, "Willie Burke", parent=9, email="willie@example.com", date="2026-10-01"),
         partner(18, "Ron Gibson", parent=9, create_date="2026-11-21 08:00:00"),
         partner(19, "Jane 100%_sure", parent=10, credit_limit=250.5),
@@ -262,6 +263,35 @@ def test_hierarchy_operators():
     assert ids([("category_id", "child_of", 1)]) == [9, 10]
     assert ids([("id", "child_of", "deco")]) == [10, 19, 21]
     assert ids([("id", "child_of", False)]) == []
+
+
+def test_explicit_any_operators():
+    assert ids([("child_ids", "any", [("name", "ilike", "ron")])]) == [9]
+    assert ids([("parent_id", "any", [("name", "=", "Ghost")])]) == [21]
+    assert ids([("parent_id", "not any", [("name", "ilike", "wood")])]) == [1, 9, 10, 13, 19, 21]
+    assert ids([("category_id", "not any", [("name", "=", "Desk Manufacturers")])]) == [1, 13, 17, 18, 19, 21]
+
+
+def test_binary_fields_only_test_whether_set():
+    assert ids([("image_1920", "!=", False)]) == [13]
+    assert ids([("image_1920", "=", False)]) == [1, 9, 10, 17, 18, 19, 21]
+    # Any other leaf on a binary is ignored by Odoo (it matches every record).
+    assert ids([("image_1920", "ilike", "zzz")]) == ACTIVE
+
+
+def test_display_name_search_uses_the_models_name_fields():
+    # res.partner searches complete_name, email, ref, vat and company registry.
+    assert ids([("display_name", "ilike", "wood corner")]) == [9, 17, 18]
+    assert ids([("display_name", "ilike", "example.com")]) == [9, 17]
+    assert ids([("display_name", "not ilike", "wood")]) == [1, 10, 19, 21]
+    tags = sorted(d.search(ENV, "res.partner.category", [("display_name", "=", "Vendor / Desk Manufacturers")]))
+    assert tags == [7]
+
+
+def test_default_order_skips_fields_the_stand_in_does_not_model():
+    # res.country's own order is by name; a model whose _order names unknown fields still sorts.
+    assert d.search(ENV, "res.country", []) == [20, 57, 233]
+    assert d.order_ids(ENV, "res.country", [233, 20, 57], "code desc") == [233, 57, 20]
 
 
 def test_optional_equality():
