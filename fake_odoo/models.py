@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from fake_odoo import errors
 from fake_odoo.access import DESCRIPTIONS
-from fake_odoo.orm import BaseModel, api_model
+from fake_odoo.orm import BaseModel, api_model, translate, translated_fields
 
 if TYPE_CHECKING:
     from fake_odoo.orm import Env
@@ -35,6 +35,8 @@ def display_name(env: Env, model: str, record: dict) -> str:
     if rule is not None:
         return rule(env, record)
     name = record.get("name")
+    if name and env.lang != "en_US" and "name" in translated_fields(model):
+        return translate(model, "name", record["id"], env.lang, name)
     if name:
         return name
     stored = record.get("display_name")
@@ -124,9 +126,22 @@ DISPLAY_NAMES = {
     "product.category": lambda env, record: _path_name(" / ")(env, record, "product.category"),
     "res.country.state": _state_name,
     "product.product": _product_name,
+    "product.template": lambda env, record: (
+        f"[{record['default_code']}] {record.get('name') or ''}" if record.get("default_code") else record.get("name")
+    ),
     "account.move": _move_name,
     "sale.order.line": _order_line_name,
 }
+
+
+def rec_names_search(model: str, fields: dict) -> list[str]:
+    """The fields ``name_search`` looks in (Odoo's ``_rec_names_search``, else the record name)."""
+    from fake_odoo import domain as domain_module
+
+    names = getattr(domain_module, "REC_NAMES_SEARCH", {}).get(model)
+    if not names:
+        names = (getattr(domain_module, "REC_NAME", {}).get(model) or rec_name_field(model),)
+    return [name for name in names if name in fields] or [rec_name_field(model)]
 
 
 def rec_name_field(model: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from fake_odoo import errors
 from fake_odoo import values as v
 from fake_odoo.access import check_model_access, has_model_access
+from fake_odoo.labels import localized
 
 MODEL_API = "model"
 MODEL_CREATE_API = "model_create"
@@ -286,6 +287,7 @@ class BaseModel:
         env = self.env
         model = self._name
         converters = []
+        translated = translated_fields(model) if env.lang != "en_US" else ()
         for name in names:
             meta = all_fields[name]
             ftype = meta["type"]
@@ -294,7 +296,9 @@ class BaseModel:
                 converters.append((name, _bind_special(special, env, model)))
                 continue
             empty = v.empty_value(ftype)
-            if ftype == "many2one":
+            if name in translated:
+                converters.append((name, _translated_reader(name, model, env.lang, empty)))
+            elif ftype == "many2one":
                 relation = meta["relation"]
                 if classic:
                     converters.append((name, _m2o_reader(env, name, relation)))
@@ -550,15 +554,14 @@ class BaseModel:
     @api_model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         self._check_access("read")
-        from fake_odoo.models import rec_name_field
+        from fake_odoo.models import rec_names_search
 
         domain = list(args or [])
         if name or operator not in ("ilike", "like", "=like", "=ilike"):
-            domain = (
-                ["&", (rec_name_field(self._name), operator, name), *_as_and(domain)]
-                if domain
-                else [(rec_name_field(self._name), operator, name)]
-            )
+            names = rec_names_search(self._name, self._fields)
+            joiner = "&" if operator in ("!=", "not ilike", "not like", "not in") else "|"
+            name_domain = [joiner] * (len(names) - 1) + [(field, operator, name) for field in names]
+            domain = ["&", *_as_and(name_domain), *_as_and(domain)] if domain else name_domain
         ids = self._search(domain, limit=limit)
         return [[i, self.env.display_name(self._name, i)] for i in ids]
 
@@ -578,7 +581,7 @@ class BaseModel:
         for name in names:
             if name not in fields:
                 continue
-            meta = fields[name]
+            meta = localized(self._name, name, fields[name], self.env.lang)
             result[name] = {k: val for k, val in meta.items() if not attributes or k in attributes}
         return result
 
@@ -676,6 +679,29 @@ def _sync_inverse(env: Env, model: str, name: str, meta: dict, record_id: int, o
             if record_id not in ids:
                 ids.append(record_id)
             table[new][o2m_name] = sort_ids(env, model, ids)
+
+
+def translated_fields(model: str) -> tuple[str, ...]:
+    """Fields whose values Odoo stores per language."""
+    from fake_odoo import domain as domain_module
+
+    return getattr(domain_module, "TRANSLATED", {}).get(model, ())
+
+
+def translate(model: str, name: str, record_id: int, lang: str, value: Any) -> Any:
+    """``value`` in ``lang`` when the dataset has its translation (Odoo falls back to en_US)."""
+    from fake_odoo import dataset
+
+    translated = dataset.translation(model, name, record_id, lang)
+    return value if translated is None else translated
+
+
+def _translated_reader(name: str, model: str, lang: str, empty: Any) -> Callable:
+    def read(record: dict, record_id: int) -> Any:
+        value = record.get(name, empty)
+        return translate(model, name, record_id, lang, empty if value is None else value)
+
+    return read
 
 
 def _plain_reader(name: str, empty: Any) -> Callable:

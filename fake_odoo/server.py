@@ -422,6 +422,10 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients that time out or connections reset on purpose end here: not worth a traceback on stderr.
+        logger.debug("fake_odoo: connection from %s ended with an error", client_address, exc_info=True)
+
 
 def make_server(backend: Backend, host: str, port: int) -> Server:
     """A server bound to ``host:port`` (port 0: a free one) for ``backend``."""

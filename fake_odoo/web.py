@@ -95,14 +95,19 @@ def read_group(recs: BaseModel, domain, fields, groupby, offset=0, limit=None, o
         if lazy and len(groupby) > 1:
             row["__context"] = {"group_by": groupby[1:]}
         result.append(row)
-    result.sort(key=lambda row: tuple(_sort_key(row[k]) for k in keys))
+    result.sort(key=lambda row: tuple(_sort_key(row[k], model_fields[k]["type"]) for k in keys))
     return result[offset or 0 :][: limit or None]
 
 
-def _sort_key(value: Any) -> tuple:
+def _sort_key(value: Any, ftype: str) -> tuple:
+    """Groups in ascending order of their value; booleans False first, unset values last (NULLS LAST)."""
+    if ftype == "boolean":
+        return (0, int(bool(value)), "")
+    if value is None or value is False:
+        return (2, 0, "")
     if isinstance(value, list):
         value = value[1]
-    return (value is False, str(value))
+    return (1, 0, value) if isinstance(value, str) else (1, value, "")
 
 
 def _aggregate(func: str, values: list) -> Any:

@@ -26,8 +26,17 @@ CREATING = ("create", "copy", "name_create")
 # (other files, earlier attempts): each model's id sequence is started where the file's first new id was.
 # Lines created through x2many commands are not visible in create answers, so they are listed here.
 LINE_SEEDS = {
-    "crud": {"sale.order.line": 50},
+    "crud": {"sale.order.line": 50, "res.partner.category": 16},
     "methods": {"sale.order.line": 52, "account.move.line": 60},
+}
+# Document numbers (ir.sequence) moved on with orders and invoices the session created before the file.
+COUNTER_SEEDS = {
+    "crud": {"sale.order:S": 26},
+    "methods": {"sale.order:S": 27, "account.move:INV/2026/": 6},
+}
+# Records an earlier part of the recording session had created and a file works on: created first.
+PRECONDITIONS = {
+    "methods": [("res.partner", 52, {"name": "Partner archived by methods.json"})],
 }
 
 
@@ -59,6 +68,12 @@ def first_new_ids(name: str, entries: list[dict]) -> dict[str, int]:
             seeds.setdefault(params[3], ids[0])
     seeds.update(LINE_SEEDS.get(name, {}))
     return seeds
+
+
+def create(url: str, model: str, vals: dict) -> int:
+    """Create one record as admin over XML-RPC (for preconditions)."""
+    proxy = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
+    return proxy.execute_kw("odoo18", 2, "admin", model, "create", [vals])
 
 
 # --- replay -----------------------------------------------------------------------------------
