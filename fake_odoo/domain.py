@@ -146,7 +146,8 @@ def order_ids(env: Any, model: str, ids: Iterable[int], order: str | None = None
     # A model's own _order may name fields the stand-in does not model (those are skipped).
     terms = _order_terms(env, model, order or MODEL_ORDER.get(model, "id"), frozenset())
     table = env.table(model)
-    # Terms never tie completely in PostgreSQL only by chance; the stand-in settles ties by id.
+    # PostgreSQL returns rows that tie on every term in no defined order; the stand-in starts from
+    # id order (the sorts below are stable) so its answers are deterministic.
     result = sorted(ids)
     for extract, descending, null_rank in reversed(terms):
 
@@ -167,11 +168,6 @@ def check_order(env: Any, model: str, order: str) -> None:
         name = _ORDER_PART.match(part)["field"].strip('"')
         if name not in fields:
             raise ValueError(f"Invalid field {name!r} on model {model!r}")
-
-
-def like_match(pattern: str, value: str, *, insensitive: bool = False) -> bool:
-    """PostgreSQL LIKE/ILIKE: ``%`` any run, ``_`` one character, backslash escapes the next one."""
-    return _like_regex(pattern, insensitive).fullmatch(value.lower() if insensitive else value) is not None
 
 
 # --- domain shape ---------------------------------------------------------------------------------

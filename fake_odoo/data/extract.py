@@ -1,6 +1,6 @@
 """Derive the stand-in's demo data from the recorded Odoo 18 answers (run by hand, output committed).
 
-Usage: python fake_odoo/data/extract.py /path/to/odoo18-recordings
+Usage: python -m fake_odoo.data.extract /path/to/odoo18-recordings
 
 Writes next to this file:
 - fields_get.json: each model's recorded fields_get answer;
@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fake_odoo.domain import TRANSLATED
+
 HERE = Path(__file__).resolve().parent
 SOURCES = (
     "search_read.json",
@@ -31,13 +33,6 @@ SOURCES = (
     "faults_xmlrpc.json",
 )
 READ_METHODS = ("read", "search_read")
-TRANSLATED = {
-    "res.country": ("name",),
-    "product.product": ("name",),
-    "product.template": ("name",),
-    "res.partner.category": ("name",),
-    "uom.uom": ("name",),
-}
 # Values that change with every write: only the untouched database tells them.
 VOLATILE = ("write_date", "__last_update")
 # First ids the later files create through x2many commands (no create call tells them):
