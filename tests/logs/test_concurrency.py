@@ -1,0 +1,31 @@
+"""Many requests in parallel threads against the live server: exactly one row per request."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from logs.models import RequestLog
+
+REQUESTS = 60
+THREADS = 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_give_one_row_each(live_server, log_urls):
+    def call(n: int) -> tuple[int, str]:
+        headers = {"X-Request-ID": f"par-{n}"} if n % 2 else {}  # half given by the caller, half made by the hub
+        path = ["/api/_test/echo", "/api/_test/crash", "/api/_test/drf_error"][n % 3]
+        with httpx.Client(base_url=live_server.url, timeout=30) as http:
+            response = http.post(path, json={"n": n, "password": "s3cret"}, headers=headers)
+        return response.status_code, response.headers["X-Request-ID"]
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        answers = list(pool.map(call, range(REQUESTS)))
+
+    sent_ids = [request_id for _, request_id in answers]
+    assert len(set(sent_ids)) == REQUESTS
+    assert sorted(status for status, _ in answers) == sorted([200, 500, 400] * (REQUESTS // 3))
+    rows = list(RequestLog.objects.values_list("request_id", "status"))
+    assert len(rows) == REQUESTS
+    assert sorted(rows) == sorted((request_id, status) for status, request_id in answers)
