@@ -48,11 +48,10 @@ def expand(client, fields_of: FieldsOf, model: str, records: list[dict], specs: 
         wanted: dict[tuple[str, tuple[FieldSpec, ...]], dict[int, None]] = defaultdict(dict)
         places: list[tuple[dict, str, str, tuple, object]] = []
         for current_model, current_records, current_specs in level:
-            fields = fields_of(current_model)
             for spec in current_specs:
                 if spec.children is None:
                     continue
-                meta = fields[spec.name]
+                meta = fields_of(current_model)[spec.name]
                 key = (meta["relation"], spec.children)
                 for record in current_records:
                     value = record.get(spec.name)

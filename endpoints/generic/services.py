@@ -86,19 +86,19 @@ def search_data(caller: Caller, model: str, vals: dict) -> Outcome:
         )
     try:
         specs = parse_fields(payload.get("search_field")) or DEFAULT_SEARCH_FIELDS
+        caller.check_models(related_models(caller.fields_of, model, specs))
+    except (FieldSpecError, SpecError) as exc:
+        raise BusinessFailure(f"search_field: {exc}") from None
+    try:
         domain = parse_domain(payload.get("search_domain"))
-    except (FieldSpecError, DomainError) as exc:
-        raise BusinessFailure(str(exc)) from None
+    except DomainError as exc:
+        raise BusinessFailure(f"search_domain: {exc}") from None
     limit = _whole_number(payload, "limit", DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
     offset = _whole_number(payload, "offset", 0, minimum=0)
     kwargs = {"fields": field_names(specs), "limit": limit, "offset": offset}
     order = payload.get("order")
     if order not in (None, ""):
         kwargs["order"] = _order(order)
-    try:
-        caller.check_models(related_models(caller.fields_of, model, specs))
-    except SpecError as exc:
-        raise BusinessFailure(str(exc)) from None
     records = caller.client.execute_kw(model, "search_read", [domain], kwargs)
     expand(caller.client, caller.fields_of, model, records, specs)
     more = " (the limit: ask again with offset for more)" if len(records) == limit else ""
@@ -148,10 +148,13 @@ def _write_request(caller: Caller, model: str, vals: dict, payload) -> WriteRequ
     spec = autocreate.check_spec(vals.get("auto_create"))
     try:
         plan = parse_record(model, payload, caller.fields_of, max_attachment_bytes=settings.HUB_ATTACHMENT_MAX_BYTES)
+    except PayloadError as exc:
+        raise BusinessFailure(str(exc)) from None
+    try:
         result_specs = parse_fields(vals.get("result_field"))
         models = plan.models() | related_models(caller.fields_of, model, result_specs)
-    except (PayloadError, FieldSpecError, SpecError) as exc:
-        raise BusinessFailure(str(exc)) from None
+    except (FieldSpecError, SpecError) as exc:
+        raise BusinessFailure(f"result_field: {exc}") from None
     caller.check_models(models)
     return WriteRequest(model=model, plan=plan, auto_create=spec, result_specs=result_specs)
 
