@@ -583,6 +583,10 @@ class _Search:
         if model == "res.partner.category" and isinstance(right, str) and " / " in right:
             # A tag's display name is its path; searching it looks at the last part, the tag's name.
             right = right.split(" / ")[-1]
+        if operator.endswith("like") and "=" not in operator and not right:
+            # Odoo short-cuts an empty pattern: everything matches, or nothing for a negative operator.
+            matches_all = operator not in NEGATIVE_OPERATORS
+            return lambda _i, _r: matches_all
         names = REC_NAMES_SEARCH.get(model) or (REC_NAME.get(model, "name"),)
         leaves = [("leaf", model, name, operator, right) for name in names if name.partition(".")[0]]
         tree = _and(leaves) if operator in NEGATIVE_OPERATORS else _or(leaves)

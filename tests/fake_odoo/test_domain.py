@@ -284,6 +284,9 @@ def test_display_name_search_uses_the_models_name_fields():
     assert ids([("display_name", "ilike", "wood corner")]) == [9, 17, 18]
     assert ids([("display_name", "ilike", "example.com")]) == [9, 17]
     assert ids([("display_name", "not ilike", "wood")]) == [1, 10, 19, 21]
+    # An empty pattern matches everything, and nothing with a negative operator.
+    assert ids([("display_name", "ilike", "")]) == ACTIVE
+    assert ids([("display_name", "not ilike", "")]) == []
     tags = sorted(d.search(ENV, "res.partner.category", [("display_name", "=", "Vendor / Desk Manufacturers")]))
     assert tags == [7]
 
