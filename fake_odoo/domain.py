@@ -900,7 +900,7 @@ def _order_terms(env: Any, model: str, spec: str, seen: frozenset, reverse: bool
         meta = fields.get(name)
         if meta is None or not _orderable(env, model, name, meta):
             continue
-        if meta["type"] == "many2one":
+        if meta["type"] == "many2one" and (match["prop"] or "").lower() != "id":
             terms.extend(_m2o_terms(env, model, name, meta, descending, nulls, seen))
             continue
         terms.append((_order_extract(env, model, name, meta), descending, _null_rank(descending, nulls)))

@@ -326,6 +326,9 @@ def test_order_by_many2one_uses_the_comodel_order():
     assert ordered == [13, 10, 9, 1]  # Belgium, then United States by name
     ordered = d.search(ENV, "res.partner", [("is_company", "=", True)], order="country_id desc, name")
     assert ordered == [10, 9, 1, 13]
+    # "field.id" orders a many2one by the raw id instead of the comodel's order.
+    ordered = d.search(ENV, "res.partner", [("is_company", "=", True)], order="country_id.id desc, name")
+    assert ordered == [10, 9, 1, 13]
     # Parents ordered by the partner order (complete_name), children without a parent last.
     ordered = d.search(ENV, "res.partner", [], order="parent_id, id")
     assert ordered == [19, 21, 17, 18, 1, 9, 10, 13]
