@@ -251,3 +251,112 @@ def diff(expected: Any, actual: Any, path: str) -> list[str]:
 def _short(value: Any) -> str:
     text = json.dumps(value, default=str)
     return text if len(text) < 160 else text[:157] + "..."
+
+
+# --- the same calls over the other protocols --------------------------------------------------
+
+MARSHAL_NONE = "TypeError: cannot marshal None unless allow_none is enabled"
+
+
+def object_call(entry: dict) -> tuple | None:
+    """(uid, password, model, method, args, kwargs) of a recorded XML-RPC execute_kw on /xmlrpc/2/object."""
+    call = entry["call"]
+    if call.get("protocol") != "xmlrpc" or call["endpoint"] != "/xmlrpc/2/object" or call["method"] != "execute_kw":
+        return None
+    params = call["params"]
+    if params[0] != "odoo18":
+        return None
+    return params[1], params[2], params[3], params[4], params[5], params[6] if len(params) > 6 else {}
+
+
+def replay_jsonrpc(url: str, call: tuple) -> dict:
+    """An execute_kw sent over /jsonrpc instead."""
+    uid, password, model, method, args, kwargs = call
+    request = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {
+            "service": "object",
+            "method": "execute_kw",
+            "args": ["odoo18", uid, password, model, method, args, kwargs],
+        },
+        "id": 1,
+    }
+    reply = json.loads(post(url, "/jsonrpc", json.dumps(request), "application/json")[2])
+    if "error" in reply:
+        return {"error": reply["error"]["data"]}
+    return {"response": reply["result"]}
+
+
+def json2_params(call: tuple) -> dict | None:
+    """Named JSON-2 arguments for an execute_kw (None when the positional call cannot bind: a TypeError case)."""
+    import inspect
+
+    from fake_odoo import rpc
+    from fake_odoo.orm import MODEL_API, MODEL_CREATE_API
+
+    _uid, _password, model, method, args, kwargs = call
+    try:
+        func = rpc.public_method(model, method)
+    except AttributeError:
+        return {"args_unbound": True, **kwargs}
+    params: dict = {}
+    args = list(args)
+    if getattr(func, "_api", None) not in (MODEL_API, MODEL_CREATE_API):
+        if not args:
+            return None
+        params["ids"] = args.pop(0)
+    kwargs = dict(kwargs)
+    if "context" in kwargs:
+        params["context"] = kwargs.pop("context")
+    try:
+        bound = inspect.signature(func).bind(None, *args, **kwargs)
+    except TypeError:
+        return None
+    for name, value in list(bound.arguments.items())[1:]:
+        if inspect.signature(func).parameters[name].kind is inspect.Parameter.VAR_KEYWORD:
+            params.update(value)
+        else:
+            params[name] = value
+    return params
+
+
+def replay_json2(url: str, call: tuple, api_key: str) -> dict | None:
+    """An execute_kw sent as JSON-2 with the admin's API key (None: not expressible in JSON-2)."""
+    _uid, _password, model, method, _args, _kwargs = call
+    params = json2_params(call)
+    if params is None or params.pop("args_unbound", False):
+        return None
+    request = urllib.request.Request(
+        f"{url}/json/2/{model}/{method}",
+        data=json.dumps(params).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"bearer {api_key}", "X-Odoo-Database": "odoo18"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return {"response": json.loads(response.read())}
+    except urllib.error.HTTPError as error:
+        return {"error": json.loads(error.read()), "status": error.code}
+
+
+def compare_other_protocol(entry: dict, actual: dict, *, json2: bool = False) -> list[str]:
+    """The recorded XML-RPC answer against a JSON-RPC / JSON-2 answer to the same call."""
+    call = object_call(entry)
+    if "fault" in entry:
+        fault = entry["fault"]
+        if fault.get("faultString_is_traceback") and fault["faultString_last_5_lines"][-1] == MARSHAL_NONE:
+            # XML-RPC cannot carry None; JSON answers null.
+            return [] if actual.get("response", "missing") is None else [f"expected null, got {_short(actual)}"]
+        if "error" not in actual:
+            return [f"expected an error, got {_short(actual.get('response'))}"]
+        if fault.get("faultString_is_traceback"):
+            expected = fault["faultString_last_5_lines"][-1].split(": ", 1)[-1]
+            got = actual["error"]["message"]
+            return [] if got == expected or repr(got) == expected else [f"message {got!r} != {expected!r}"]
+        return [] if actual["error"]["message"] == fault["faultString"] else [f"message {actual['error']['message']!r}"]
+    if "error" in actual:
+        return [f"unexpected error {_short(actual['error'].get('message'))}"]
+    expected = entry["response"]
+    if json2 and call[3] == "create" and isinstance(expected, int):
+        expected = [expected]  # JSON-2 returns the ids of the created recordset
+    return diff(expected, actual["response"], "response")
