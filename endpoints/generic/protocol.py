@@ -74,7 +74,11 @@ def decode_body(raw: bytes) -> tuple[Any, dict]:
 
 def decode_call(raw: bytes) -> RpcCall:
     """A data call (``params.model`` and ``params.vals``) from a request body; RpcError(400) when malformed."""
-    call_id, params = decode_body(raw)
+    return call_from(*decode_body(raw))
+
+
+def call_from(call_id: Any, params: dict) -> RpcCall:
+    """The data call of a decoded body's ``params``; RpcError(400) when model or vals are malformed."""
     model = params.get("model")
     if not isinstance(model, str) or not _MODEL_NAME.match(model):
         raise RpcError(400, '"params.model" must be an Odoo model name such as "res.partner".')

@@ -56,8 +56,8 @@ def _data_route(route: str, operation):
     def view(request):
         call_id, principal = None, None
         try:
-            call = protocol.decode_call(_body(request))
-            call_id = call.id
+            call_id, params = protocol.decode_body(_body(request))
+            call = protocol.call_from(call_id, params)
             caller = auth.caller_for(request, route, call.model)
             principal = caller.principal
             try:
