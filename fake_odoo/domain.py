@@ -32,6 +32,9 @@ ARITY = {"!": 1, "&": 2, "|": 2}
 TRUE_LEAF = (1, "=", 1)
 FALSE_LEAF = (0, "=", 1)
 HIERARCHY = ("child_of", "parent_of")
+# Tags of the internal tree nodes (no field can have these names).
+LEAF = "<leaf>"
+SUBTREE = "<subtree>"
 X2MANY = ("one2many", "many2many")
 
 # --- model facts Odoo keeps in Python (not visible in fields_get) -------------------------------
@@ -293,8 +296,8 @@ def _not(tree: tuple) -> tuple:
         return _or(_not(child) for child in tree[1:])
     if kind == "|":
         return _and(_not(child) for child in tree[1:])
-    if kind == "leaf" and tree[3] in NEGATION:
-        return ("leaf", tree[1], tree[2], NEGATION[tree[3]], tree[4])
+    if kind == LEAF and tree[3] in NEGATION:
+        return (LEAF, tree[1], tree[2], NEGATION[tree[3]], tree[4])
     return ("!", tree)
 
 
@@ -344,10 +347,10 @@ class _Search:
                 stack.append(_and((stack.pop(), stack.pop())))
             elif item == "|":
                 stack.append(_or((stack.pop(), stack.pop())))
-            elif isinstance(item, tuple) and item[:1] == ("leaf",):
+            elif isinstance(item, tuple) and item[:1] == (LEAF,):
                 stack.append(item)
             else:
-                stack.append(("leaf", model, *item))
+                stack.append((LEAF, model, *item))
         tree = _and(reversed(stack))
         if check:
             self._check(tree)
@@ -373,11 +376,11 @@ class _Search:
             if rest and comodel:
                 sub = [(rest, operator, right)]
                 tree = self.tree(comodel, sub, check=False)
-                out.append(("leaf", model, head, "any", ("tree", comodel, tree, _names_active(sub))))
+                out.append((LEAF, model, head, "any", (SUBTREE, comodel, tree, _names_active(sub))))
             elif operator in ("any", "not any") and comodel:
                 sub = list(_normalize(right))
                 tree = self.tree(comodel, sub, check=False)
-                out.append(("leaf", model, left, operator, ("tree", comodel, tree, _names_active(right))))
+                out.append((LEAF, model, left, operator, (SUBTREE, comodel, tree, _names_active(right))))
             else:
                 out.append(item)
         return out
@@ -387,7 +390,7 @@ class _Search:
         subtrees: list[tuple] = []
         for node in _leaves(tree):
             right = node[4]
-            if isinstance(right, tuple) and right[:1] == ("tree",):
+            if isinstance(right, tuple) and right[:1] == (SUBTREE,):
                 subtrees.append(right[2])
             else:
                 _canonical_leaf(node[2:])
@@ -397,6 +400,7 @@ class _Search:
     # -- compiling --
 
     def compile(self, model: str, tree: tuple) -> Pred:
+        """The tree as a predicate over (id, record) answering True, False or None (SQL's unknown)."""
         kind = tree[0]
         if kind == "?":
             constant = tree[1]
@@ -492,7 +496,7 @@ class _Search:
     def matching(self, model: str, tree: tuple, names_active: bool = False) -> set[int]:
         """Ids of ``model`` matching an already checked tree, with this search's active filter."""
         if self.active_test and not names_active and "active" in self.env.fields(model):
-            tree = _and((("leaf", model, "active", "=", 1), tree))
+            tree = _and(((LEAF, model, "active", "=", 1), tree))
         predicate = self.compile(model, tree)
         return {i for i, r in self.env.table(model).items() if predicate(i, r)}
 
@@ -588,7 +592,7 @@ class _Search:
             matches_all = operator not in NEGATIVE_OPERATORS
             return lambda _i, _r: matches_all
         names = REC_NAMES_SEARCH.get(model) or (REC_NAME.get(model, "name"),)
-        leaves = [("leaf", model, name, operator, right) for name in names if name.partition(".")[0]]
+        leaves = [(LEAF, model, name, operator, right) for name in names if name.partition(".")[0]]
         tree = _and(leaves) if operator in NEGATIVE_OPERATORS else _or(leaves)
         expanded = self._paths_tree(model, tree)
         return self.compile(model, expanded)
@@ -597,7 +601,7 @@ class _Search:
         """Re-run path expansion on the leaves of a tree built in code (dotted rec-name fields)."""
         if tree[0] in ("&", "|"):
             return (tree[0], *(self._paths_tree(model, child) for child in tree[1:]))
-        if tree[0] == "leaf" and "." in tree[2]:
+        if tree[0] == LEAF and "." in tree[2]:
             return self.tree(model, [(tree[2], tree[3], tree[4])])
         return tree
 
@@ -666,7 +670,7 @@ def _leaves(tree: tuple) -> Iterable[tuple]:
     if tree[0] in ("&", "|", "!"):
         for child in tree[1:]:
             yield from _leaves(child)
-    elif tree[0] == "leaf":
+    elif tree[0] == LEAF:
         yield tree
 
 
