@@ -256,7 +256,7 @@ def _canonical_leaf(leaf: tuple) -> tuple:
     return leaf
 
 
-# --- trees: ('&', *children) | ('|', *children) | ('!', child) | ('?', bool) | (model, left, op, right)
+# --- trees: ('&', *children) | ('|', *children) | ('!', child) | ('?', bool) | (LEAF, model, left, op, right)
 
 
 def _and(children: Iterable[tuple]) -> tuple:
