@@ -31,7 +31,7 @@ GARBAGE_HTML = (
 
 # Odoo 19 gives every UserError a real HTTP status on JSON-2.
 JSON2_STATUS = (
-    (errors.AccessDenied, 401),
+    (errors.AccessDenied, 403),
     (errors.AccessError, 403),
     (errors.MissingError, 404),
     (errors.UserError, 422),
@@ -322,11 +322,13 @@ class Handler(BaseHTTPRequestHandler):
             env = Env(store, uid, context if isinstance(context, dict) else {})
             if not env.has_model(model):
                 raise HttpError(404, "NotFound", f"the model {model!r} does not exist")
-            rpc.check_method_name(method)
+            # Odoo 19's get_public_method words both refusals with the dotted "model.method".
+            if method.startswith("_") or method in rpc.PRIVATE_NAMES:
+                raise errors.AccessError(f"Private methods (such as '{model}.{method}') cannot be called remotely.")
             try:
                 func = rpc.public_method(model, method)
             except AttributeError as exc:
-                raise HttpError(404, "NotFound", exc.args[0]) from exc
+                raise HttpError(404, "NotFound", f"The method '{model}.{method}' does not exist") from exc
             api = getattr(func, "_api", None)
             if api in (MODEL_API, MODEL_CREATE_API) and ids:
                 raise HttpError(422, "UnprocessableEntity", f"cannot call {model}.{method} with ids")

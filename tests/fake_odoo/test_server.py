@@ -96,3 +96,58 @@ def test_reset_restores_the_dataset(fake_odoo, obj):
     assert len(fake_odoo.records("res.partner")) == len(before) + 1
     fake_odoo.reset()
     assert fake_odoo.records("res.partner") == before
+
+
+def post_json(server, path, params, cookie=None):
+    headers = {"Content-Type": "application/json"}
+    if cookie:
+        headers["Cookie"] = cookie
+    body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params, "id": 3}).encode()
+    request = urllib.request.Request(f"{server.url}{path}", data=body, headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.headers.get("Set-Cookie"), json.loads(response.read())
+
+
+def test_web_session_authenticate_sets_a_cookie_that_calls_accept(fake_odoo):
+    cookie, reply = post_json(fake_odoo, "/web/session/authenticate", {"db": DB, "login": "demo", "password": "demo"})
+    assert cookie.startswith("session_id=")
+    info = reply["result"]
+    assert (info["uid"], info["username"], info["name"], info["partner_id"], info["db"]) == (
+        6,
+        "demo",
+        "Marc Demo",
+        7,
+        DB,
+    )
+    assert info["is_admin"] is False
+    _, reply = post_json(
+        fake_odoo,
+        "/web/dataset/call_kw/res.partner/read",
+        {"model": "res.partner", "method": "read", "args": [[12], ["name"]], "kwargs": {}},
+        cookie=cookie.split(";")[0],
+    )
+    assert reply["result"] == [{"id": 12, "name": "Ready Mat"}]
+
+
+def test_web_session_authenticate_with_a_wrong_password(fake_odoo):
+    cookie, reply = post_json(fake_odoo, "/web/session/authenticate", {"db": DB, "login": "demo", "password": "x"})
+    assert cookie is None
+    assert reply["error"]["data"]["name"] == "odoo.exceptions.AccessDenied"
+    assert reply["error"]["data"]["message"] == "Access Denied"
+
+
+def test_call_kw_without_a_session_is_refused(fake_odoo):
+    _, reply = post_json(
+        fake_odoo, "/web/dataset/call_kw", {"model": "res.partner", "method": "search", "args": [[]], "kwargs": {}}
+    )
+    assert reply["error"]["data"]["name"] == "odoo.http.SessionExpiredException"
+
+
+def test_demo_user_cannot_write_companies_but_reads_partners(obj):
+    assert obj.execute_kw(DB, 6, "demo", "res.partner", "read", [[12]], {"fields": ["name"]}) == [
+        {"id": 12, "name": "Ready Mat"}
+    ]
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        obj.execute_kw(DB, 6, "demo", "res.company", "write", [[1], {"name": "Hacked"}])
+    assert caught.value.faultCode == 4
+    assert caught.value.faultString.startswith("You are not allowed to modify 'Companies' (res.company) records.")
