@@ -60,16 +60,17 @@ def _key_caller(token: str, route: str, model: str) -> Caller:
     key = ApiKey.find(token) if token else None
     if key is None:
         raise RpcError(401, "The API key is unknown, revoked or expired.", headers=_CHALLENGE)
+    principal = f"key:{key.name}"
     if not key.allows(route):
-        raise RpcError(403, f"This API key may not call /api/{route}.")
+        raise RpcError(403, f"This API key may not call /api/{route}.", principal=principal)
     if not key.allows(route, model):
-        raise RpcError(403, f"This API key may not use the model {model}.")
+        raise RpcError(403, f"This API key may not use the model {model}.", principal=principal)
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     connection = key.connection or default_connection()
     return Caller(
         connection=connection,
         client=connection.client(),
-        principal=f"key:{key.name}",
+        principal=principal,
         allowed_models=frozenset(key.allowed_models or []),
     )
 

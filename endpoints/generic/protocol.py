@@ -19,11 +19,12 @@ _MODEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 class RpcError(Exception):
     """A failure of the call itself, answered with an HTTP error status and a JSON-RPC error object."""
 
-    def __init__(self, http_status: int, message: str, *, headers: dict | None = None):
+    def __init__(self, http_status: int, message: str, *, headers: dict | None = None, principal: str | None = None):
         super().__init__(message)
         self.http_status = http_status
         self.message = message
         self.headers = headers or {}
+        self.principal = principal  # who was refused, when known (for the request log)
 
 
 class BusinessFailure(Exception):

@@ -20,9 +20,11 @@ from logs.recording import annotate
 logger = logging.getLogger(__name__)
 
 
-def _body(request) -> bytes:
+def _body(request, *, may_be_empty: bool = False) -> bytes:
     if request.method != "POST":
         raise RpcError(405, "Use POST.", headers={"Allow": "POST"})
+    if may_be_empty and not int(request.META.get("CONTENT_LENGTH") or 0):
+        return b""
     if request.content_type != "application/json":
         raise RpcError(415, "Send the call as application/json.")
     try:
@@ -70,7 +72,7 @@ def _data_route(route: str, operation):
                 outcome = Outcome(False, {}, exc.message)
         except (RpcError, OdooUnavailable, OdooAuthError) as exc:
             failure = _as_rpc_error(exc, principal)
-            _log(request, "generic", principal, "failure", failure.message)
+            _log(request, "generic", principal or failure.principal, "failure", failure.message)
             return _error(request, call_id, failure)
         if outcome.is_success:
             _log(request, "generic", principal, "success")
@@ -131,7 +133,7 @@ def session_destroy(request):
     """/web/session/destroy: end the hub session of the ``session_id`` cookie."""
     call_id = None
     try:
-        raw = _body(request)
+        raw = _body(request, may_be_empty=True)
         if raw.strip():
             call_id, _params = protocol.decode_body(raw)
     except RpcError as exc:
