@@ -48,6 +48,7 @@ class Store:
         self.lock = threading.RLock()
         self.sequences: dict[str, int] = {}
         self.counters: dict[str, int] = {}
+        self.version = "18.0"  # the Odoo version whose wording the answers follow
 
     def next_id(self, model: str) -> int:
         """A new id for ``model``; ids of deleted records are never reused, as in PostgreSQL."""

@@ -93,7 +93,8 @@ def execute_kw(store: Store, uid: int, obj, method, args, kw=None, *, before_cal
 
 
 def execute(store: Store, uid: int, obj, method, *args, before_call=None, **kw):
-    check_method_name(method)
+    if not is_19(store):
+        check_method_name(method)
     with store.lock:
         env = Env(store, uid)
         if not env.has_model(obj):
@@ -101,6 +102,11 @@ def execute(store: Store, uid: int, obj, method, *args, before_call=None, **kw):
         if before_call is not None:
             before_call(obj, args)
         return call_kw(env, obj, method, list(args), kw)
+
+
+def is_19(store: Store) -> bool:
+    """Odoo 19 words method refusals with the dotted "model.method" (its get_public_method)."""
+    return store.version >= "19"
 
 
 def check_method_name(name: str) -> None:
@@ -120,7 +126,15 @@ def public_method(model: str, name: str) -> Any:
 
 def call_kw(env: Env, model: str, name: str, args: list, kwargs: dict) -> Any:
     """Call ``model.name`` the way Odoo's ``call_kw`` does (ids first unless the method is @api.model)."""
-    method = public_method(model, name)
+    if is_19(env.store):
+        if name.startswith("_") or name in PRIVATE_NAMES:
+            raise errors.AccessError(f"Private methods (such as '{model}.{name}') cannot be called remotely.")
+        try:
+            method = public_method(model, name)
+        except AttributeError:
+            raise AttributeError(f"The method '{model}.{name}' does not exist") from None
+    else:
+        method = public_method(model, name)
     kwargs = dict(kwargs)
     context = kwargs.pop("context", None)
     if isinstance(context, dict):

@@ -329,6 +329,7 @@ class Handler(BaseHTTPRequestHandler):
                 func = rpc.public_method(model, method)
             except AttributeError as exc:
                 raise HttpError(404, "NotFound", f"The method '{model}.{method}' does not exist") from exc
+            # (the same refusals over XML-RPC / JSON-RPC on 19 are worded in rpc.call_kw)
             api = getattr(func, "_api", None)
             if api in (MODEL_API, MODEL_CREATE_API) and ids:
                 raise HttpError(422, "UnprocessableEntity", f"cannot call {model}.{method} with ids")

@@ -13,11 +13,13 @@ from fake_odoo.server import Backend, make_server
 VERSIONS = ("18.0", "19.0")
 
 
-def fresh_store() -> Store:
+def fresh_store(version: str = "18.0") -> Store:
     """A store holding a fresh copy of the deterministic demo dataset."""
     from fake_odoo import dataset
 
-    return Store(dataset.build(), dataset.FIELDS)
+    store = Store(dataset.build(), dataset.FIELDS)
+    store.version = version
+    return store
 
 
 class FakeOdoo:
@@ -31,7 +33,7 @@ class FakeOdoo:
             raise ValueError(f"version must be one of {', '.join(VERSIONS)}")
         self.version = version
         self.faults = Faults()
-        self._backend = Backend(fresh_store(), version, self.faults)
+        self._backend = Backend(fresh_store(version), version, self.faults)
         self._host = host
         self._port = port
         self._server = None
@@ -81,7 +83,7 @@ class FakeOdoo:
     def reset(self) -> None:
         """A fresh deterministic dataset, no sessions, all faults cleared."""
         self.faults.clear()
-        store = fresh_store()
+        store = fresh_store(self.version)
         with self._backend.store.lock:
             self._backend.store = store
             self._backend.sessions.clear()

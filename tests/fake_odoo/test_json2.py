@@ -161,3 +161,18 @@ def test_json2_is_not_served_by_an_odoo_18(fake_odoo):
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(request, timeout=5)
     assert caught.value.code == 404
+
+
+def test_xmlrpc_on_19_words_method_refusals_like_odoo_19(server):
+    import xmlrpc.client
+
+    proxy = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object")
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        proxy.execute_kw("odoo18", 2, "admin", "res.partner", "_read", [[12]])
+    assert (caught.value.faultCode, caught.value.faultString) == (
+        4,
+        "Private methods (such as 'res.partner._read') cannot be called remotely.",
+    )
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        proxy.execute_kw("odoo18", 2, "admin", "res.partner", "nope", [[12]])
+    assert caught.value.faultString.endswith("AttributeError: The method 'res.partner.nope' does not exist\n")
