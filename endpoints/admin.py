@@ -1,0 +1,228 @@
+"""Admin of endpoints: configuration with mapping lines inline, URL and curl examples, tokens."""
+
+import json
+import logging
+import shlex
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from endpoints import services
+from endpoints.models import Endpoint, EndpointToken
+from mappings.admin_support import MappingLineFormSet, check_field_names
+from mappings.models import MappingLine
+
+logger = logging.getLogger(__name__)
+
+
+class EndpointForm(forms.ModelForm):
+    """The endpoint form, plus a write-only Basic password field."""
+
+    allowed_methods = forms.MultipleChoiceField(
+        choices=Endpoint.Method.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    new_basic_password = forms.CharField(
+        label="Basic password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Stored hashed. Leave empty to keep the current password.",
+    )
+
+    class Meta:
+        model = Endpoint
+        fields = [
+            "name",
+            "request_type",
+            "connection",
+            "odoo_model",
+            "domain",
+            "slug",
+            "allowed_methods",
+            "auth",
+            "basic_username",
+            "is_paginated",
+            "page_size",
+            "upsert_on_post",
+            "log_mode",
+            "active",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("new_basic_password")
+        if password:
+            self.instance.set_basic_password(password)
+        elif cleaned.get("auth") == Endpoint.Auth.BASIC and not self.instance.basic_password_hash:
+            self.add_error("new_basic_password", "Basic authentication needs a password.")
+        return cleaned
+
+
+class MappingLineInline(admin.TabularInline):
+    """Mapping lines of the endpoint; the formset enforces exactly one record identifier."""
+
+    model = MappingLine
+    formset = MappingLineFormSet
+    extra = 0
+    fk_name = "endpoint"
+
+
+class EndpointTokenInline(admin.TabularInline):
+    """The endpoint's tokens, read only: create and revoke them with the actions."""
+
+    model = EndpointToken
+    extra = 0
+    can_delete = False
+    fields = ["name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def curl_examples(endpoint: Endpoint, base_url: str) -> list[tuple[str, str]]:
+    """A ready-to-paste curl command per enabled method, with the endpoint's credentials as placeholders."""
+    url = base_url.rstrip("/") + endpoint.path
+    auth: list[str] = []
+    if endpoint.auth == Endpoint.Auth.BEARER:
+        auth = ["-H", "Authorization: Bearer <token>"]
+    elif endpoint.auth == Endpoint.Auth.BASIC:
+        auth = ["-u", f"{endpoint.basic_username}:<password>"]
+    json_headers = ["-H", "Content-Type: application/json"]
+    examples = []
+    if not endpoint.pk:
+        return examples
+    from endpoints.config import build
+
+    mapping = build(endpoint).mapping
+    body = json.dumps(mapping.example_payload())
+    record_url = f"{url}/<{mapping.identifier.external_key}>"
+    commands = {
+        Endpoint.Method.GET: [
+            ("GET list", ["curl", "-s", *auth, f"{url}?limit=10"]),
+            ("GET one", ["curl", "-s", *auth, record_url]),
+        ],
+        Endpoint.Method.POST: [("POST", ["curl", "-s", "-X", "POST", *auth, *json_headers, "-d", body, url])],
+        Endpoint.Method.PUT: [("PUT", ["curl", "-s", "-X", "PUT", *auth, *json_headers, "-d", body, record_url])],
+        Endpoint.Method.DELETE: [("DELETE", ["curl", "-s", "-X", "DELETE", *auth, record_url])],
+    }
+    for method in Endpoint.Method:
+        if endpoint.allows(method):
+            for label, parts in commands[method]:
+                examples.append((label, shlex.join(parts)))
+    return examples
+
+
+@admin.register(Endpoint)
+class EndpointAdmin(admin.ModelAdmin):
+    form = EndpointForm
+    list_display = ["slug", "name", "odoo_model", "request_type", "methods", "auth", "active", "connection"]
+    list_filter = ["active", "request_type", "auth", "connection"]
+    search_fields = ["slug", "name", "odoo_model"]
+    readonly_fields = ["full_url", "curl", "created_at", "updated_at"]
+    inlines = [MappingLineInline, EndpointTokenInline]
+    actions = ["create_token", "revoke_tokens"]
+    fieldsets = [
+        (None, {"fields": ["name", "request_type", "connection", "odoo_model", "domain", "slug", "active"]}),
+        ("Methods and authentication", {"fields": ["allowed_methods", "auth", "basic_username", "new_basic_password"]}),
+        ("Behaviour", {"fields": ["is_paginated", "page_size", "upsert_on_post", "log_mode"]}),
+        ("Use it", {"fields": ["full_url", "curl", "created_at", "updated_at"]}),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        self._base_url = request.build_absolute_uri("/")  # for the URL and curl fields of this page
+        return super().get_form(request, obj, change, **kwargs)
+
+    @admin.display(description="methods")
+    def methods(self, obj: Endpoint) -> str:
+        return ", ".join(obj.allowed_methods or [])
+
+    @admin.display(description="URL")
+    def full_url(self, obj: Endpoint) -> str:
+        if not obj.pk:
+            return "(saved endpoints only)"
+        return getattr(self, "_base_url", "/").rstrip("/") + obj.path
+
+    @admin.display(description="curl examples")
+    def curl(self, obj: Endpoint):
+        if not obj.pk:
+            return "(saved endpoints only)"
+        try:
+            examples = curl_examples(obj, getattr(self, "_base_url", "/"))
+        except Exception as exc:  # noqa: BLE001 - a broken line must not break the page that fixes it
+            return f"(no examples: {exc})"
+        if not examples:
+            return "(no method enabled)"
+        return format_html(
+            "<div>{}</div>",
+            format_html_join("", "<p><b>{}</b><br><code>{}</code></p>", examples),
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        endpoint = form.instance
+        for warning in check_field_names(endpoint, endpoint.lines.all()):
+            self.message_user(request, warning, messages.WARNING)
+
+    @admin.action(description="Create a bearer token (shown once)")
+    def create_token(self, request, queryset):
+        for endpoint in queryset:
+            name = f"token-{timezone.now():%Y%m%d-%H%M%S}"
+            token = EndpointToken(endpoint=endpoint, name=name)
+            secret = token.issue()
+            token.save()
+            note = "" if endpoint.auth == Endpoint.Auth.BEARER else " (the endpoint does not use bearer tokens yet)"
+            self.message_user(
+                request,
+                f"Token {name!r} for {endpoint.slug}{note}: {secret} — copy it now, it is not shown again.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Revoke every token of the selected endpoints")
+    def revoke_tokens(self, request, queryset):
+        count = services.revoke_tokens(EndpointToken.objects.filter(endpoint__in=queryset))
+        self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
+
+
+class EndpointTokenForm(forms.ModelForm):
+    class Meta:
+        model = EndpointToken
+        fields = ["endpoint", "name", "expires_at"]
+
+
+@admin.register(EndpointToken)
+class EndpointTokenAdmin(admin.ModelAdmin):
+    form = EndpointTokenForm
+    list_display = ["name", "endpoint", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at", "usable"]
+    list_filter = ["endpoint", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "endpoint__slug"]
+    readonly_fields = ["prefix", "created_at", "revoked_at", "last_used_at"]
+    actions = ["revoke"]
+
+    @admin.display(boolean=True)
+    def usable(self, obj: EndpointToken) -> bool:
+        return obj.is_usable
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # a token's endpoint and name are its identity once issued
+            return ["endpoint", "name", *self.readonly_fields]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            secret = obj.issue()
+            super().save_model(request, obj, form, change)
+            self.message_user(
+                request,
+                f"Token {obj.name!r} for {obj.endpoint.slug}: {secret} — copy it now, it is not shown again.",
+                messages.WARNING,
+            )
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke(self, request, queryset):
+        count = services.revoke_tokens(queryset)
+        self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)

@@ -1,0 +1,96 @@
+"""Endpoint configurations (endpoint + mapping lines -> EndpointMapping) cached in process.
+
+Building a configuration costs two queries and the mapping engine's set-up; a request must cost
+at most three queries in all, so configurations are kept per process. Any process may change a
+configuration (an admin saves it on another machine), so a version number kept in Django's
+cache (Redis in production) is bumped on every save or delete; a process that sees a version
+other than the one its configurations were built under drops them all.
+"""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+
+from endpoints.models import Endpoint
+from mappings.engine import EndpointMapping
+from mappings.models import MappingLine
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "endpoints:config-version"
+
+
+@dataclass(frozen=True)
+class EndpointConfig:
+    """One endpoint as the pipeline uses it: the row, its parsed domain and its mapping."""
+
+    endpoint: Endpoint
+    domain: list
+    mapping: EndpointMapping
+
+
+_lock = threading.Lock()
+_state: dict = {"version": None, "configs": {}}
+
+
+def current_version():
+    """The shared configuration version; started at a value no process can have seen before."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # time_ns: after a cache flush the new version cannot equal the one a process holds
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_version() -> None:
+    """Tell every process that a configuration changed."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # the key is gone (flushed, evicted): any fresh value will do
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def invalidate() -> None:
+    """Drop cached configurations here and everywhere: now, and again once the change is committed.
+
+    The second bump matters: another process that reloaded between the first bump and the commit
+    still read the old rows, and would keep them under the new version.
+    """
+    bump_version()
+    transaction.on_commit(bump_version)
+
+
+def build(endpoint: Endpoint) -> EndpointConfig:
+    """A configuration from an endpoint row (its connection selected) and its mapping lines."""
+    lines = list(MappingLine.objects.filter(endpoint=endpoint))
+    return EndpointConfig(endpoint=endpoint, domain=endpoint.parsed_domain, mapping=EndpointMapping(lines))
+
+
+def load(slug: str) -> EndpointConfig | None:
+    """The active inbound endpoint at ``slug``, or None (cached; unknown slugs are cached too)."""
+    version = current_version()
+    with _lock:
+        if _state["version"] != version:
+            _state["version"] = version
+            _state["configs"] = {}
+        configs = _state["configs"]
+        if slug in configs:
+            return configs[slug]
+    endpoint = Endpoint.objects.inbound().active().select_related("connection").filter(slug=slug).first()
+    config = build(endpoint) if endpoint is not None else None
+    with _lock:
+        if _state["version"] == version:
+            _state["configs"][slug] = config
+    return config
+
+
+def clear_local() -> None:
+    """Forget this process's configurations (tests; the version check does it in production)."""
+    with _lock:
+        _state["version"] = None
+        _state["configs"] = {}

@@ -1,0 +1,364 @@
+"""OpenAPI paths for every active inbound endpoint, built from its mapping lines and Odoo field types.
+
+drf-spectacular documents the hub's static DRF views; the configured endpoints are one static
+pattern each, so their paths are added here (``EndpointSchemaGenerator``), per endpoint, with
+request and response schemas taken from the mapping lines. Field types come from Odoo's
+``fields_get`` when the connection answers, else from the value types alone.
+"""
+
+import json
+import logging
+
+from drf_spectacular.generators import SchemaGenerator
+
+from endpoints import config as endpoint_config
+from endpoints.models import MAX_PAGE_SIZE, Endpoint
+from hub.odoo.exceptions import OdooError
+from mappings.choices import OdooType, ValueType
+
+logger = logging.getLogger(__name__)
+
+ODOO_TYPES = {
+    "integer": {"type": "integer"},
+    "float": {"type": "number"},
+    "monetary": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "char": {"type": "string"},
+    "text": {"type": "string"},
+    "html": {"type": "string"},
+    "selection": {"type": "string"},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "many2one": {"type": "integer", "description": "Odoo id"},
+    "many2many": {"type": "array", "items": {"type": "integer"}},
+    "one2many": {"type": "array", "items": {"type": "integer"}},
+    "binary": {"type": "string", "format": "byte"},
+}
+ANY_VALUE: dict = {}
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["status", "code", "message", "line_id", "request_id"],
+    "properties": {
+        "status": {"type": "string", "enum": ["error"]},
+        "code": {"type": "integer"},
+        "message": {"type": "string"},
+        "line_id": {"type": "integer", "nullable": True},
+        "request_id": {"type": "string", "nullable": True},
+    },
+}
+PAGINATION_SCHEMA = {
+    "type": "object",
+    "required": ["limit", "offset", "total", "next"],
+    "properties": {
+        "limit": {"type": "integer"},
+        "offset": {"type": "integer"},
+        "total": {"type": "integer"},
+        "next": {"type": "string", "format": "uri", "nullable": True},
+    },
+}
+ERRORS = {
+    "400": "Bad request: unknown parameter or key, missing required key, bad value (line_id names the line)",
+    "401": "Missing or wrong credentials",
+    "403": "Odoo refused access",
+    "404": "Unknown endpoint, or no such record within the endpoint's domain",
+    "405": "Method not enabled on this endpoint",
+    "409": "A record with this identifier already exists",
+    "415": "Content-Type is not application/json",
+    "422": "Odoo refused the values",
+    "502": "Odoo is unreachable or refused the hub's credentials",
+    "504": "Odoo did not answer in time",
+}
+ERRORS_BY_METHOD = {
+    ("collection", "GET"): ["400", "401", "403", "404", "405", "502", "504"],
+    ("collection", "POST"): ["400", "401", "403", "404", "405", "409", "415", "422", "502", "504"],
+    ("record", "GET"): ["400", "401", "403", "404", "405", "502", "504"],
+    ("record", "PUT"): ["400", "401", "403", "404", "405", "415", "422", "502", "504"],
+    ("record", "DELETE"): ["400", "401", "403", "404", "405", "502", "504"],
+}
+SECURITY_SCHEMES = {
+    Endpoint.Auth.BASIC: ("endpointBasic", {"type": "http", "scheme": "basic"}),
+    Endpoint.Auth.BEARER: ("endpointBearer", {"type": "http", "scheme": "bearer"}),
+}
+
+
+def odoo_field_types(endpoint: Endpoint) -> dict[str, dict]:
+    """``fields_get`` of the endpoint's model (type, selection, relation), or {} when Odoo does not answer."""
+    try:
+        return endpoint.connection.client().execute_kw(
+            endpoint.odoo_model, "fields_get", [], {"attributes": ["type", "string", "selection", "relation"]}
+        )
+    except OdooError as exc:
+        logger.warning("No field types for endpoint %s: Odoo said %s", endpoint.slug, exc.message)
+        return {}
+
+
+def _lookup_item(line) -> dict:
+    model, lookup_field = line.options.get("model", "?"), line.options.get("field", "?")
+    kind = {"type": "integer"} if lookup_field == "id" else {"type": "string"}
+    return {**kind, "description": f"{lookup_field} of a {model} record"}
+
+
+def line_schema(line, fields: dict, *, direction: str) -> dict:
+    """The JSON schema of one mapping line's value, from its value type and the Odoo field type."""
+    field_info = fields.get(line.odoo_field, {})
+    odoo_type = line.odoo_type or field_info.get("type", "")
+    value_type = line.value_type
+    schema: dict
+    if value_type == ValueType.PLAIN:
+        if odoo_type == OdooType.MANY2ONE and line.options.get("many2one_as") == "name" and direction == "out":
+            schema = {"type": "string", "description": "display name of the related record"}
+        else:
+            schema = dict(ODOO_TYPES.get(odoo_type, ANY_VALUE))
+        if odoo_type == OdooType.SELECTION and field_info.get("selection"):
+            schema["enum"] = [key for key, _label in field_info["selection"]]
+    elif value_type == ValueType.DATE:
+        fmt = line.options.get("format", "%Y-%m-%d")
+        schema = (
+            {"type": "string", "format": "date"}
+            if fmt == "%Y-%m-%d"
+            else {"type": "string", "description": f"date as {fmt}"}
+        )
+    elif value_type == ValueType.DATETIME:
+        fmt = line.options.get("format", "iso")
+        schema = (
+            {"type": "string", "format": "date-time"}
+            if fmt == "iso"
+            else {"type": "string", "description": f"date-time as {fmt}"}
+        )
+    elif value_type == ValueType.SELECTION:
+        keys = list(line.options.get("map", {}))
+        schema = {"enum": [_json_key(key) for key in keys]}
+    elif value_type == ValueType.MANY2ONE:
+        if direction == "out" and line.options.get("output", "name") == "name":
+            schema = {"type": "string", "description": f"display name of a {line.options.get('model', '?')} record"}
+        else:
+            schema = _lookup_item(line)
+    elif value_type == ValueType.MANY2MANY:
+        schema = {"type": "array", "items": _lookup_item(line)}
+    elif value_type == ValueType.ONE2MANY:
+        properties, required = _properties(line.children, {}, direction=direction)
+        schema = {"type": "array", "items": _object(properties, required if direction == "in" else None)}
+    elif value_type == ValueType.CONSTANT:
+        schema = {"description": f"always {line.options.get('value')!r}"}
+    else:  # expression: whatever the expression makes of the value
+        schema = {"description": "computed by an expression"}
+    if field_info.get("string") and "description" not in schema:
+        schema["description"] = field_info["string"]
+    if odoo_type != OdooType.BOOLEAN and "type" in schema and schema["type"] != "array":
+        schema["nullable"] = True  # Odoo reads an empty value as False, answered as null
+    return schema
+
+
+def _json_key(key: str):
+    """Selection map keys are JSON text for non-strings (see mappings.values._map_key)."""
+    try:
+        value = json.loads(key)
+    except ValueError:
+        return key
+    return value if isinstance(value, int | float | bool) else key
+
+
+def _properties(lines, fields: dict, *, direction: str) -> tuple[dict, list[str]]:
+    """JSON schema properties of the keys going ``in`` (request) or ``out`` (response), and the required ones."""
+    properties: dict = {}
+    required: list[str] = []
+    for line in lines:
+        going = line.inbound if direction == "in" else line.outbound
+        if not going or (direction == "in" and line.value_type == ValueType.CONSTANT):
+            continue
+        properties[line.external_key] = line_schema(line, fields, direction=direction)
+        if direction == "in" and line.required:
+            required.append(line.external_key)
+    return properties, required
+
+
+def _object(properties: dict, required: list[str] | None = None) -> dict:
+    schema: dict = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _envelope(data: dict, *, paginated: bool = False) -> dict:
+    schema = {
+        "type": "object",
+        "required": ["status", "data"],
+        "properties": {"status": {"type": "string", "enum": ["success"]}, "data": data},
+    }
+    if paginated:
+        schema["required"].append("pagination")
+        schema["properties"]["pagination"] = PAGINATION_SCHEMA
+    return schema
+
+
+def _responses(kind: str, method: str, ok_status: str, ok_schema: dict, ok_text: str) -> dict:
+    responses = {ok_status: {"description": ok_text, "content": {"application/json": {"schema": ok_schema}}}}
+    for code in ERRORS_BY_METHOD[(kind, method)]:
+        responses[code] = {
+            "description": ERRORS[code],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+        }
+    return responses
+
+
+def _filter_parameters(mapping, fields: dict) -> list[dict]:
+    parameters = []
+    for name in mapping.allowed_params:
+        parameters.append({"name": name, "in": "query", "required": False, "schema": {"type": "string"}})
+    return parameters
+
+
+def endpoint_paths(endpoint: Endpoint, mapping, fields: dict) -> dict:
+    """The OpenAPI path items of one endpoint: its collection and its record route."""
+    slug = endpoint.slug
+    tag = slug
+    record_out = _object(*_properties(mapping.lines, fields, direction="out"))
+    record_out.pop("additionalProperties")
+    record_in_props, record_in_required = _properties(mapping.lines, fields, direction="in")
+    create_body = _object(record_in_props, record_in_required)
+    update_body = _object(record_in_props)
+    security = []
+    if endpoint.auth in SECURITY_SCHEMES:
+        security = [{SECURITY_SCHEMES[endpoint.auth][0]: []}]
+    identifier = mapping.identifier
+    id_param = {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "description": f"Record identifier: the value of '{identifier.external_key}'",
+        "schema": {"type": "string"},
+    }
+    common = {"tags": [tag], "security": security}
+    collection: dict = {}
+    record: dict = {}
+
+    if endpoint.allows(Endpoint.Method.GET):
+        parameters = list(_filter_parameters(mapping, fields))
+        parameters.insert(
+            0,
+            {
+                "name": "order",
+                "in": "query",
+                "required": False,
+                "description": "Comma-separated keys, '-' for descending, e.g. name,-id",
+                "schema": {"type": "string"},
+            },
+        )
+        if endpoint.is_paginated:
+            parameters[:0] = [
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "schema": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": MAX_PAGE_SIZE,
+                        "default": endpoint.page_size,
+                    },
+                },
+                {
+                    "name": "offset",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 0, "default": 0},
+                },
+            ]
+        collection["get"] = {
+            **common,
+            "operationId": f"{slug}_list",
+            "summary": f"List {endpoint.name}",
+            "description": f"Records of Odoo model {endpoint.odoo_model} within the endpoint's domain.",
+            "parameters": parameters,
+            "responses": _responses(
+                "collection",
+                "GET",
+                "200",
+                _envelope({"type": "array", "items": record_out}, paginated=endpoint.is_paginated),
+                "A page of records",
+            ),
+        }
+        record["get"] = {
+            **common,
+            "operationId": f"{slug}_retrieve",
+            "summary": f"Read one {endpoint.name} record",
+            "parameters": [id_param],
+            "responses": _responses("record", "GET", "200", _envelope(record_out), "The record"),
+        }
+    if endpoint.allows(Endpoint.Method.POST):
+        collection["post"] = {
+            **common,
+            "operationId": f"{slug}_create",
+            "summary": f"Create {endpoint.name} records",
+            "description": "One JSON object, or a list of them created in one batch."
+            + (" An existing identifier updates that record." if endpoint.upsert_on_post else ""),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"oneOf": [create_body, {"type": "array", "items": create_body}]}}
+                },
+            },
+            "responses": _responses(
+                "collection",
+                "POST",
+                "201",
+                _envelope({"oneOf": [record_out, {"type": "array", "items": record_out}]}),
+                "The created records, as GET shows them",
+            ),
+        }
+    if endpoint.allows(Endpoint.Method.PUT):
+        record["put"] = {
+            **common,
+            "operationId": f"{slug}_update",
+            "summary": f"Update a {endpoint.name} record (the keys given)",
+            "parameters": [id_param],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": update_body}}},
+            "responses": _responses("record", "PUT", "200", _envelope(record_out), "The updated record"),
+        }
+    if endpoint.allows(Endpoint.Method.DELETE):
+        record["delete"] = {
+            **common,
+            "operationId": f"{slug}_destroy",
+            "summary": f"Delete a {endpoint.name} record",
+            "parameters": [id_param],
+            "responses": _responses(
+                "record",
+                "DELETE",
+                "200",
+                _envelope(_object({identifier.external_key: ANY_VALUE}, [identifier.external_key])),
+                "The identifier of the deleted record",
+            ),
+        }
+    paths = {}
+    if collection:
+        paths[endpoint.path] = collection
+    if record:
+        paths[endpoint.path + "/{id}"] = record
+    return paths
+
+
+def add_endpoints(schema: dict) -> dict:
+    """Add every active inbound endpoint's paths, the error envelope and the security schemes."""
+    components = schema.setdefault("components", {})
+    components.setdefault("schemas", {})["ErrorEnvelope"] = ERROR_SCHEMA
+    schemes = components.setdefault("securitySchemes", {})
+    tags = schema.setdefault("tags", [])
+    for endpoint in Endpoint.objects.inbound().active().select_related("connection"):
+        built = endpoint_config.build(endpoint)
+        paths = endpoint_paths(endpoint, built.mapping, odoo_field_types(endpoint))
+        if not paths:
+            continue
+        schema.setdefault("paths", {}).update(paths)
+        tags.append({"name": endpoint.slug, "description": f"{endpoint.name} (Odoo model {endpoint.odoo_model})"})
+        if endpoint.auth in SECURITY_SCHEMES:
+            name, scheme = SECURITY_SCHEMES[endpoint.auth]
+            schemes[name] = scheme
+    return schema
+
+
+class EndpointSchemaGenerator(SchemaGenerator):
+    """drf-spectacular's generator plus the configured endpoints."""
+
+    def get_schema(self, request=None, public=False):
+        return add_endpoints(super().get_schema(request=request, public=public))

@@ -1,0 +1,232 @@
+"""The work behind each REST call: query parameters and bodies -> the fewest Odoo calls -> records.
+
+Every function takes an ``EndpointConfig`` (endpoint row, parsed domain, mapping) and speaks to
+Odoo through the endpoint's connection. RPC budgets (ARCHITECTURE.md): list 2 (1 when the page
+tells the total), one 1, create 1 + 1 read-back + 1 per lookup field (the identifier check is one
+of them), update 3, delete 2.
+"""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from endpoints.config import EndpointConfig
+from endpoints.models import MAX_PAGE_SIZE
+from hub.envelope import ApiError
+from mappings.domain import and_domains
+
+logger = logging.getLogger(__name__)
+
+PAGING_PARAMS = ("limit", "offset")
+ORDER_PARAM = "order"
+MAX_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: records as external JSON, and where the page sits."""
+
+    records: list[dict]
+    total: int | None
+    limit: int | None
+    offset: int
+
+
+def revoke_tokens(queryset) -> int:
+    """Revoke the usable tokens of ``queryset``; how many were revoked."""
+    return queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def _client(config: EndpointConfig):
+    return config.endpoint.connection.client()
+
+
+def allowed_list_params(config: EndpointConfig) -> list[str]:
+    """The query parameters a list call accepts, in the order the error message names them."""
+    own = [*PAGING_PARAMS, ORDER_PARAM] if config.endpoint.is_paginated else [ORDER_PARAM]
+    return own + [name for name in config.mapping.allowed_params if name not in own]
+
+
+def _non_negative_int(params: Mapping[str, str], name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"Query parameter '{name}' must be a whole number, not {raw!r}.") from None
+    if value < 0:
+        raise ApiError(400, f"Query parameter '{name}' must not be negative.")
+    return value
+
+
+def check_no_params(params: Mapping[str, str]) -> None:
+    """Routes of one record take no query parameter; naming one is a mistake worth a 400."""
+    if params:
+        raise ApiError(400, f"Unknown query parameter(s): {', '.join(sorted(params))}. This route takes none.")
+
+
+def list_records(config: EndpointConfig, params: Mapping[str, str]) -> Page:
+    """Records of the endpoint's domain narrowed by the filter parameters, one page of them."""
+    allowed = allowed_list_params(config)
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise ApiError(400, f"Unknown query parameter(s): {', '.join(unknown)}. Allowed: {', '.join(allowed)}.")
+    endpoint, mapping = config.endpoint, config.mapping
+    filters = {k: v for k, v in params.items() if k not in (*PAGING_PARAMS, ORDER_PARAM)}
+    domain = and_domains(config.domain, mapping.filter_domain(filters))
+    kwargs: dict = {"fields": mapping.read_fields}
+    if params.get(ORDER_PARAM):
+        kwargs["order"] = mapping.order(params[ORDER_PARAM])
+    client = _client(config)
+
+    if not endpoint.is_paginated:
+        records = client.execute_kw(endpoint.odoo_model, "search_read", [domain], kwargs)
+        return Page([mapping.to_external(r) for r in records], total=len(records), limit=None, offset=0)
+
+    limit = min(max(_non_negative_int(params, "limit", endpoint.page_size), 1), MAX_PAGE_SIZE)
+    offset = _non_negative_int(params, "offset", 0)
+    records = client.execute_kw(
+        endpoint.odoo_model, "search_read", [domain], {**kwargs, "offset": offset, "limit": limit}
+    )
+    if len(records) < limit and (records or offset == 0):
+        total = offset + len(records)  # a short page is the last one: no count needed
+    else:
+        total = client.execute_kw(endpoint.odoo_model, "search_count", [domain])
+    return Page([mapping.to_external(r) for r in records], total=total, limit=limit, offset=offset)
+
+
+def _identified(config: EndpointConfig, identifier: str) -> list:
+    """The domain of the record at ``identifier``, inside the endpoint's domain."""
+    return and_domains(config.domain, config.mapping.identifier_domain(identifier))
+
+
+def _not_found(config: EndpointConfig, identifier: str) -> ApiError:
+    key = config.mapping.identifier.external_key
+    return ApiError(404, f"No {config.endpoint.slug} record with {key} {identifier!r}.")
+
+
+def _ambiguous(config: EndpointConfig, identifier: str) -> ApiError:
+    key = config.mapping.identifier.external_key
+    return ApiError(
+        409, f"Several {config.endpoint.slug} records have {key} {identifier!r}; the identifier must be unique."
+    )
+
+
+def get_record(config: EndpointConfig, identifier: str) -> dict:
+    """The record at ``identifier`` as external JSON (one RPC); 404 outside the endpoint's domain."""
+    endpoint, mapping = config.endpoint, config.mapping
+    records = _client(config).execute_kw(
+        endpoint.odoo_model,
+        "search_read",
+        [_identified(config, identifier)],
+        {"fields": mapping.read_fields, "limit": 2},
+    )
+    if not records:
+        raise _not_found(config, identifier)
+    if len(records) > 1:
+        raise _ambiguous(config, identifier)
+    return mapping.to_external(records[0])
+
+
+def _find_id(config: EndpointConfig, client, identifier: str) -> int:
+    ids = client.execute_kw(config.endpoint.odoo_model, "search", [_identified(config, identifier)], {"limit": 2})
+    if not ids:
+        raise _not_found(config, identifier)
+    if len(ids) > 1:
+        raise _ambiguous(config, identifier)
+    return ids[0]
+
+
+def _read_back(config: EndpointConfig, client, ids: list[int]) -> list[dict]:
+    """The records as the GET shows them, in the order of ``ids``."""
+    records = client.execute_kw(config.endpoint.odoo_model, "read", [ids], {"fields": config.mapping.read_fields})
+    by_id = {r["id"]: r for r in records}
+    return [config.mapping.to_external(by_id[i]) for i in ids if i in by_id]
+
+
+def create_records(config: EndpointConfig, body) -> list[dict]:
+    """Create one record or a list of them in one batched create; 409 (or update) on a known identifier."""
+    payloads = body if isinstance(body, list) else [body]
+    if not payloads:
+        raise ApiError(400, "The list of records is empty.")
+    if len(payloads) > MAX_BATCH:
+        raise ApiError(400, f"At most {MAX_BATCH} records per request, not {len(payloads)}.")
+    endpoint, mapping = config.endpoint, config.mapping
+    client = _client(config)
+    vals_list = mapping.to_odoo(payloads, client)  # checks keys first: 400 before any Odoo call
+    existing = _existing_identifiers(config, client, payloads)
+    if existing and not endpoint.upsert_on_post:
+        key = mapping.identifier.external_key
+        shown = ", ".join(repr(v) for v in sorted(existing, key=str))
+        raise ApiError(409, f"A record with {key} {shown} already exists.")
+
+    ids: list[int | None] = [None] * len(payloads)
+    new_positions = []
+    for position, (payload, vals) in enumerate(zip(payloads, vals_list, strict=True)):
+        record_id = existing.get(_identifier_value(config, payload))
+        if record_id is None:
+            new_positions.append(position)
+        else:
+            client.execute_kw(endpoint.odoo_model, "write", [[record_id], vals])
+            ids[position] = record_id
+    if new_positions:
+        created = client.execute_kw(endpoint.odoo_model, "create", [[vals_list[p] for p in new_positions]])
+        created = created if isinstance(created, list) else [created]
+        for position, record_id in zip(new_positions, created, strict=True):
+            ids[position] = record_id
+    return _read_back(config, client, ids)
+
+
+def _identifier_value(config: EndpointConfig, payload: dict):
+    key = config.mapping.identifier.external_key
+    if key not in payload:
+        return None
+    return config.mapping.identifier_domain(payload[key])[0][2]
+
+
+def _existing_identifiers(config: EndpointConfig, client, payloads: list[dict]) -> dict:
+    """Identifier value -> id of the records that already exist (one search for the whole batch)."""
+    mapping = config.mapping
+    if not mapping.identifier_is_writable or mapping.identifier.kind.lookup_target is not None:
+        return {}  # a lookup identifier (e.g. a many2one by code) is left to Odoo's own constraints
+    values = [_identifier_value(config, p) for p in payloads]
+    given = [v for v in values if v is not None and v is not False]
+    duplicates = sorted({repr(v) for v in given if given.count(v) > 1})
+    if duplicates:
+        key = mapping.identifier.external_key
+        raise ApiError(400, f"The request repeats {key} {', '.join(duplicates)}.")
+    if not given:
+        return {}
+    field = mapping.identifier.odoo_field
+    # searched without the endpoint's domain: a record outside it exists all the same, and a
+    # second one with the same identifier would break the identifier's uniqueness
+    records = client.execute_kw(
+        config.endpoint.odoo_model, "search_read", [[(field, "in", given)]], {"fields": [field]}
+    )
+    return {r[field]: r["id"] for r in records}
+
+
+def update_record(config: EndpointConfig, identifier: str, body) -> dict:
+    """Write the given keys to the record at ``identifier`` (find, write, read back: 3 RPC)."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "The body must be a JSON object.")
+    if not body:
+        raise ApiError(400, "The body names no key to update.")
+    client = _client(config)
+    vals = config.mapping.to_odoo([body], client, partial=True)[0]  # 400 on a bad key before any call
+    record_id = _find_id(config, client, identifier)
+    if vals:
+        client.execute_kw(config.endpoint.odoo_model, "write", [[record_id], vals])
+    return _read_back(config, client, [record_id])[0]
+
+
+def delete_record(config: EndpointConfig, identifier: str) -> dict:
+    """Delete the record at ``identifier`` (find, unlink: 2 RPC); answers its identifier."""
+    client = _client(config)
+    record_id = _find_id(config, client, identifier)
+    client.execute_kw(config.endpoint.odoo_model, "unlink", [[record_id]])
+    value = config.mapping.identifier_domain(identifier)[0][2]
+    return {config.mapping.identifier.external_key: value}

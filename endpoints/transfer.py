@@ -1,0 +1,162 @@
+"""Configuration as code: all endpoints with their mapping lines as JSON, and back.
+
+Secrets never leave: Basic password hashes and tokens are not exported. The connection is
+named, not numbered, so a file made on staging imports on production. Import updates the
+endpoint with the same slug (and request type) and replaces its mapping lines.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from endpoints.models import Endpoint
+from hub.models import OdooConnection
+from mappings.models import MappingLine
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "odoo-hub-endpoints"
+VERSION = 1
+ENDPOINT_FIELDS = (
+    "name",
+    "request_type",
+    "odoo_model",
+    "domain",
+    "slug",
+    "allowed_methods",
+    "auth",
+    "basic_username",
+    "is_paginated",
+    "page_size",
+    "upsert_on_post",
+    "log_mode",
+    "active",
+)
+# Not configuration: identity, ownership, and times the database keeps.
+LINE_SKIPPED = {"id", "endpoint", "parent", "created_at", "updated_at"}
+
+
+class TransferError(Exception):
+    """A file that cannot be imported; the message says which endpoint and why."""
+
+
+@dataclass
+class ImportSummary:
+    """What an import did."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _line_fields() -> list:
+    return [f for f in MappingLine._meta.concrete_fields if f.name not in LINE_SKIPPED]
+
+
+def _export_line(line: MappingLine, children: dict) -> dict:
+    data = {f.name: f.value_from_object(line) for f in _line_fields()}
+    kids = children.get(line.pk, [])
+    if kids:
+        data["children"] = [_export_line(kid, children) for kid in kids]
+    return data
+
+
+def export_configurations() -> dict:
+    """Every endpoint (inbound and outbound) with its mapping lines, secrets left out."""
+    endpoints = []
+    for endpoint in Endpoint.objects.select_related("connection").order_by("request_type", "slug"):
+        lines = list(MappingLine.objects.filter(endpoint=endpoint))
+        children: dict = {}
+        for line in lines:
+            if line.parent_id is not None:
+                children.setdefault(line.parent_id, []).append(line)
+        data = {name: getattr(endpoint, name) for name in ENDPOINT_FIELDS}
+        data["connection"] = endpoint.connection.name
+        data["lines"] = [_export_line(line, children) for line in lines if line.parent_id is None]
+        endpoints.append(data)
+    return {"format": FORMAT, "version": VERSION, "endpoints": endpoints}
+
+
+def _messages(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{key}: {' '.join(msgs)}" for key, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+def _import_lines(endpoint: Endpoint, items: list, parent: MappingLine | None, where: str) -> None:
+    names = {f.name for f in _line_fields()}
+    for position, item in enumerate(items):
+        label = f"{where} line {position}"
+        if not isinstance(item, dict):
+            raise TransferError(f"{label}: must be an object.")
+        unknown = sorted(set(item) - names - {"children"})
+        if unknown:
+            raise TransferError(f"{label}: unknown keys {', '.join(unknown)}.")
+        line = MappingLine(endpoint=endpoint, parent=parent)
+        for name, value in item.items():
+            if name != "children":
+                setattr(line, MappingLine._meta.get_field(name).attname, value)
+        try:
+            line.full_clean(validate_constraints=False)
+        except ValidationError as exc:
+            raise TransferError(f"{label}: {_messages(exc)}") from None
+        line.save()
+        _import_lines(endpoint, item.get("children") or [], line, label)
+
+
+def _check_identifier(endpoint: Endpoint, where: str) -> None:
+    """Exactly one identifier line (full_clean of each line alone cannot see the others)."""
+    try:
+        for line in MappingLine.objects.filter(endpoint=endpoint, parent__isnull=True)[:1]:
+            line.validate_constraints()
+    except ValidationError as exc:
+        raise TransferError(f"{where}: {_messages(exc)}") from None
+
+
+@transaction.atomic
+def import_configurations(data) -> ImportSummary:
+    """Create or update the endpoints of an export (all or nothing)."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise TransferError(f'Not an endpoint export: expected an object with "format": "{FORMAT}".')
+    if data.get("version") != VERSION:
+        raise TransferError(f"Unsupported export version {data.get('version')!r}; this hub reads {VERSION}.")
+    items = data.get("endpoints")
+    if not isinstance(items, list):
+        raise TransferError('"endpoints" must be a list.')
+    connections = {c.name: c for c in OdooConnection.objects.all()}
+    summary = ImportSummary()
+    for position, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise TransferError(f"endpoint {position}: must be an object.")
+        where = f"endpoint {item.get('slug', position)!r}"
+        unknown = sorted(set(item) - set(ENDPOINT_FIELDS) - {"connection", "lines"})
+        if unknown:
+            raise TransferError(f"{where}: unknown keys {', '.join(unknown)}.")
+        connection = connections.get(item.get("connection"))
+        if connection is None:
+            raise TransferError(f"{where}: no Odoo connection named {item.get('connection')!r}.")
+        request_type = item.get("request_type", Endpoint.RequestType.INBOUND)
+        endpoint = Endpoint.objects.filter(slug=item.get("slug"), request_type=request_type).first()
+        is_new = endpoint is None
+        endpoint = endpoint or Endpoint()
+        for name in ENDPOINT_FIELDS:
+            if name in item:
+                setattr(endpoint, name, item[name])
+        endpoint.connection = connection
+        try:
+            endpoint.full_clean()
+        except ValidationError as exc:
+            raise TransferError(f"{where}: {_messages(exc)}") from None
+        endpoint.save()
+        endpoint.lines.all().delete()
+        _import_lines(endpoint, item.get("lines") or [], None, where)
+        _check_identifier(endpoint, where)
+        (summary.created if is_new else summary.updated).append(endpoint.slug)
+        if endpoint.auth == Endpoint.Auth.BASIC and not endpoint.basic_password_hash:
+            summary.warnings.append(f"{endpoint.slug}: uses Basic authentication; set its password in the admin.")
+        if endpoint.auth == Endpoint.Auth.BEARER and not endpoint.tokens.usable().exists():
+            summary.warnings.append(f"{endpoint.slug}: uses bearer tokens; create one in the admin.")
+    logger.info("Imported endpoints: %s created, %s updated", len(summary.created), len(summary.updated))
+    return summary

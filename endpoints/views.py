@@ -1,0 +1,144 @@
+"""REST views of the configured endpoints: /bj_api_sync/v1/<slug> and /bj_api_sync/v1/<slug>/<id>.
+
+Thin on purpose: resolve the configuration, authenticate, check the method, call a service,
+wrap the answer in the envelope. Every error is an exception the envelope handler answers.
+"""
+
+import logging
+from urllib.parse import urlencode
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from endpoints import auth, config, services
+from endpoints.models import Endpoint
+from hub.envelope import ApiError, error_response, success_body
+from logs.recording import annotate
+
+logger = logging.getLogger(__name__)
+
+API_VERSION = "1.0"
+JSON_TYPES = ("application/json",)
+
+
+def check_api_version(request) -> None:
+    """``X-API-Version`` is optional; when given it must be a version this hub speaks."""
+    given = request.headers.get("X-API-Version")
+    if given is not None and given.strip() != API_VERSION:
+        raise ApiError(400, f"Unsupported X-API-Version {given!r}; this hub speaks {API_VERSION}.")
+
+
+@extend_schema(exclude=True)  # the schema describes each configured endpoint instead (endpoints.schema)
+class EndpointView(APIView):
+    """Common pipeline of both routes; subclasses name the methods their route serves."""
+
+    authentication_classes = []  # each endpoint authenticates its own way (endpoints.auth)
+    permission_classes = []
+    parser_classes = [JSONParser]
+    route_methods: tuple[str, ...] = ()
+    endpoint_config = None
+
+    def route_allowed(self) -> list[str]:
+        """Methods this route serves for the resolved endpoint (for 405 and ``Allow``)."""
+        endpoint = self.endpoint_config.endpoint if self.endpoint_config else None
+        if endpoint is None:
+            return list(self.route_methods)
+        return [m for m in self.route_methods if endpoint.allows(m)]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        annotate(request, route_kind="rest")
+        check_api_version(request)
+        self.endpoint_config = config.load(kwargs["slug"])
+        if self.endpoint_config is None:
+            raise ApiError(404, f"No endpoint {kwargs['slug']!r}.")
+        endpoint = self.endpoint_config.endpoint
+        annotate(request, endpoint=endpoint, log_mode=endpoint.log_mode)
+        principal = auth.authenticate(request, endpoint)
+        annotate(request, principal=principal)
+        if request.method not in self.route_allowed():
+            raise ApiError(
+                405,
+                f"Method {request.method} is not enabled on this route of {endpoint.slug}.",
+                headers={"Allow": ", ".join(self.route_allowed())},
+            )
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise ApiError(
+            405, f"Method {request.method} is not allowed.", headers={"Allow": ", ".join(self.route_allowed())}
+        )
+
+    def handle_exception(self, exc):
+        line_id = getattr(exc, "line_id", None)
+        annotate(self.request, outcome="failure", error=str(getattr(exc, "message", "") or exc)[:4000], line_id=line_id)
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.endpoint_config is None:
+            del response["Allow"]  # no endpoint, no methods to speak of
+        else:
+            response["Allow"] = ", ".join(self.route_allowed())
+        response["X-API-Version"] = API_VERSION
+        return response
+
+    def json_body(self, request):
+        """The parsed JSON body: 415 for another content type, 400 for broken JSON (DRF's parser)."""
+        if not request.body:
+            raise ApiError(400, "The request has no body; send a JSON object.")
+        content_type = (request.content_type or "").split(";")[0].strip().lower()
+        if content_type not in JSON_TYPES:
+            raise ApiError(415, f"Content-Type must be application/json, not {content_type or 'none'!r}.")
+        return request.data
+
+    def success(self, data, status: int = 200, pagination: dict | None = None) -> Response:
+        annotate(self.request, outcome="success")
+        return Response(success_body(data, pagination), status=status)
+
+
+class CollectionView(EndpointView):
+    """GET a page of records, POST one record or a list of them."""
+
+    route_methods = (Endpoint.Method.GET, Endpoint.Method.POST)
+
+    def get(self, request, slug: str):
+        params = {key: request.query_params.get(key) for key in request.query_params}
+        page = services.list_records(self.endpoint_config, params)
+        if page.limit is None:
+            return self.success(page.records)
+        pagination = {"limit": page.limit, "offset": page.offset, "total": page.total, "next": None}
+        if page.offset + page.limit < (page.total or 0):
+            following = {**params, "limit": page.limit, "offset": page.offset + page.limit}
+            pagination["next"] = request.build_absolute_uri(f"{request.path}?{urlencode(following)}")
+        return self.success(page.records, pagination=pagination)
+
+    def post(self, request, slug: str):
+        services.check_no_params(request.query_params)
+        records = services.create_records(self.endpoint_config, self.json_body(request))
+        return self.success(records if isinstance(request.data, list) else records[0], status=201)
+
+
+class RecordView(EndpointView):
+    """GET, PUT (partial update) or DELETE the record at a record identifier."""
+
+    route_methods = (Endpoint.Method.GET, Endpoint.Method.PUT, Endpoint.Method.DELETE)
+
+    def get(self, request, slug: str, identifier: str):
+        services.check_no_params(request.query_params)
+        return self.success(services.get_record(self.endpoint_config, identifier))
+
+    def put(self, request, slug: str, identifier: str):
+        services.check_no_params(request.query_params)
+        return self.success(services.update_record(self.endpoint_config, identifier, self.json_body(request)))
+
+    def delete(self, request, slug: str, identifier: str):
+        services.check_no_params(request.query_params)
+        return self.success(services.delete_record(self.endpoint_config, identifier))
+
+
+def no_route(request, *args, **kwargs):
+    """Anything else under /bj_api_sync/: 404 in the envelope rather than Django's HTML page."""
+    annotate(request, route_kind="rest")
+    return error_response(request, 404, "No such route; endpoints live at /bj_api_sync/v1/<endpoint>[/<id>].")

@@ -1,0 +1,198 @@
+"""Authentication per endpoint: none, HTTP Basic and bearer tokens, on every route and method."""
+
+import base64
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from endpoints.models import EndpointToken
+from logs.models import RequestLog
+from tests.endpoints.support import ALICE, basic, body, error
+
+pytestmark = pytest.mark.django_db
+
+URL = "/bj_api_sync/v1/customers"
+MISSING = "Authentication credentials were not provided."
+INVALID = "Invalid credentials."
+MALFORMED = "Malformed Authorization header."
+
+# (method, path, body, success status) for every route and method
+CALLS = [
+    ("get", URL, None, 200),
+    ("post", URL, {"customer_id": "C010", "name": "Dave Lee"}, 201),
+    ("get", f"{URL}/C001", None, 200),
+    ("put", f"{URL}/C001", {"phone": "+32 9"}, 200),
+    ("delete", f"{URL}/C002", None, 200),
+]
+
+
+def call(client, method, path, data=None, **headers):
+    kwargs = {"headers": headers}
+    if data is not None:
+        kwargs.update(data=data, content_type="application/json")
+    return getattr(client, method)(path, **kwargs)
+
+
+@pytest.fixture
+def basic_endpoint(make_endpoint, seeded):
+    return make_endpoint(auth="basic", basic_username="shop", basic_password="correct horse")
+
+
+@pytest.fixture
+def bearer_endpoint(make_endpoint, seeded):
+    return make_endpoint(auth="bearer")
+
+
+@pytest.mark.parametrize(("method", "path", "data", "status"), CALLS)
+def test_public_endpoint_needs_no_credentials(client, customers, method, path, data, status):
+    response = call(client, method, path, data)
+    assert response.status_code == status, response.content
+    assert "WWW-Authenticate" not in response
+
+
+@pytest.mark.parametrize(("method", "path", "data", "status"), CALLS)
+def test_basic_endpoint_accepts_its_login_and_password(client, basic_endpoint, method, path, data, status):
+    response = call(client, method, path, data, Authorization=basic("shop", "correct horse"))
+    assert response.status_code == status, response.content
+    assert RequestLog.objects.get(request_id=response["X-Request-ID"]).principal == "basic:shop"
+
+
+@pytest.mark.parametrize(("method", "path", "data", "status"), CALLS)
+def test_basic_endpoint_without_credentials_is_401_with_challenge(client, basic_endpoint, method, path, data, status):
+    response = call(client, method, path, data)
+    error(response, 401, MISSING)
+    assert response["WWW-Authenticate"] == 'Basic realm="customers", charset="UTF-8"'
+
+
+@pytest.mark.parametrize(("method", "path", "data", "status"), CALLS)
+def test_bearer_endpoint_accepts_its_token(client, bearer_endpoint, issue_token, method, path, data, status):
+    secret = issue_token(bearer_endpoint, name="webshop")
+    response = call(client, method, path, data, Authorization=f"Bearer {secret}")
+    assert response.status_code == status, response.content
+    assert RequestLog.objects.get(request_id=response["X-Request-ID"]).principal == "token:webshop"
+
+
+@pytest.mark.parametrize(("method", "path", "data", "status"), CALLS)
+def test_bearer_endpoint_without_token_is_401_with_challenge(client, bearer_endpoint, method, path, data, status):
+    response = call(client, method, path, data)
+    error(response, 401, MISSING)
+    assert response["WWW-Authenticate"] == 'Bearer realm="customers"'
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        basic("shop", "wrong"),
+        basic("other", "correct horse"),
+        basic("SHOP", "correct horse"),
+        basic("shop", ""),
+    ],
+)
+def test_basic_wrong_credentials_are_401(client, basic_endpoint, header, rpc_calls):
+    response = client.get(URL, headers={"Authorization": header})
+    error(response, 401, INVALID)
+    assert response["WWW-Authenticate"] == 'Basic realm="customers", charset="UTF-8"'
+    assert rpc_calls == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Basic !!!not-base64!!!",
+        "Basic " + base64.b64encode(b"no-colon").decode(),
+        "Basic " + base64.b64encode(b"\xff\xfe:x").decode(),
+    ],
+)
+def test_basic_malformed_credentials_are_401(client, basic_endpoint, header):
+    error(client.get(URL, headers={"Authorization": header}), 401, MALFORMED)
+
+
+def test_basic_endpoint_refuses_a_bearer_header(client, basic_endpoint):
+    error(client.get(URL, headers={"Authorization": "Bearer something"}), 401, MALFORMED)
+
+
+def test_basic_credentials_in_the_url_query_are_not_read(client, basic_endpoint):
+    error(client.get(URL, {"username": "shop", "password": "correct horse"}), 401, MISSING)
+
+
+def test_bearer_wrong_token_is_401_invalid_token(client, bearer_endpoint, issue_token, rpc_calls):
+    secret = issue_token(bearer_endpoint)
+    response = client.get(URL, headers={"Authorization": f"Bearer {secret}x"})
+    error(response, 401, INVALID)
+    assert response["WWW-Authenticate"] == 'Bearer realm="customers", error="invalid_token"'
+    assert rpc_calls == []
+
+
+def test_bearer_scheme_name_is_case_insensitive(client, bearer_endpoint, issue_token):
+    secret = issue_token(bearer_endpoint)
+    assert client.get(URL, headers={"Authorization": f"bearer {secret}"}).status_code == 200
+
+
+def test_bearer_revoked_token_is_401(client, bearer_endpoint, issue_token):
+    secret = issue_token(bearer_endpoint)
+    EndpointToken.objects.get(endpoint=bearer_endpoint).revoke()
+    error(client.get(URL, headers={"Authorization": f"Bearer {secret}"}), 401, INVALID)
+
+
+def test_bearer_expired_token_is_401_and_a_future_expiry_works(client, bearer_endpoint, issue_token):
+    expired = issue_token(bearer_endpoint, name="old", expires_at=timezone.now() - timedelta(minutes=1))
+    current = issue_token(bearer_endpoint, name="new", expires_at=timezone.now() + timedelta(days=1))
+    error(client.get(URL, headers={"Authorization": f"Bearer {expired}"}), 401, INVALID)
+    assert client.get(URL, headers={"Authorization": f"Bearer {current}"}).status_code == 200
+
+
+def test_bearer_token_of_another_endpoint_is_401(client, bearer_endpoint, make_endpoint, issue_token):
+    other = make_endpoint(slug="others", auth="bearer")
+    secret = issue_token(other)
+    error(client.get(URL, headers={"Authorization": f"Bearer {secret}"}), 401, INVALID)
+    assert client.get("/bj_api_sync/v1/others", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+
+
+def test_bearer_token_in_the_query_string_is_not_read(client, bearer_endpoint, issue_token):
+    secret = issue_token(bearer_endpoint)
+    error(client.get(URL, {"access_token": secret}), 401, MISSING)
+
+
+def test_bearer_endpoint_refuses_basic_header(client, bearer_endpoint):
+    response = client.get(URL, headers={"Authorization": basic("shop", "x")})
+    error(response, 401, MALFORMED)
+    assert response["WWW-Authenticate"] == 'Bearer realm="customers", error="invalid_request"'
+
+
+def test_several_named_tokens_each_work_and_record_last_use(client, bearer_endpoint, issue_token):
+    first = issue_token(bearer_endpoint, name="webshop")
+    second = issue_token(bearer_endpoint, name="warehouse")
+    assert client.get(URL, headers={"Authorization": f"Bearer {first}"}).status_code == 200
+    response = client.get(URL, headers={"Authorization": f"Bearer {second}"})
+    assert RequestLog.objects.get(request_id=response["X-Request-ID"]).principal == "token:warehouse"
+    used = {t.name: t.last_used_at for t in EndpointToken.objects.all()}
+    assert used["webshop"] is not None
+    assert used["warehouse"] is not None
+
+
+def test_bearer_request_makes_at_most_three_queries(
+    client, bearer_endpoint, issue_token, django_assert_max_num_queries
+):
+    secret = issue_token(bearer_endpoint)
+    headers = {"Authorization": f"Bearer {secret}"}
+    client.get(URL, headers=headers)  # builds the configuration; records the first use
+    with django_assert_max_num_queries(3):  # token lookup, log row (last use is written once a minute)
+        assert client.get(f"{URL}/C001", headers=headers).status_code == 200
+    EndpointToken.objects.update(last_used_at=timezone.now() - timedelta(hours=1))
+    with django_assert_max_num_queries(3):  # token lookup, last-use update, log row
+        assert client.get(f"{URL}/C001", headers=headers).status_code == 200
+
+
+def test_basic_request_makes_at_most_three_queries(client, basic_endpoint, django_assert_max_num_queries):
+    headers = {"Authorization": basic("shop", "correct horse")}
+    client.get(URL, headers=headers)
+    with django_assert_max_num_queries(1):  # the log row only
+        assert body(client.get(f"{URL}/C001", headers=headers))["data"] == ALICE
+
+
+def test_secrets_never_reach_the_log(client, bearer_endpoint, issue_token):
+    secret = issue_token(bearer_endpoint)
+    response = client.get(URL, headers={"Authorization": f"Bearer {secret}"})
+    row = RequestLog.objects.get(request_id=response["X-Request-ID"])
+    assert secret not in str(row.request_headers)

@@ -1,0 +1,243 @@
+"""POST /bj_api_sync/v1/<endpoint>: one record or a list, batched, with lookups and identifier checks."""
+
+import pytest
+
+from tests.endpoints.support import ALICE, body, error
+
+pytestmark = pytest.mark.django_db
+
+URL = "/bj_api_sync/v1/customers"
+DAVE = {"customer_id": "C010", "name": "Dave Lee", "email": "dave@example.com", "phone": None, "country": "Belgium"}
+
+
+def post(client, data, **extra):
+    return client.post(URL, data, content_type="application/json", **extra)
+
+
+def stored(fake_odoo, ref):
+    return [r for r in fake_odoo.records("res.partner") if r["ref"] == ref]
+
+
+def test_post_one_creates_and_answers_it_as_get_shows_it(client, customers, fake_odoo):
+    response = post(client, {"customer_id": "C010", "name": "Dave Lee", "email": "dave@example.com", "country": "BE"})
+    assert response.status_code == 201, response.content
+    assert body(response) == {"status": "success", "data": DAVE}
+    [record] = stored(fake_odoo, "C010")
+    assert record["name"] == "Dave Lee"
+    assert body(client.get(f"{URL}/C010"))["data"] == DAVE
+
+
+def test_post_one_costs_identifier_check_lookup_create_and_read_back(
+    client, customers, rpc_calls, django_assert_max_num_queries
+):
+    client.get(f"{URL}/C001")
+    rpc_calls.clear()
+    with django_assert_max_num_queries(1):
+        response = post(client, {"customer_id": "C010", "name": "Dave Lee", "country": "BE"})
+    assert response.status_code == 201
+    assert rpc_calls == [
+        ("res.country", "search_read"),  # the country lookup
+        ("res.partner", "search_read"),  # does C010 exist already?
+        ("res.partner", "create"),
+        ("res.partner", "read"),
+    ]
+
+
+def test_post_without_lookup_field_costs_check_create_read(client, customers, rpc_calls):
+    response = post(client, {"customer_id": "C010", "name": "Dave Lee"})
+    assert response.status_code == 201
+    assert rpc_calls == [("res.partner", "search_read"), ("res.partner", "create"), ("res.partner", "read")]
+
+
+def test_post_a_list_is_one_batched_create_with_batched_lookups(client, customers, fake_odoo, rpc_calls):
+    records = [
+        {"customer_id": f"N{n:03}", "name": f"New {n}", "country": "BE" if n % 2 else "US"} for n in range(1, 51)
+    ]
+    response = post(client, records)
+    assert response.status_code == 201, response.content
+    data = body(response)["data"]
+    assert [r["customer_id"] for r in data] == [f"N{n:03}" for n in range(1, 51)]
+    assert data[0] == {"customer_id": "N001", "name": "New 1", "email": None, "phone": None, "country": "Belgium"}
+    assert data[1]["country"] == "United States"
+    assert rpc_calls == [
+        ("res.country", "search_read"),
+        ("res.partner", "search_read"),
+        ("res.partner", "create"),
+        ("res.partner", "read"),
+    ]
+    assert len(stored(fake_odoo, "N050")) == 1
+
+
+def test_post_a_list_of_one_answers_a_list(client, customers):
+    response = post(client, [{"customer_id": "C010", "name": "Dave Lee", "email": "dave@example.com", "country": "BE"}])
+    assert body(response) == {"status": "success", "data": [DAVE]}
+
+
+def test_post_existing_identifier_is_409_and_creates_nothing(client, customers, fake_odoo, rpc_calls):
+    error(
+        post(client, {"customer_id": "C001", "name": "Other Alice"}),
+        409,
+        "A record with customer_id 'C001' already exists.",
+    )
+    assert len(stored(fake_odoo, "C001")) == 1
+    assert ("res.partner", "create") not in rpc_calls
+
+
+def test_post_existing_identifier_outside_the_domain_is_409_too(client, customers):
+    error(
+        post(client, {"customer_id": "K001", "name": "Not a company"}),
+        409,
+        "A record with customer_id 'K001' already exists.",
+    )
+
+
+def test_post_list_with_one_existing_identifier_is_409_naming_it(client, customers, fake_odoo):
+    response = post(client, [{"customer_id": "C010", "name": "Dave"}, {"customer_id": "C002", "name": "Bob"}])
+    error(response, 409, "A record with customer_id 'C002' already exists.")
+    assert stored(fake_odoo, "C010") == []
+
+
+def test_post_repeating_an_identifier_is_400(client, customers):
+    response = post(client, [{"customer_id": "C010", "name": "Dave"}, {"customer_id": "C010", "name": "Dave again"}])
+    error(response, 400, "The request repeats customer_id 'C010'.")
+
+
+def test_upsert_on_post_updates_the_existing_record(client, make_endpoint, seeded, fake_odoo, rpc_calls):
+    make_endpoint(upsert_on_post=True)
+    response = post(
+        client, [{"customer_id": "C001", "name": "Alice Martin-Roe"}, {"customer_id": "C010", "name": "Dave Lee"}]
+    )
+    assert response.status_code == 201, response.content
+    assert body(response)["data"] == [
+        {**ALICE, "name": "Alice Martin-Roe"},
+        {"customer_id": "C010", "name": "Dave Lee", "email": None, "phone": None, "country": None},
+    ]
+    assert len(stored(fake_odoo, "C001")) == 1
+    assert rpc_calls == [
+        ("res.partner", "search_read"),
+        ("res.partner", "write"),
+        ("res.partner", "create"),
+        ("res.partner", "read"),
+    ]
+
+
+def test_post_missing_required_keys_is_400_listing_them(client, customers, rpc_calls):
+    error(post(client, {"email": "x@example.com"}), 400, "Missing required key(s): customer_id, name.")
+    assert rpc_calls == []
+
+
+def test_post_unknown_keys_is_400_listing_them(client, customers):
+    error(
+        post(client, {"customer_id": "C010", "name": "Dave", "colour": "red", "size": 3}),
+        400,
+        "Unknown key(s): colour, size. Allowed: customer_id, name, email, phone, country.",
+    )
+
+
+def test_post_list_names_the_failing_record(client, customers):
+    error(
+        post(client, [{"customer_id": "C010", "name": "Dave"}, {"customer_id": "C011"}]),
+        400,
+        "Missing required key(s) in record 1: name.",
+    )
+
+
+def test_post_bad_value_is_400_with_the_line(client, customers):
+    line = customers.lines.get(external_key="name")
+    error(
+        post(client, {"customer_id": "C010", "name": ["not", "text"]}),
+        400,
+        "Mapping line 'name' (name): expects a string, got ['not', 'text'].",
+        line_id=line.pk,
+    )
+
+
+def test_post_unknown_lookup_value_is_400_with_the_line(client, customers):
+    line = customers.lines.get(external_key="country")
+    error(
+        post(client, {"customer_id": "C010", "name": "Dave", "country": "ZZ"}),
+        400,
+        "Mapping line 'country' (country_id): no res.country record has code 'ZZ'.",
+        line_id=line.pk,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "The list of records is empty."),
+        ('"text"', "Each record must be a JSON object."),
+        ([{"customer_id": "C010", "name": "Dave"}, 3], "Each record must be a JSON object in record 1."),
+    ],
+)
+def test_post_body_shapes_that_are_not_records_are_400(client, customers, data, message):
+    error(post(client, data), 400, message)
+
+
+def test_post_more_than_the_batch_limit_is_400(client, customers):
+    error(
+        post(client, [{"customer_id": f"X{n}", "name": "x"} for n in range(1001)]),
+        400,
+        "At most 1000 records per request, not 1001.",
+    )
+
+
+def test_post_with_query_parameters_is_400(client, customers):
+    response = client.post(f"{URL}?upsert=1", {"customer_id": "C010", "name": "Dave"}, content_type="application/json")
+    error(response, 400, "Unknown query parameter(s): upsert. This route takes none.")
+
+
+def test_post_sale_order_with_nested_lines(client, make_endpoint, odoo_client, fake_odoo):
+    partner = odoo_client.execute_kw("res.partner", "create", [{"name": "Order Buyer", "ref": "B1"}])
+    product = odoo_client.execute_kw("product.product", "create", [{"name": "Widget", "default_code": "W-1"}])
+    make_endpoint(
+        slug="orders",
+        odoo_model="sale.order",
+        domain="[]",
+        lines=[
+            {
+                "odoo_field": "name",
+                "external_key": "number",
+                "odoo_type": "char",
+                "is_identifier": True,
+                "direction": "out",
+            },
+            {
+                "odoo_field": "partner_id",
+                "external_key": "customer",
+                "value_type": "many2one",
+                "options": {"model": "res.partner", "field": "ref", "output": "id"},
+                "required": True,
+            },
+            {"odoo_field": "client_order_ref", "external_key": "reference", "odoo_type": "char"},
+            {
+                "odoo_field": "order_line",
+                "external_key": "lines",
+                "value_type": "one2many",
+                "direction": "in",
+                "children": [
+                    {
+                        "odoo_field": "product_id",
+                        "external_key": "sku",
+                        "value_type": "many2one",
+                        "options": {"model": "product.product", "field": "default_code"},
+                        "required": True,
+                    },
+                    {"odoo_field": "product_uom_qty", "external_key": "quantity", "odoo_type": "float", "default": 1},
+                ],
+            },
+        ],
+    )
+    response = client.post(
+        "/bj_api_sync/v1/orders",
+        {"customer": "B1", "reference": "PO-7", "lines": [{"sku": "W-1", "quantity": 3}, {"sku": "W-1"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    data = body(response)["data"]
+    assert data["customer"] == partner
+    assert data["reference"] == "PO-7"
+    [order] = [o for o in fake_odoo.records("sale.order") if o["client_order_ref"] == "PO-7"]
+    assert data["number"] == order["name"]
+    lines = [line for line in fake_odoo.records("sale.order.line") if line["order_id"] == order["id"]]
+    assert sorted((line["product_id"], line["product_uom_qty"]) for line in lines) == [(product, 1.0), (product, 3.0)]

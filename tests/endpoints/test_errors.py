@@ -1,0 +1,267 @@
+"""Errors of the REST routes: methods, unknown endpoints, bodies, versions, and Odoo's refusals."""
+
+import pytest
+
+from endpoints.models import Endpoint
+from logs.models import RequestLog
+from tests.endpoints.support import body, error
+
+pytestmark = pytest.mark.django_db
+
+URL = "/bj_api_sync/v1/customers"
+
+
+@pytest.mark.parametrize(
+    ("methods", "method", "path", "allow"),
+    [
+        (["GET"], "post", URL, "GET"),
+        (["GET"], "put", f"{URL}/C001", "GET"),
+        (["GET"], "delete", f"{URL}/C001", "GET"),
+        (["POST"], "get", URL, "POST"),
+        (["POST"], "get", f"{URL}/C001", ""),
+        (["GET", "PUT"], "delete", f"{URL}/C001", "GET, PUT"),
+        (["DELETE"], "get", f"{URL}/C001", "DELETE"),
+        (["GET", "POST", "PUT", "DELETE"], "put", URL, "GET, POST"),
+        (["GET", "POST", "PUT", "DELETE"], "delete", URL, "GET, POST"),
+        (["GET", "POST", "PUT", "DELETE"], "post", f"{URL}/C001", "GET, PUT, DELETE"),
+        (["GET", "POST", "PUT", "DELETE"], "patch", f"{URL}/C001", "GET, PUT, DELETE"),
+        (["GET", "POST", "PUT", "DELETE"], "options", URL, "GET, POST"),
+    ],
+)
+def test_method_not_enabled_is_405_with_allow(client, make_endpoint, seeded, rpc_calls, methods, method, path, allow):
+    make_endpoint(allowed_methods=methods)
+    response = getattr(client, method)(path, {}, content_type="application/json")
+    error(response, 405, f"Method {method.upper()} is not enabled on this route of customers.")
+    assert response["Allow"] == allow
+    assert rpc_calls == []
+
+
+def test_authentication_comes_before_the_method_check(client, make_endpoint, seeded):
+    make_endpoint(allowed_methods=["GET"], auth="bearer")
+    response = client.delete(f"{URL}/C001")
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/bj_api_sync/v1/nothing", "/bj_api_sync/v1/nothing/1"])
+def test_unknown_endpoint_is_404(client, customers, path):
+    response = client.get(path)
+    error(response, 404, "No endpoint 'nothing'.")
+    assert "Allow" not in response
+
+
+def test_inactive_endpoint_is_404(client, make_endpoint, seeded):
+    make_endpoint(active=False)
+    error(client.get(URL), 404, "No endpoint 'customers'.")
+    error(client.post(URL, {}, content_type="application/json"), 404, "No endpoint 'customers'.")
+
+
+def test_outbound_endpoint_is_not_served(client, make_endpoint, seeded):
+    make_endpoint(request_type=Endpoint.RequestType.OUTBOUND)
+    error(client.get(URL), 404, "No endpoint 'customers'.")
+
+
+@pytest.mark.parametrize("path", ["/bj_api_sync/v1/", "/bj_api_sync/v2/customers", "/bj_api_sync/v1/customers/C001/x"])
+def test_other_paths_under_the_api_are_404_in_the_envelope(client, customers, path):
+    error(
+        client.get(path),
+        404,
+        "No such route; endpoints live at /bj_api_sync/v1/<endpoint>[/<id>].",
+    )
+
+
+def test_invalid_json_is_400(client, customers, rpc_calls):
+    response = client.post(URL, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert body(response)["message"].startswith("JSON parse error")
+    assert rpc_calls == []
+
+
+def test_invalid_json_on_put_is_400(client, customers):
+    response = client.put(f"{URL}/C001", "[1,", content_type="application/json")
+    assert response.status_code == 400
+    assert body(response)["message"].startswith("JSON parse error")
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
+def test_wrong_content_type_is_415(client, customers, content_type):
+    response = client.generic("POST", URL, b'{"customer_id": "C010", "name": "x"}', content_type=content_type)
+    assert response.status_code == 415
+    assert body(response)["code"] == 415
+
+
+def test_missing_content_type_is_415(client, customers):
+    response = client.generic("PUT", f"{URL}/C001", b'{"phone": "1"}', content_type="")
+    error(response, 415, "Content-Type must be application/json, not 'none'.")
+
+
+def test_empty_body_is_400(client, customers):
+    error(
+        client.generic("POST", URL, b"", content_type="application/json"),
+        400,
+        "The request has no body; send a JSON object.",
+    )
+
+
+def test_json_with_charset_is_accepted(client, customers):
+    response = client.generic(
+        "POST", URL, b'{"customer_id": "C010", "name": "Dave"}', content_type="application/json; charset=utf-8"
+    )
+    assert response.status_code == 201
+
+
+def test_api_version_header_1_0_is_accepted(client, customers):
+    response = client.get(URL, headers={"X-API-Version": "1.0"})
+    assert response.status_code == 200
+    assert response["X-API-Version"] == "1.0"
+
+
+@pytest.mark.parametrize("version", ["2.0", "1", "latest"])
+def test_other_api_version_is_400(client, customers, version, rpc_calls):
+    error(
+        client.get(URL, headers={"X-API-Version": version}),
+        400,
+        f"Unsupported X-API-Version {version!r}; this hub speaks 1.0.",
+    )
+    assert rpc_calls == []
+
+
+def test_request_id_is_echoed_or_made(client, customers):
+    given = client.get(URL, headers={"X-Request-ID": "abc-123"})
+    assert given["X-Request-ID"] == "abc-123"
+    made = client.get(URL)
+    assert len(made["X-Request-ID"]) >= 16
+    failed = client.get(f"{URL}/C999", headers={"X-Request-ID": "req-404"})
+    assert failed["X-Request-ID"] == "req-404"
+    assert body(failed)["request_id"] == "req-404"
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "message"),
+    [
+        ("access", 403, None),
+        ("missing", 404, None),
+        ("validation", 422, "The operation cannot be completed: Contacts require a name"),
+        ("user", 422, "Some orders are not in a state requiring confirmation."),
+    ],
+)
+def test_odoo_refusals_map_to_http_statuses(client, customers, fake_odoo, kind, status, message):
+    fake_odoo.faults.fail_next(1, kind)
+    response = client.get(URL)
+    assert response.status_code == status, response.content
+    payload = body(response)
+    assert payload["status"] == "error"
+    assert payload["code"] == status
+    if message:
+        assert payload["message"] == message
+    assert "Traceback" not in payload["message"]
+    row = RequestLog.objects.get(request_id=response["X-Request-ID"])
+    assert row.status == status
+    assert row.outcome == "failure"
+
+
+def test_wrong_hub_credentials_for_odoo_are_502(client, make_endpoint, make_connection, seeded):
+    make_endpoint(connection=make_connection(name="wrong password", secret="not-the-password"))
+    response = client.get(URL)
+    assert response.status_code == 502
+    assert body(response)["code"] == 502
+    assert "not-the-password" not in response.content.decode()
+
+
+def test_odoo_refusing_created_values_is_422(client, customers, fake_odoo):
+    fake_odoo.faults.fail_next(2, "validation")  # the identifier check fails first: any call may refuse
+    response = client.post(URL, {"customer_id": "C010", "name": "Dave"}, content_type="application/json")
+    error(response, 422, "The operation cannot be completed: Contacts require a name")
+
+
+def test_unknown_odoo_field_in_a_line_is_400(client, make_endpoint, seeded):
+    make_endpoint(
+        lines=[
+            {"odoo_field": "ref", "external_key": "customer_id", "odoo_type": "char", "is_identifier": True},
+            {"odoo_field": "no_such_field", "external_key": "nope", "odoo_type": "char"},
+        ]
+    )
+    response = client.get(URL)
+    assert response.status_code == 400
+    assert "no_such_field" in body(response)["message"]
+
+
+def test_odoo_access_error_for_a_restricted_user_is_403(client, make_endpoint, make_connection, seeded):
+    demo = make_connection(login="demo", secret="demo")
+    make_endpoint(
+        slug="companies",
+        odoo_model="res.company",
+        domain="[]",
+        connection=demo,
+        lines=[
+            {
+                "odoo_field": "id",
+                "external_key": "id",
+                "odoo_type": "integer",
+                "is_identifier": True,
+                "direction": "out",
+            },
+            {"odoo_field": "name", "external_key": "name", "odoo_type": "char"},
+        ],
+    )
+    response = client.post("/bj_api_sync/v1/companies", {"name": "Evil Corp"}, content_type="application/json")
+    assert response.status_code == 403, response.content
+    assert body(response)["code"] == 403
+
+
+def test_odoo_down_is_502(client, make_endpoint, make_connection, seeded):
+    class Closed:
+        url = "http://127.0.0.1:9"  # discard port: nothing listens
+        database = "odoo18"
+
+    make_endpoint(connection=make_connection(server=Closed(), name="down"))
+    response = client.get(URL)
+    assert response.status_code == 502
+    assert body(response)["code"] == 502
+
+
+def test_odoo_answering_garbage_is_502(client, customers, fake_odoo):
+    fake_odoo.faults.garbage("html")
+    response = client.get(URL)
+    assert response.status_code == 502
+    assert "<html" not in body(response)["message"].lower()
+
+
+def test_odoo_timeout_is_504(client, make_endpoint, make_connection, fake_odoo, seeded):
+    slow = make_connection(name="slow", read_timeout=0.3)
+    slow.client().uid  # log in before the stand-in hangs
+    make_endpoint(connection=slow)
+    fake_odoo.faults.hang()
+    try:
+        response = client.get(f"{URL}/C001")
+    finally:
+        fake_odoo.faults.clear()
+    assert response.status_code == 504
+    assert body(response)["code"] == 504
+
+
+def test_failures_are_logged_with_the_endpoint_and_line(client, customers):
+    line = customers.lines.get(external_key="country")
+    response = client.put(f"{URL}/C001", {"country": "ZZ"}, content_type="application/json")
+    row = RequestLog.objects.get(request_id=response["X-Request-ID"])
+    assert row.endpoint_id == customers.pk
+    assert row.endpoint_slug == "customers"
+    assert row.route_kind == "rest"
+    assert row.status == 400
+    assert row.outcome == "failure"
+    assert row.line_id == line.pk
+    assert row.error == "Mapping line 'country' (country_id): no res.country record has code 'ZZ'."
+
+
+def test_log_mode_errors_only_skips_successes(client, make_endpoint, seeded):
+    make_endpoint(log_mode="errors")
+    ok = client.get(URL)
+    failed = client.get(f"{URL}/C999")
+    assert not RequestLog.objects.filter(request_id=ok["X-Request-ID"]).exists()
+    assert RequestLog.objects.filter(request_id=failed["X-Request-ID"]).exists()
+
+
+def test_log_mode_off_writes_nothing(client, make_endpoint, seeded, django_assert_max_num_queries):
+    make_endpoint(log_mode="off")
+    client.get(URL)
+    with django_assert_max_num_queries(0):
+        assert client.get(URL).status_code == 200
