@@ -9,6 +9,7 @@ evaluated nodes. Expressions are compiled and checked when the line is saved.
 
 import ast
 import datetime as dt
+import math
 import operator as op
 import re
 import time
@@ -371,6 +372,8 @@ class Expression:
 def _json_result(result, depth: int = 0):
     if depth > 20:
         raise ExpressionError("Expression result is nested too deeply.")
+    if isinstance(result, float) and not math.isfinite(result):
+        raise ExpressionError("Expression result must be a finite number.")
     if result is None or isinstance(result, str | int | float | bool):
         return _bounded(result)
     if isinstance(result, list | tuple):
