@@ -570,7 +570,22 @@ class ResPartner(BaseModel):
         }
 
 
+class ResUsers(BaseModel):
+    """res.users: the calling user's context."""
+
+    @api_model
+    def context_get(self):
+        user = self.env.table("res.users").get(self.env.uid, {})
+        partner = self.env.table("res.partner").get(user.get("partner_id"), {})
+        return {
+            "lang": user.get("lang") or partner.get("lang") or "en_US",
+            "tz": user.get("tz") or partner.get("tz") or False,
+            "uid": self.env.uid,
+        }
+
+
 CLASSES: dict[str, type[BaseModel]] = {
+    "res.users": ResUsers,
     "res.partner": ResPartner,
     "sale.order": SaleOrder,
     "account.move": AccountMove,

@@ -176,3 +176,10 @@ def test_xmlrpc_on_19_words_method_refusals_like_odoo_19(server):
     with pytest.raises(xmlrpc.client.Fault) as caught:
         proxy.execute_kw("odoo18", 2, "admin", "res.partner", "nope", [[12]])
     assert caught.value.faultString.endswith("AttributeError: The method 'res.partner.nope' does not exist\n")
+
+
+def test_context_get_tells_whose_api_key_it_is(server):
+    status, context = call(server, "res.users", "context_get", {})
+    assert status == 200
+    assert context["uid"] == 2
+    assert context["lang"] == "en_US"
