@@ -182,8 +182,9 @@ def _save(caller: Caller, request: WriteRequest, record_id: int | None) -> Outco
             raise _after_cleanup(client, made, exc) from exc
         raise
     verb = "created" if creating else "updated"
-    result = {"id": record_id, **_read_back(caller, request, record_id)}
-    attached = _attach(caller, request, record_id, verb)
+    values, line_ids = _read_back(caller, request, record_id)
+    result = {"id": record_id, **values}
+    attached = _attach(caller, request, record_id, verb, line_ids)
     messages = [f"Record {verb}."]
     if attached:
         messages.append(f"{attached} file(s) attached.")
@@ -204,39 +205,56 @@ def _after_cleanup(client, made: list[autocreate.Made], exc: Exception) -> Excep
     return BusinessFailure(f"{exc.message} {sentence}", result={key: [item.as_json() for item in made]})
 
 
-def _read_back(caller: Caller, request: WriteRequest, record_id: int) -> dict:
-    """The values ``result_field`` asks for (one read, plus one per level of sub-fields)."""
-    if not request.result_specs:
-        return {}
-    rows = caller.client.execute_kw(request.model, "read", [[record_id]], {"fields": field_names(request.result_specs)})
-    expand(caller.client, caller.fields_of, request.model, rows, request.result_specs)
+def _read_back(caller: Caller, request: WriteRequest, record_id: int) -> tuple[dict, dict]:
+    """The values ``result_field`` asks for, and the ids of the lines that carry files: one read for both
+    (plus one per level of sub-fields)."""
+    line_fields = _line_fields_with_files(request.plan)
+    if not request.result_specs and not line_fields:
+        return {}, {}
+    names = field_names(request.result_specs)
+    names += [name for name in line_fields if name not in names]
+    rows = caller.client.execute_kw(request.model, "read", [[record_id]], {"fields": names})
     row = rows[0] if rows else {}
-    return {name: value for name, value in row.items() if name != "id"}
+    line_ids = {name: row.get(name) or [] for name in line_fields}
+    expand(caller.client, caller.fields_of, request.model, rows, request.result_specs)
+    wanted = set(field_names(request.result_specs)) - {"id"}
+    return {name: value for name, value in row.items() if name in wanted}, line_ids
 
 
-def _attach(caller: Caller, request: WriteRequest, record_id: int, verb: str) -> int:
+def _line_fields_with_files(plan: RecordPlan) -> tuple[str, ...]:
+    """The one2many fields of a record whose lines (or their lines) carry files."""
+    return tuple(name for name, lines in plan.lines() if any(line.has_attachments() for line in lines))
+
+
+def _attach(caller: Caller, request: WriteRequest, record_id: int, verb: str, line_ids: dict) -> int:
     """Attach every file of the payload to the record it sits on; how many were attached.
 
-    Line ids come from reading the one2many fields of the records whose lines carry files (one
-    read per model and field list per level): lines created by one call get increasing ids in
-    the order they were sent, and an update replaced all of them, so sorting the ids pairs them up.
+    Line ids come from reading the one2many fields of the records whose lines carry files (for the
+    record itself, ``line_ids`` from the read-back; below, one read per model and field list per
+    level): lines created by one call get increasing ids in the order they were sent, and an
+    update replaced all of them, so sorting the ids pairs them up.
     """
     if not request.plan.has_attachments():
         return 0
     client = caller.client
     to_create: list[dict] = []
     level: list[tuple[RecordPlan, int]] = [(request.plan, record_id)]
+    known = {record_id: {"id": record_id, **line_ids}}
     try:
         while level:
             groups: dict[tuple[str, tuple[str, ...]], list[tuple[RecordPlan, int]]] = defaultdict(list)
             for plan, plan_id in level:
                 to_create += [attachment.vals(plan.model, plan_id) for attachment in plan.attachments]
-                names = tuple(name for name, lines in plan.lines() if any(line.has_attachments() for line in lines))
+                names = _line_fields_with_files(plan)
                 if names:
                     groups[(plan.model, names)].append((plan, plan_id))
             level = []
             for (model, names), items in groups.items():
-                rows = client.execute_kw(model, "read", [[plan_id for _, plan_id in items]], {"fields": list(names)})
+                if known:
+                    rows, known = [known[record_id]], {}  # the record itself: read with result_field already
+                else:
+                    ids = [plan_id for _, plan_id in items]
+                    rows = client.execute_kw(model, "read", [ids], {"fields": list(names)})
                 by_id = {row["id"]: row for row in rows}
                 for plan, plan_id in items:
                     lines_of = dict(plan.lines())
