@@ -1,7 +1,10 @@
 """The engine without Odoo: keys, defaults, constants, nesting, output, filters, order and identifier."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from mappings.domain import and_domains, check_domain, parse_domain
 from mappings.engine import EndpointMapping, MappingError
 from mappings.sandbox import compile_expression
 from mappings.values import LineSpec
@@ -412,3 +415,12 @@ def test_a_mapping_without_identifier():
     assert mapping.identifier is None
     assert mapping.identifier_is_writable is False
     assert raised(mapping.identifier_domain, "x").message == "This endpoint has no record identifier line."
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_any_text_filter_gives_a_valid_domain_that_only_narrows(name, ref):
+    filters = MAPPING.filter_domain({"name__ilike": name, "customer_id__in": ref, "country": ref})
+    configured = parse_domain("['|', ('active', '=', True), ('is_company', '=', True)]")
+    combined = and_domains(configured, filters)
+    assert check_domain(combined) == combined
+    assert combined[: 1 + len(configured)] == ["&", *configured]
