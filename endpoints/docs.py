@@ -52,6 +52,14 @@ class DocsAccess:
             return redirect
         return super().handle_exception(exc)
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            # errors are the JSON envelope, whatever format the document itself was asked in
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/json"
+        return response
+
 
 class SchemaView(DocsAccess, SpectacularAPIView):
     """The OpenAPI 3 document (JSON by default, YAML with ``?format=yaml``)."""

@@ -1,0 +1,100 @@
+"""The per-process configuration cache and its invalidation, here and across processes."""
+
+import pytest
+from django.core.cache import cache
+
+from endpoints import config
+from endpoints.models import Endpoint
+from hub.models import OdooConnection
+from mappings.models import MappingLine
+from tests.endpoints.support import ALICE, body, error
+
+pytestmark = pytest.mark.django_db
+
+URL = "/bj_api_sync/v1/customers"
+
+
+def test_configuration_is_built_once_then_served_from_memory(customers, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the endpoint (with its connection) and its lines
+        first = config.load("customers")
+    with django_assert_num_queries(0):
+        assert config.load("customers") is first
+    assert first.endpoint == customers
+    assert first.mapping.identifier.external_key == "customer_id"
+    assert first.domain == [("is_company", "=", False), ("ref", "!=", False)]
+
+
+def test_unknown_slugs_are_cached_too(db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert config.load("nothing") is None
+    with django_assert_num_queries(0):
+        assert config.load("nothing") is None
+
+
+def test_creating_an_endpoint_drops_a_cached_miss(client, make_endpoint, seeded):
+    error(client.get(URL), 404, "No endpoint 'customers'.")
+    make_endpoint()
+    assert client.get(URL).status_code == 200
+
+
+def test_saving_an_endpoint_is_seen_by_the_next_request(client, customers):
+    assert client.get(URL).status_code == 200
+    customers.active = False
+    customers.save()
+    error(client.get(URL), 404, "No endpoint 'customers'.")
+
+
+def test_saving_a_mapping_line_is_seen_by_the_next_request(client, customers):
+    assert body(client.get(f"{URL}/C001"))["data"] == ALICE
+    line = customers.lines.get(external_key="email")
+    line.external_key = "mail"
+    line.save()
+    data = body(client.get(f"{URL}/C001"))["data"]
+    assert data["mail"] == "alice@example.com"
+    assert "email" not in data
+
+
+def test_deleting_a_mapping_line_is_seen_by_the_next_request(client, customers):
+    assert "phone" in body(client.get(f"{URL}/C001"))["data"]
+    customers.lines.get(external_key="phone").delete()
+    assert "phone" not in body(client.get(f"{URL}/C001"))["data"]
+
+
+def test_deleting_an_endpoint_is_seen_by_the_next_request(client, customers):
+    assert client.get(URL).status_code == 200
+    customers.lines.all().delete()
+    customers.delete()
+    error(client.get(URL), 404, "No endpoint 'customers'.")
+
+
+def test_saving_the_connection_drops_configurations(client, customers):
+    assert client.get(URL).status_code == 200
+    version = config.current_version()
+    OdooConnection.objects.get(pk=customers.connection_id).save()
+    assert config.current_version() != version
+
+
+def test_another_process_change_is_seen_through_the_shared_version(client, customers):
+    assert body(client.get(f"{URL}/C001"))["data"] == ALICE
+    # another process changes the rows (no signal here) and bumps the shared version
+    MappingLine.objects.filter(endpoint=customers, external_key="name").update(external_key="full_name")
+    assert "name" in body(client.get(f"{URL}/C001"))["data"]  # still this process's cached copy
+    config.bump_version()
+    assert body(client.get(f"{URL}/C001"))["data"]["full_name"] == "Alice Martin"
+
+
+def test_a_flushed_shared_cache_drops_configurations(client, customers):
+    assert client.get(URL).status_code == 200
+    Endpoint.objects.filter(pk=customers.pk).update(active=False)
+    cache.clear()  # e.g. Redis restarted: the version is gone, a new one is started
+    error(client.get(URL), 404, "No endpoint 'customers'.")
+
+
+def test_invalidation_bumps_again_once_the_change_is_committed(customers, django_capture_on_commit_callbacks):
+    before = config.current_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        customers.save()
+        after_save = config.current_version()
+    assert after_save != before
+    assert len(callbacks) == 1
+    assert config.current_version() != after_save

@@ -1,0 +1,197 @@
+"""OpenAPI schema, Swagger UI, ReDoc and the Postman collection built from the endpoint configurations."""
+
+import json
+
+import pytest
+from openapi_spec_validator import validate
+
+from tests.endpoints.support import body, error
+
+pytestmark = pytest.mark.django_db
+
+STAFF_ONLY = "Authentication credentials were not provided."
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    user = django_user_model.objects.create_user("staff", password="pw-for-tests", is_staff=True)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def documented(make_endpoint, seeded):
+    """A bearer customers endpoint, a Basic read-only products endpoint, and two that must not show."""
+    make_endpoint(auth="bearer")
+    make_endpoint(
+        slug="products",
+        odoo_model="product.product",
+        domain="[]",
+        allowed_methods=["GET"],
+        auth="basic",
+        basic_username="shop",
+        basic_password="pw",
+        is_paginated=False,
+        lines=[
+            {"odoo_field": "default_code", "external_key": "sku", "odoo_type": "char", "is_identifier": True},
+            {"odoo_field": "list_price", "external_key": "price", "odoo_type": "float"},
+            {"odoo_field": "sale_ok", "external_key": "can_be_sold", "odoo_type": "boolean"},
+            {
+                "odoo_field": "type",
+                "external_key": "kind",
+                "value_type": "selection",
+                "options": {"map": {"goods": "consu", "service": "service"}},
+            },
+        ],
+    )
+    make_endpoint(slug="hidden", active=False)
+    make_endpoint(slug="outgoing", request_type="out")
+
+
+def schema_of(client) -> dict:
+    response = client.get("/api/schema/")
+    assert response.status_code == 200, response.content
+    return json.loads(response.content)
+
+
+def test_schema_needs_a_staff_login(client, documented):
+    error(client.get("/api/schema/"), 403, STAFF_ONLY)
+
+
+def test_schema_refuses_a_logged_in_non_staff_user(client, documented, django_user_model):
+    client.force_login(django_user_model.objects.create_user("someone", password="pw-for-tests"))
+    response = client.get("/api/schema/")
+    assert response.status_code == 403
+    assert body(response)["message"] == "The API documentation needs a staff login."
+
+
+def test_schema_is_a_valid_openapi_document(client, staff, documented):
+    validate(schema_of(client))
+
+
+def test_schema_has_each_active_inbound_endpoint_as_its_own_paths(client, staff, documented):
+    paths = schema_of(client)["paths"]
+    ours = sorted(p for p in paths if p.startswith("/bj_api_sync/"))
+    assert ours == [
+        "/bj_api_sync/v1/customers",
+        "/bj_api_sync/v1/customers/{id}",
+        "/bj_api_sync/v1/products",
+        "/bj_api_sync/v1/products/{id}",
+    ]
+    assert sorted(paths["/bj_api_sync/v1/customers"]) == ["get", "post"]
+    assert sorted(paths["/bj_api_sync/v1/customers/{id}"]) == ["delete", "get", "put"]
+    assert sorted(paths["/bj_api_sync/v1/products"]) == ["get"]
+    assert not any("<slug" in p or "{slug}" in p for p in paths)
+
+
+def test_request_and_response_schemas_come_from_the_lines_and_odoo_types(client, staff, documented):
+    schema = schema_of(client)
+    post = schema["paths"]["/bj_api_sync/v1/customers"]["post"]
+    one = post["requestBody"]["content"]["application/json"]["schema"]["oneOf"][0]
+    assert one["required"] == ["customer_id", "name"]
+    assert one["additionalProperties"] is False
+    assert one["properties"]["customer_id"] == {"type": "string", "nullable": True, "description": "Reference"}
+    assert one["properties"]["country"] == {
+        "type": "string",
+        "description": "code of a res.country record",
+        "nullable": True,
+    }
+    products = schema["paths"]["/bj_api_sync/v1/products"]["get"]
+    record = products["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]["items"]
+    assert record["properties"]["price"]["type"] == "number"
+    assert record["properties"]["can_be_sold"] == {"type": "boolean", "description": "Sales"}
+    assert record["properties"]["kind"]["enum"] == ["goods", "service"]
+    assert "pagination" not in products["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+    listed = schema["paths"]["/bj_api_sync/v1/customers"]["get"]
+    names = [p["name"] for p in listed["parameters"]]
+    assert names[:3] == ["limit", "offset", "order"]
+    assert "customer_id__in" in names
+    assert "country__ilike" in names
+    assert listed["responses"]["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorEnvelope"
+    }
+
+
+def test_security_follows_each_endpoints_authentication(client, staff, documented):
+    schema = schema_of(client)
+    assert schema["components"]["securitySchemes"]["endpointBearer"] == {"type": "http", "scheme": "bearer"}
+    assert schema["components"]["securitySchemes"]["endpointBasic"] == {"type": "http", "scheme": "basic"}
+    assert schema["paths"]["/bj_api_sync/v1/customers"]["get"]["security"] == [{"endpointBearer": []}]
+    assert schema["paths"]["/bj_api_sync/v1/products"]["get"]["security"] == [{"endpointBasic": []}]
+
+
+def test_schema_without_odoo_falls_back_to_the_lines(client, staff, documented, fake_odoo):
+    fake_odoo.faults.garbage("html")
+    schema = schema_of(client)
+    validate(schema)
+    one = schema["paths"]["/bj_api_sync/v1/customers"]["post"]["requestBody"]["content"]["application/json"]
+    assert one["schema"]["oneOf"][0]["properties"]["customer_id"] == {"type": "string", "nullable": True}
+
+
+def test_schema_yaml_on_request(client, staff, documented):
+    response = client.get("/api/schema/", {"format": "yaml"})
+    assert response.status_code == 200
+    assert b"/bj_api_sync/v1/customers:" in response.content
+
+
+def test_public_docs_setting_opens_the_schema(client, documented, settings):
+    settings.HUB_PUBLIC_DOCS = True
+    validate(schema_of(client))
+    assert client.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_doc_pages_send_anonymous_visitors_to_the_admin_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next={path}"
+
+
+def test_swagger_ui_serves_its_assets_from_the_hub(client, staff):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn.jsdelivr.net" not in page
+    assert "/api/schema/" in page
+
+
+def test_redoc_serves_its_assets_from_the_hub(client, staff):
+    response = client.get("/api/redoc/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in page
+    assert "cdn.jsdelivr.net" not in page
+
+
+def test_postman_collection_needs_staff(client, documented):
+    error(client.get("/api/postman/"), 403, STAFF_ONLY)
+
+
+def test_postman_collection_v2_1_from_the_schema(client, staff, documented):
+    response = client.get("/api/postman/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="Odoo integration hub.postman_collection.json"'
+    collection = json.loads(response.content)
+    assert collection["info"]["schema"] == "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+    assert collection["variable"] == [{"key": "baseUrl", "value": "http://testserver", "type": "string"}]
+    folders = {folder["name"]: folder["item"] for folder in collection["item"]}
+    customers = {item["request"]["method"] + " " + item["request"]["url"]["raw"]: item for item in folders["customers"]}
+    assert sorted(customers) == [
+        "DELETE {{baseUrl}}/bj_api_sync/v1/customers/:id",
+        "GET {{baseUrl}}/bj_api_sync/v1/customers",
+        "GET {{baseUrl}}/bj_api_sync/v1/customers/:id",
+        "POST {{baseUrl}}/bj_api_sync/v1/customers",
+        "PUT {{baseUrl}}/bj_api_sync/v1/customers/:id",
+    ]
+    post = customers["POST {{baseUrl}}/bj_api_sync/v1/customers"]["request"]
+    assert post["auth"] == {
+        "type": "bearer",
+        "bearer": [{"key": "token", "value": "{{customers_token}}", "type": "string"}],
+    }
+    assert json.loads(post["body"]["raw"]) == {"customer_id": "", "name": "", "email": "", "phone": "", "country": ""}
+    assert {"key": "Content-Type", "value": "application/json"} in post["header"]
+    get_one = customers["GET {{baseUrl}}/bj_api_sync/v1/customers/:id"]["request"]
+    assert get_one["url"]["variable"] == [{"key": "id", "value": ""}]
+    products = folders["products"][0]["request"]
+    assert products["auth"]["type"] == "basic"
