@@ -226,3 +226,6 @@ class EndpointTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = services.revoke_tokens(queryset)
         self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
+
+
+from endpoints.generic import admin as generic_admin  # noqa: E402, F401 - registers the generic routes models
