@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from logs import replay as replay_service
+from logs.changelist import LogChangeList
 from logs.models import RequestLog, StatusClass
 from logs.paginators import CappedCountPaginator
 
@@ -90,7 +91,7 @@ class RequestLogAdmin(admin.ModelAdmin):
     list_filter = (StatusClassFilter, "outcome", "endpoint", MethodFilter, "route_kind", "created_at")
     date_hierarchy = "created_at"
     search_fields = ("request_id", "path", "client_ip", "principal")
-    search_help_text = "Request id, client address or principal (exact), or the start of a path."
+    search_help_text = "A request id, a principal or a client address (exact), or the start of a path (/…)."
     list_select_related = ("endpoint",)
     list_per_page = 50
     paginator = CappedCountPaginator
@@ -109,6 +110,9 @@ class RequestLogAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_active and request.user.is_superuser
 
+    def get_changelist(self, request, **kwargs):
+        return LogChangeList
+
     def has_replay_permission(self, request) -> bool:
         return request.user.has_perm("logs.replay_requestlog")
 
@@ -117,9 +121,15 @@ class RequestLogAdmin(admin.ModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        condition = Q(request_id=term) | Q(principal=term) | Q(path__startswith=term)
+        if term.startswith("/"):
+            return queryset.filter(path__startswith=term), False
         with contextlib.suppress(ValueError):
-            condition |= Q(client_ip=str(ipaddress.ip_address(term)))
+            return queryset.filter(client_ip=str(ipaddress.ip_address(term))), False
+        condition = (
+            Q(request_id=term)
+            | Q(request_id__startswith=f"{term}.")  # a call that reused an already logged X-Request-ID
+            | Q(principal=term)
+        )
         return queryset.filter(condition), False
 
     @admin.display(description="status", ordering="status")

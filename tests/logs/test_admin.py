@@ -1,6 +1,7 @@
 """The log admin: read-only, filters, search, detail page, for superusers and support staff."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -8,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from logs import paginators
 from logs.admin import mapping_line_admin_url
+from logs.changelist import DateProbingQuerySet
+from logs.models import RequestLog
 from tests.logs.factories import make_log
 
 CHANGELIST = "/admin/logs/requestlog/"
@@ -183,3 +186,40 @@ def test_anonymous_and_plain_users_are_kept_out(client, db, logs, django_user_mo
     user = django_user_model.objects.create_user("plain", password="pw-plain-1", is_staff=True)
     client.force_login(user)
     assert client.get(CHANGELIST).status_code == 403
+
+
+@pytest.fixture
+def spread_rows(db):
+    moments = ["2025-12-30T23:59:59", "2026-01-05T00:00:00", "2026-01-05T12:00:00", "2026-01-20T08:00:00", "2026-03-01"]
+    return [make_log(created_at=datetime.fromisoformat(m).replace(tzinfo=UTC)) for m in moments]
+
+
+@pytest.mark.parametrize("kind", ["year", "month", "day"])
+@pytest.mark.parametrize("status", [None, 200, 404])
+def test_date_probing_gives_what_distinct_dates_give(spread_rows, kind, status):
+    queryset = RequestLog.objects.all() if status is None else RequestLog.objects.filter(status=status)
+    probing = queryset._chain()
+    probing.__class__ = DateProbingQuerySet
+    assert probing.datetimes("created_at", kind) == list(queryset.datetimes("created_at", kind))
+    assert probing.datetimes("created_at", kind, order="DESC") == list(
+        queryset.datetimes("created_at", kind, order="DESC")
+    )
+
+
+def test_date_hierarchy_drills_down(client, superuser, spread_rows):
+    client.force_login(superuser)
+
+    def links(query: str) -> list[str]:
+        content = client.get(f"{CHANGELIST}?{query}").content.decode()
+        hierarchy = content.split('<nav class="toplinks">')[1].split("</nav>")[0]
+        return re.findall(r'<a href="\?([^"]*)">', hierarchy.replace("&amp;", "&"))
+
+    assert links("") == ["created_at__year=2025", "created_at__year=2026"]
+    assert links("created_at__year=2026") == [
+        "created_at__month=1&created_at__year=2026",
+        "created_at__month=3&created_at__year=2026",
+    ]
+    assert links("created_at__year=2026&created_at__month=1") == [
+        "created_at__day=5&created_at__month=1&created_at__year=2026",
+        "created_at__day=20&created_at__month=1&created_at__year=2026",
+    ]
