@@ -1,7 +1,11 @@
 """Start-up checks of the hub's configuration (``manage.py check``)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+
+from hub.odoo import PROTOCOLS
 
 
 @register(Tags.security, deploy=True)
@@ -10,3 +14,58 @@ def encryption_key_set(app_configs, **kwargs):
     if not settings.HUB_ENCRYPTION_KEY:
         return [Error("HUB_ENCRYPTION_KEY is not set", hint="Generate one with: make key", id="hub.E001")]
     return []
+
+
+def odoo_url_problem(url: str) -> str | None:
+    """What is wrong with an Odoo base URL, or None when it is usable."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return "it is malformed"
+    if parts.scheme not in ("http", "https"):
+        return "it must start with http:// or https://"
+    if not parts.hostname:
+        return "it names no host"
+    if parts.username or parts.password:
+        return "it must not carry credentials: use ODOO_LOGIN and ODOO_PASSWORD or ODOO_API_KEY"
+    if parts.query or parts.fragment:
+        return "it must be a base URL, without ?query or #fragment"
+    return None
+
+
+@register()
+def odoo_environment(app_configs, **kwargs):
+    """ODOO_* settings: a usable URL, a known protocol, and the rest of the connection when the URL is set."""
+    errors = []
+    if settings.ODOO_PROTOCOL not in PROTOCOLS:
+        errors.append(
+            Error(
+                f"ODOO_PROTOCOL {settings.ODOO_PROTOCOL!r} is not a protocol the hub speaks",
+                hint=f"Use one of: {', '.join(PROTOCOLS)}",
+                id="hub.E003",
+            )
+        )
+    if not settings.ODOO_URL:
+        return errors
+    problem = odoo_url_problem(settings.ODOO_URL)
+    if problem:
+        errors.append(
+            Error(
+                f"ODOO_URL is not a usable Odoo address: {problem}",
+                hint="For example ODOO_URL=https://erp.example.com",
+                id="hub.E002",
+            )
+        )
+    missing = [name for name in ("ODOO_DB", "ODOO_LOGIN") if not getattr(settings, name)]
+    if not (settings.ODOO_PASSWORD or settings.ODOO_API_KEY):
+        missing.append("ODOO_PASSWORD or ODOO_API_KEY")
+    if missing:
+        errors.append(
+            Error(
+                f"ODOO_URL is set but {', '.join(missing)} is not",
+                hint="The connection from the environment needs a database, a login and a password or API key",
+                id="hub.E004",
+            )
+        )
+    return errors

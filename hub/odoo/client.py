@@ -153,7 +153,7 @@ class OdooClient:
         if major_version(version) >= 19 and looks_like_api_key(self._secret):
             json2 = self._make(Json2Transport.name)
             try:
-                self._uid = self._timed("res.users", "context_get", lambda: json2.authenticate("", self._secret))
+                self._uid = self._json2_uid(json2)
             except (OdooAuthError, OdooRequestError) as exc:
                 logger.info("JSON-2 refused at %s (%s); using JSON-RPC", where(self.url), exc.message)
             else:
@@ -195,9 +195,20 @@ class OdooClient:
         transport = self.transport
         if self._uid is not None:  # choosing JSON-2 just authenticated
             return self._uid
-        method = "context_get" if transport.name == Json2Transport.name else "authenticate"
-        model = "res.users" if transport.name == Json2Transport.name else "common"
-        return self._timed(model, method, lambda: transport.authenticate(self.login, self._secret), retry=True)
+        if isinstance(transport, Json2Transport):
+            return self._json2_uid(transport)
+        return self._timed(
+            "common", "authenticate", lambda: transport.authenticate(self.login, self._secret), retry=True
+        )
+
+    def _json2_uid(self, transport: Json2Transport) -> int:
+        try:
+            return self._timed("res.users", "context_get", lambda: transport.whoami(self._secret), retry=True)
+        except OdooRequestError:
+            # No context_get on this server: the key's user finds itself by login instead.
+            return self._timed(
+                "res.users", "search", lambda: transport.find_login(self.login, self._secret), retry=True
+            )
 
     def probe(self) -> Probe:
         """Ask the version and authenticate afresh: what a connection test and /readyz report."""

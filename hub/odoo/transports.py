@@ -196,16 +196,21 @@ class Json2Transport(Transport):
             raise self.not_protocol(response) from None
         return {"server_version": version, "server_version_info": info, "server_serie": version}
 
+    def whoami(self, secret: str) -> int:
+        """The uid the API key belongs to, from ``res.users/context_get`` (Odoo's documented way)."""
+        context = self.execute_kw(0, secret, "res.users", "context_get", [], {})
+        return _checked_uid(context.get("uid") if isinstance(context, dict) else None)
+
+    def find_login(self, login: str, secret: str) -> int:
+        """The uid of ``login`` by search: for servers without context_get (a stand-in, a filtering proxy)."""
+        found = self.execute_kw(0, secret, "res.users", "search", [[["login", "=", login]]], {"limit": 1})
+        return _checked_uid(found[0] if isinstance(found, list) and found else None)
+
     def authenticate(self, login: str, secret: str) -> int:
-        # Odoo documents res.users/context_get as JSON-2's "who am I". A server without it
-        # (a stand-in, a filtering proxy) still lets the key's user find itself by login.
         try:
-            context = self.execute_kw(0, secret, "res.users", "context_get", [], {})
-            uid = context.get("uid") if isinstance(context, dict) else None
+            return self.whoami(secret)
         except OdooRequestError:
-            found = self.execute_kw(0, secret, "res.users", "search", [[["login", "=", login]]], {"limit": 1})
-            uid = found[0] if isinstance(found, list) and found else None
-        return _checked_uid(uid)
+            return self.find_login(login, secret)
 
     def execute_kw(self, uid: int, secret: str, model: str, method: str, args: list, kwargs: dict) -> Any:
         if not _MODEL_NAME.match(model or ""):

@@ -240,3 +240,16 @@ def test_unknown_protocol_is_refused():
 def test_repr_never_shows_the_secret(misbehaving_odoo):
     client = client_for(misbehaving_odoo, "jsonrpc", secret="s3cr3t-value")
     assert "s3cr3t" not in repr(client)
+
+
+def test_json2_finds_its_uid_by_login_when_context_get_is_missing(misbehaving_odoo19):
+    misbehaving_odoo19.results[("res.users", "search")] = [2]
+    misbehaving_odoo19.then(fault("unknown_model"))  # context_get answers 404
+    client = OdooClient(misbehaving_odoo19.url, "odoo18", "admin", API_KEY, "json2")
+    with callstats.tracking() as stats:
+        assert client.uid == 2
+    assert [(model, method) for model, method, _ in stats.calls] == [
+        ("res.users", "context_get"),
+        ("res.users", "search"),
+    ]
+    assert misbehaving_odoo19.json2_bodies == [{"domain": [["login", "=", "admin"]], "limit": 1}]

@@ -75,7 +75,7 @@ def test_each_protocol_gives_the_same_results(odoo19, reference, protocol):
         "name": {"type": "char"},
         "country_id": {"type": "many2one", "relation": "res.country"},
     }
-    assert results["name_search"] == [[12, "Ready Mat"]]
+    assert results["name_search"][0] == [12, "Ready Mat"]
     assert (results["write"], results["unlink"], results["search_count"], results["after_unlink"]) == (True, True, 1, 0)
     # 11 model calls, plus one login for the protocols that need a uid
     assert stats.count == (11 if protocol == "json2" else 12)
@@ -98,6 +98,13 @@ def test_auto_picks_jsonrpc_on_odoo_18(fake_odoo):
     client = OdooClient(fake_odoo.url, fake_odoo.database, "admin", fake_odoo.ADMIN_API_KEY)
     assert client.execute_kw("res.partner", "search_count", [[["id", "=", 1]]]) == 1
     assert client.active_protocol == "jsonrpc"
+
+
+def test_auto_picks_json2_on_odoo_19_with_an_api_key(odoo19):
+    client = OdooClient(odoo19.url, odoo19.database, "admin", odoo19.ADMIN_API_KEY)
+    assert client.execute_kw("res.partner", "search_count", [[["id", "=", 1]]]) == 1
+    assert client.active_protocol == "json2"
+    assert client.uid == 2
 
 
 def test_auto_picks_jsonrpc_on_odoo_19_with_a_password(odoo19):
