@@ -1,5 +1,8 @@
 """auto_create: records made when a lookup finds nothing, removed again when the main write fails."""
 
+import threading
+import time
+
 from hub import callstats
 from tests.endpoints.generic.conftest import rpc_result
 
@@ -157,3 +160,61 @@ def test_auto_create_refusals(rpc, shop):
         )
         == 'auto_create.parent_id.country_id: no res.country record has code = "ZZ".'
     )
+
+
+def arm_when_made(fake_odoo, ref, arm):
+    """Flip a fault switch as soon as auto_create's record exists, while the main write waits in the latency."""
+
+    def watch():
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if partner(fake_odoo, ref=ref):
+                arm()
+                return
+            time.sleep(0.002)
+
+    fake_odoo.faults.latency(0.25)
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_records_that_cannot_be_removed_are_reported_as_left(rpc, shop, fake_odoo):
+    vals = {
+        "payload": {"name": "Contact", "parent_id": {"ref": "C-9"}},
+        "auto_create": {"parent_id": {"name": "Stuck Co"}},
+    }
+    rpc_result(rpc("search_data", "res.partner", {"payload": {"search_field": "parent_id{name}", "limit": 1}}))  # warm
+    watcher = arm_when_made(fake_odoo, "C-9", lambda: fake_odoo.faults.fail_next(2, "validation"))
+    result = rpc_result(rpc("create_data", "res.partner", vals))
+    watcher.join()
+    (made,) = partner(fake_odoo, ref="C-9")
+    assert result == {
+        "is_success": False,
+        "result": {
+            "auto_created_left": [
+                {"field": "parent_id", "model": "res.partner", "id": made["id"], "lookup": {"ref": "C-9"}}
+            ]
+        },
+        "messages": "The operation cannot be completed: Contacts require a name "
+        f"The record(s) made by auto_create could NOT be removed (res.partner {made['id']}): "
+        "The operation cannot be completed: Contacts require a name",
+    }
+
+
+def test_odoo_timing_out_during_the_write_keeps_the_records_and_says_so(
+    rpc, make_key, make_connection, shop, fake_odoo
+):
+    key = make_key(connection=make_connection(name="impatient", read_timeout=1.0))
+    vals = {
+        "payload": {"name": "Contact", "parent_id": {"ref": "C-9"}},
+        "auto_create": {"parent_id": {"name": "Kept Co"}},
+    }
+    watcher = arm_when_made(fake_odoo, "C-9", fake_odoo.faults.hang)
+    response = rpc("create_data", "res.partner", vals, key=key)
+    watcher.join()
+    fake_odoo.faults.clear()
+    (made,) = partner(fake_odoo, ref="C-9")
+    assert response.status_code == 504
+    message = response.json()["error"]["message"]
+    assert message.endswith(f"The record(s) made by auto_create were kept (res.partner {made['id']}).")
