@@ -10,6 +10,7 @@ import logging
 import threading
 from collections import OrderedDict
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from endpoints.generic.caller import Caller
@@ -102,7 +103,13 @@ def user_client(session: OdooSession, connection):
         if client is not None:
             _USER_CLIENTS.move_to_end(key)
             return client
-    client = connection.client().as_user(session.login, session.password)
+    try:
+        password = session.password
+    except ImproperlyConfigured:
+        # HUB_ENCRYPTION_KEY changed since the login: the caller can simply log in again
+        logger.warning("The password of Odoo session %s cannot be decrypted", session.pk)
+        raise RpcError(401, f"The session can no longer be used. {_AUTH_HINT}", headers=_CHALLENGE) from None
+    client = connection.client().as_user(session.login, password)
     remember_user_client(session, connection, client)
     return client
 

@@ -61,6 +61,9 @@ class OdooSessionQuerySet(models.QuerySet):
     def usable(self):
         return self.filter(expires_at__gt=timezone.now())
 
+    def expired(self):
+        return self.filter(expires_at__lte=timezone.now())
+
 
 class OdooSession(models.Model):
     """A caller logged in through /web/session/authenticate: its calls run in Odoo as that user.

@@ -43,6 +43,7 @@ def authenticate(params: dict) -> tuple[OdooSession, str]:
     session.password = params["password"]
     token = session.issue()
     session.save()
+    OdooSession.objects.expired().delete()  # nothing else removes them, and a login is rare enough
     auth.remember_user_client(session, connection, client)
     return session, token
 

@@ -165,3 +165,26 @@ def test_api_key_wins_over_a_session_cookie(client, odoo_connection, make_key, s
         "/api/search_data", data=json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
     )
     assert response.status_code == 403
+
+
+def test_a_new_login_removes_expired_sessions(client, odoo_connection):
+    login(client)
+    OdooSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    login(client, login="admin", password="admin")
+    assert list(OdooSession.objects.values_list("login", flat=True)) == ["admin"]
+
+
+def test_session_unreadable_after_a_key_change_asks_for_a_new_login(client, odoo_connection, settings, shop):
+    from cryptography.fernet import Fernet
+
+    from endpoints.generic import auth
+
+    login(client)
+    auth._USER_CLIENTS.clear()  # a fresh process: no authenticated client kept for the session
+    settings.HUB_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    response = call(client, "search_data", "res.partner", {})
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == (
+        "The session can no longer be used. Authenticate with an API key (Authorization: Bearer or X-Api-Key) "
+        "or through /web/session/authenticate."
+    )

@@ -1,0 +1,36 @@
+"""Database queries of the generic routes: the hub's own bookkeeping stays small and fixed."""
+
+import json
+
+from tests.endpoints.generic.conftest import rpc_result
+
+SEARCH = {"payload": {"search_field": ["name"], "search_domain": "[('ref', '=', 'C-1')]"}}
+
+
+def test_key_call_queries(rpc, shop, django_assert_num_queries):
+    # the key (1), its last use (1), the request-log row (1)
+    with django_assert_num_queries(3):
+        assert rpc_result(rpc("search_data", "res.partner", SEARCH))["is_success"] is True
+
+
+def test_call_function_adds_one_allow_list_query(rpc, shop, allow_method, django_assert_num_queries):
+    allow_method("res.partner", "default_get")
+    with django_assert_num_queries(4):
+        result = rpc_result(
+            rpc(
+                "call_function",
+                "res.partner",
+                {"payload": {"method": "default_get", "parameter": {"fields_list": ["name"]}}},
+            )
+        )
+    assert result["is_success"] is True
+
+
+def test_session_call_queries(client, odoo_connection, shop, django_assert_num_queries):
+    params = {"db": "odoo18", "login": "demo", "password": "demo"}
+    client.post("/web/session/authenticate", data=json.dumps({"params": params}), content_type="application/json")
+    body = {"params": {"model": "res.partner", "vals": SEARCH}}
+    # the session with its connection (1), the request-log row (1)
+    with django_assert_num_queries(2):
+        response = client.post("/api/search_data", data=json.dumps(body), content_type="application/json")
+    assert rpc_result(response)["is_success"] is True
