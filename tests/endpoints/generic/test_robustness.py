@@ -1,0 +1,111 @@
+"""Whatever a caller sends, the parsers answer a plan or their own error (never a crash), without Odoo."""
+
+import contextlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from endpoints.generic.fieldspec import FieldSpec, FieldSpecError, parse_fields
+from endpoints.generic.payload import PayloadError, RecordPlan, parse_record
+from endpoints.generic.reading import SpecError, related_models
+from tests.endpoints.generic.test_payload import FIELDS
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "partner_id",
+                    "tag_ids",
+                    "order_line",
+                    "product_id",
+                    "tax_id",
+                    "sub_line_ids",
+                    "attachment_ids",
+                    "mode",
+                    "records",
+                    "id",
+                    "ref",
+                    "datas",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_any_json_payload_parses_or_raises_payload_error(payload):
+    try:
+        plan = parse_record("sale.order", payload, FIELDS.__getitem__, max_attachment_bytes=100)
+    except PayloadError:
+        return
+    assert isinstance(plan, RecordPlan)
+    ids = {ref: 1 for ref, _use in plan.refs()}
+    assert isinstance(plan.vals(ids), dict)
+
+
+names = st.from_regex(r"[a-z_][a-z0-9_]{0,6}", fullmatch=True)
+trees = st.recursive(
+    st.builds(FieldSpec, names),
+    lambda children: st.builds(FieldSpec, names, st.lists(children, min_size=1, max_size=3).map(tuple)),
+    max_leaves=8,
+)
+
+
+def render(specs) -> str:
+    return ", ".join(spec.name + (f"{{{render(spec.children)}}}" if spec.children else "") for spec in specs)
+
+
+def unique(specs) -> bool:
+    seen = [spec.name for spec in specs]
+    return len(seen) == len(set(seen)) and all(unique(spec.children) for spec in specs if spec.children)
+
+
+def depth(specs) -> int:
+    return 1 + max((depth(spec.children) for spec in specs if spec.children), default=0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(trees, min_size=1, max_size=4).map(tuple))
+def test_rendered_field_trees_parse_back(specs):
+    if not unique(specs) or depth(specs) > 5:
+        return
+    assert parse_fields(render(specs)) == specs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab_{}, 1-", max_size=20))
+def test_any_text_parses_or_raises_field_spec_error(text):
+    with contextlib.suppress(FieldSpecError):
+        parse_fields(text)
+
+
+def test_related_models_follow_the_tree_and_refuse_plain_fields():
+    specs = parse_fields("name, partner_id{name, country_id{code}}, order_line{product_id{name}}")
+    fields = {
+        **FIELDS,
+        "res.partner": {"name": {"type": "char"}, "country_id": {"type": "many2one", "relation": "res.country"}},
+    }
+    assert related_models(fields.__getitem__, "sale.order", specs) == {
+        "res.partner",
+        "res.country",
+        "sale.order.line",
+        "product.product",
+    }
+    for text, message in [
+        ("name{x}", "sale.order.name is not a relational field: it has no sub-fields."),
+        ("nope{x}", "sale.order has no field 'nope'."),
+    ]:
+        with pytest.raises(SpecError) as caught:
+            related_models(fields.__getitem__, "sale.order", parse_fields(text))
+        assert str(caught.value) == message
