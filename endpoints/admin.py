@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from endpoints import services
+from endpoints.config import build
 from endpoints.models import Endpoint, EndpointToken
+from endpoints.schema import example_payload
 from mappings.admin_support import MappingLineFormSet, check_field_names
 from mappings.models import MappingLine
 
@@ -68,6 +70,15 @@ class MappingLineInline(admin.TabularInline):
     extra = 0
     fk_name = "endpoint"
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            # only this endpoint's one2many lines can hold nested lines
+            endpoint_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = MappingLine.objects.filter(
+                endpoint_id=endpoint_id, value_type=MappingLine.ValueType.ONE2MANY
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class EndpointTokenInline(admin.TabularInline):
     """The endpoint's tokens, read only: create and revoke them with the actions."""
@@ -94,10 +105,8 @@ def curl_examples(endpoint: Endpoint, base_url: str) -> list[tuple[str, str]]:
     examples = []
     if not endpoint.pk:
         return examples
-    from endpoints.config import build
-
     mapping = build(endpoint).mapping
-    body = json.dumps(mapping.example_payload())
+    body = json.dumps(example_payload(mapping))
     record_url = f"{url}/<{mapping.identifier.external_key}>"
     commands = {
         Endpoint.Method.GET: [

@@ -17,7 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from endpoints.schema import EndpointSchemaGenerator
+from endpoints.schema import EndpointSchemaGenerator, example_value
 
 POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
@@ -81,30 +81,6 @@ class RedocView(DocsAccess, SpectacularRedocView):
     login_redirect = True
 
 
-def _example(schema: dict, components: dict):
-    """A plausible value for a JSON schema, for the collection's request bodies."""
-    if "$ref" in schema:
-        return _example(components.get(schema["$ref"].rpartition("/")[2], {}), components)
-    if "oneOf" in schema:
-        return _example(schema["oneOf"][0], components)
-    if "enum" in schema:
-        return schema["enum"][0]
-    kind = schema.get("type")
-    if kind == "object":
-        return {key: _example(sub, components) for key, sub in schema.get("properties", {}).items()}
-    if kind == "array":
-        return [_example(schema.get("items", {}), components)]
-    if kind == "integer":
-        return 0
-    if kind == "number":
-        return 0.0
-    if kind == "boolean":
-        return True
-    if kind == "string":
-        return {"date": "2026-01-31", "date-time": "2026-01-31T12:00:00Z"}.get(schema.get("format", ""), "")
-    return None
-
-
 def _postman_auth(operation: dict, schemes: dict, slug: str) -> dict:
     for requirement in operation.get("security") or []:
         for name in requirement:
@@ -164,7 +140,7 @@ def postman_collection(schema: dict, base_url: str) -> dict:
                 request["header"].append({"key": "Content-Type", "value": "application/json"})
                 request["body"] = {
                     "mode": "raw",
-                    "raw": json.dumps(_example(body, components), indent=2),
+                    "raw": json.dumps(example_value(body, components), indent=2),
                     "options": {"raw": {"language": "json"}},
                 }
             name = operation.get("summary") or f"{method.upper()} {path}"

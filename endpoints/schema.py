@@ -209,6 +209,36 @@ def _filter_parameters(mapping, fields: dict) -> list[dict]:
     return parameters
 
 
+def example_value(schema: dict, components: dict, key: str = ""):
+    """A placeholder value for a JSON schema (``"<key>"`` for text), for Postman bodies and curl examples."""
+    if "$ref" in schema:
+        return example_value(components.get(schema["$ref"].rpartition("/")[2], {}), components, key)
+    if "oneOf" in schema:
+        return example_value(schema["oneOf"][0], components, key)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: example_value(sub, components, name) for name, sub in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [example_value(schema.get("items", {}), components, key)]
+    if kind == "integer":
+        return 0
+    if kind == "number":
+        return 0.0
+    if kind == "boolean":
+        return True
+    if kind == "string":
+        return {"date": "2026-01-31", "date-time": "2026-01-31T12:00:00Z"}.get(schema.get("format", ""), f"<{key}>")
+    return None
+
+
+def example_payload(mapping) -> dict:
+    """A request body with every writable key, for curl examples (values by type, without asking Odoo)."""
+    properties, _required = _properties(mapping.lines, {}, direction="in")
+    return {key: example_value(schema, {}, key) for key, schema in properties.items()}
+
+
 def endpoint_paths(endpoint: Endpoint, mapping, fields: dict) -> dict:
     """The OpenAPI path items of one endpoint: its collection and its record route."""
     slug = endpoint.slug

@@ -107,12 +107,12 @@ def _import_lines(endpoint: Endpoint, items: list, parent: MappingLine | None, w
 
 
 def _check_identifier(endpoint: Endpoint, where: str) -> None:
-    """Exactly one identifier line (full_clean of each line alone cannot see the others)."""
-    try:
-        for line in MappingLine.objects.filter(endpoint=endpoint, parent__isnull=True)[:1]:
-            line.validate_constraints()
-    except ValidationError as exc:
-        raise TransferError(f"{where}: {_messages(exc)}") from None
+    """An inbound endpoint names its records by exactly one top-level identifier line."""
+    if endpoint.request_type != Endpoint.RequestType.INBOUND:
+        return
+    count = MappingLine.objects.filter(endpoint=endpoint, parent__isnull=True, is_identifier=True).count()
+    if count != 1:
+        raise TransferError(f"{where}: exactly one mapping line must be the record identifier (found {count}).")
 
 
 @transaction.atomic

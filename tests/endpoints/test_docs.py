@@ -189,7 +189,13 @@ def test_postman_collection_v2_1_from_the_schema(client, staff, documented):
         "type": "bearer",
         "bearer": [{"key": "token", "value": "{{customers_token}}", "type": "string"}],
     }
-    assert json.loads(post["body"]["raw"]) == {"customer_id": "", "name": "", "email": "", "phone": "", "country": ""}
+    assert json.loads(post["body"]["raw"]) == {
+        "customer_id": "<customer_id>",
+        "name": "<name>",
+        "email": "<email>",
+        "phone": "<phone>",
+        "country": "<country>",
+    }
     assert {"key": "Content-Type", "value": "application/json"} in post["header"]
     get_one = customers["GET {{baseUrl}}/bj_api_sync/v1/customers/:id"]["request"]
     assert get_one["url"]["variable"] == [{"key": "id", "value": ""}]

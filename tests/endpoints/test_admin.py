@@ -1,0 +1,249 @@
+"""Endpoint admin: configuration with lines inline, URL and curl examples, tokens, fields_get warnings."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+
+from endpoints.models import Endpoint, EndpointToken
+from mappings.models import MappingLine
+from tests.endpoints.support import ALICE, body, error
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_IN_MESSAGE = re.compile(r": (hubt_\S+) — copy it now, it is not shown again\.$")
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-for-tests")
+    client.force_login(user)
+    return client
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def form_data(connection, lines, **fields) -> dict:
+    data = {
+        "name": "Customers",
+        "request_type": "in",
+        "connection": connection.pk,
+        "odoo_model": "res.partner",
+        "domain": "[('is_company', '=', False)]",
+        "slug": "customers",
+        "allowed_methods": ["GET", "POST"],
+        "auth": "none",
+        "basic_username": "",
+        "new_basic_password": "",
+        "is_paginated": "on",
+        "page_size": "100",
+        "log_mode": "all",
+        "active": "on",
+        "lines-TOTAL_FORMS": str(len(lines)),
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        "tokens-TOTAL_FORMS": "0",
+        "tokens-INITIAL_FORMS": "0",
+        "tokens-MIN_NUM_FORMS": "0",
+        "tokens-MAX_NUM_FORMS": "1000",
+    }
+    for index, line in enumerate(lines):
+        values = {
+            "sequence": str(10 * (index + 1)),
+            "value_type": "plain",
+            "odoo_type": "",
+            "options": "{}",
+            "direction": "both",
+            "default": "null",
+            **line,
+        }
+        for key, value in values.items():
+            if value is True:
+                value = "on"
+            if value is not False:
+                data[f"lines-{index}-{key}"] = value
+    data.update(fields)
+    return data
+
+
+LINES = [
+    {"odoo_field": "ref", "external_key": "customer_id", "is_identifier": True, "required": True},
+    {"odoo_field": "name", "external_key": "name"},
+]
+
+
+def test_changelist_and_add_page_load(admin_client, customers):
+    assert admin_client.get("/admin/endpoints/endpoint/").status_code == 200
+    assert admin_client.get("/admin/endpoints/endpoint/add/").status_code == 200
+    assert admin_client.get("/admin/endpoints/endpointtoken/").status_code == 200
+
+
+def test_add_endpoint_with_inline_lines_fills_odoo_types_from_fields_get(admin_client, odoo_connection, fake_odoo):
+    response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, LINES), follow=True)
+    assert response.status_code == 200
+    endpoint = Endpoint.objects.get(slug="customers")
+    assert [(line.external_key, line.odoo_type) for line in endpoint.lines.order_by("sequence")] == [
+        ("customer_id", "char"),
+        ("name", "char"),
+    ]
+    assert "Odoo field types filled in from Odoo: customer_id (char), name (char)." in messages_of(response)
+
+
+def test_the_inline_needs_exactly_one_identifier(admin_client, odoo_connection):
+    lines = [{"odoo_field": "ref", "external_key": "customer_id"}, {"odoo_field": "name", "external_key": "name"}]
+    response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, lines))
+    assert response.status_code == 200
+    assert "Exactly one mapping line must be the record identifier (found 0)." in response.content.decode()
+    assert not Endpoint.objects.exists()
+
+
+def test_a_bad_domain_is_refused_by_the_form(admin_client, odoo_connection):
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/add/", form_data(odoo_connection, LINES, domain="[('name', 'regexp', 'x')]")
+    )
+    assert response.status_code == 200
+    assert not Endpoint.objects.exists()
+    assert "regexp" in response.content.decode()
+
+
+def test_unknown_odoo_field_is_a_warning_after_save(admin_client, odoo_connection, fake_odoo):
+    lines = [*LINES, {"odoo_field": "no_such_field", "external_key": "nope", "odoo_type": "char"}]
+    response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, lines), follow=True)
+    assert "Mapping line 'nope': res.partner has no field 'no_such_field'." in messages_of(response)
+
+
+def test_odoo_not_answering_is_a_clear_warning(admin_client, odoo_connection, fake_odoo):
+    fake_odoo.faults.garbage("html")
+    response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, LINES), follow=True)
+    assert Endpoint.objects.filter(slug="customers").exists()
+    assert any(m.startswith("Could not check") for m in messages_of(response)), messages_of(response)
+
+
+def test_basic_password_is_set_through_the_form_and_hashed(admin_client, odoo_connection, client, seeded):
+    data = form_data(odoo_connection, LINES, auth="basic", basic_username="shop", new_basic_password="s3cret-pw")
+    admin_client.post("/admin/endpoints/endpoint/add/", data)
+    endpoint = Endpoint.objects.get(slug="customers")
+    assert endpoint.basic_password_hash.startswith("pbkdf2_sha256$")
+    assert endpoint.check_basic_password("s3cret-pw")
+
+
+def test_basic_without_a_password_is_refused(admin_client, odoo_connection):
+    data = form_data(odoo_connection, LINES, auth="basic", basic_username="shop")
+    response = admin_client.post("/admin/endpoints/endpoint/add/", data)
+    assert "Basic authentication needs a password." in response.content.decode()
+    assert not Endpoint.objects.exists()
+
+
+def test_change_page_shows_the_full_url_and_a_curl_example_per_enabled_method(admin_client, make_endpoint, seeded):
+    endpoint = make_endpoint(auth="bearer", allowed_methods=["GET", "POST", "DELETE"])
+    page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
+    assert "http://testserver/bj_api_sync/v1/customers" in page
+    assert (
+        "curl -s -H &#x27;Authorization: Bearer &lt;token&gt;&#x27; &#x27;http://testserver/bj_api_sync/v1/customers?limit=10&#x27;"
+        in page
+    )
+    assert (
+        "curl -s -H &#x27;Authorization: Bearer &lt;token&gt;&#x27; &#x27;http://testserver/bj_api_sync/v1/customers/&lt;customer_id&gt;&#x27;"
+        in page
+    )
+    assert "-X POST" in page
+    assert "&quot;customer_id&quot;: &quot;&lt;customer_id&gt;&quot;" in page
+    assert "-X DELETE" in page
+    assert "-X PUT" not in page
+
+
+def test_curl_examples_work_as_written(admin_client, client, make_endpoint, seeded):
+    from endpoints.admin import curl_examples
+
+    endpoint = make_endpoint(auth="basic", basic_username="shop", basic_password="pw-1")
+    examples = dict(curl_examples(endpoint, "http://testserver"))
+    assert (
+        examples["GET one"] == "curl -s -u 'shop:<password>' 'http://testserver/bj_api_sync/v1/customers/<customer_id>'"
+    )
+    assert examples["PUT"].startswith("curl -s -X PUT -u 'shop:<password>' -H 'Content-Type: application/json' -d ")
+
+
+def test_create_token_action_shows_the_token_once_and_it_works(admin_client, client, make_endpoint, seeded):
+    endpoint = make_endpoint(auth="bearer")
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/",
+        {"action": "create_token", "_selected_action": [endpoint.pk]},
+        follow=True,
+    )
+    [message] = [m for m in messages_of(response) if "copy it now" in m]
+    secret = TOKEN_IN_MESSAGE.search(message).group(1)
+    token = EndpointToken.objects.get(endpoint=endpoint)
+    assert secret not in token.digest
+    assert body(client.get("/bj_api_sync/v1/customers/C001", headers={"Authorization": f"Bearer {secret}"})) == {
+        "status": "success",
+        "data": ALICE,
+    }
+    change_page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
+    assert secret not in change_page
+    assert token.prefix in change_page
+
+
+def test_revoke_action_on_tokens(admin_client, client, make_endpoint, issue_token, seeded):
+    endpoint = make_endpoint(auth="bearer")
+    secret = issue_token(endpoint)
+    token = EndpointToken.objects.get(endpoint=endpoint)
+    response = admin_client.post(
+        "/admin/endpoints/endpointtoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+    )
+    assert "Revoked 1 token(s)." in messages_of(response)
+    error(
+        client.get("/bj_api_sync/v1/customers", headers={"Authorization": f"Bearer {secret}"}),
+        401,
+        "Invalid credentials.",
+    )
+
+
+def test_revoke_every_token_of_an_endpoint(admin_client, make_endpoint, issue_token, seeded):
+    endpoint = make_endpoint(auth="bearer")
+    issue_token(endpoint, name="a")
+    issue_token(endpoint, name="b")
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/", {"action": "revoke_tokens", "_selected_action": [endpoint.pk]}, follow=True
+    )
+    assert "Revoked 2 token(s)." in messages_of(response)
+    assert not EndpointToken.objects.usable().exists()
+
+
+def test_adding_a_token_in_its_admin_shows_it_once(admin_client, client, make_endpoint, seeded):
+    endpoint = make_endpoint(auth="bearer")
+    response = admin_client.post(
+        "/admin/endpoints/endpointtoken/add/",
+        {"endpoint": endpoint.pk, "name": "warehouse", "expires_at_0": "", "expires_at_1": ""},
+        follow=True,
+    )
+    [message] = [m for m in messages_of(response) if "copy it now" in m]
+    secret = TOKEN_IN_MESSAGE.search(message).group(1)
+    assert message.startswith("Token 'warehouse' for customers: ")
+    assert client.get("/bj_api_sync/v1/customers", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+
+
+def test_nested_line_parent_choices_are_this_endpoints_one2many_lines(admin_client, make_endpoint, seeded):
+    endpoint = make_endpoint(
+        slug="orders",
+        odoo_model="sale.order",
+        domain="[]",
+        lines=[
+            {"odoo_field": "name", "external_key": "number", "odoo_type": "char", "is_identifier": True},
+            {
+                "odoo_field": "order_line",
+                "external_key": "lines",
+                "value_type": "one2many",
+                "children": [
+                    {"odoo_field": "name", "external_key": "text", "odoo_type": "char"},
+                ],
+            },
+        ],
+    )
+    other = make_endpoint(slug="others")
+    page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
+    one2many = MappingLine.objects.get(endpoint=endpoint, external_key="lines")
+    assert f'<option value="{one2many.pk}"' in page
+    assert all(f'<option value="{line.pk}"' not in page for line in other.lines.all())
