@@ -83,11 +83,12 @@ RPC_COUNTS = """
 import json, sys
 from logs.models import RequestLog
 counts = {}
-rows = RequestLog.objects.filter(endpoint_slug=sys.argv[1]).values_list("request_id", "rpc_count")
-for request_id, rpc_count in rows:
+rows = RequestLog.objects.filter(endpoint_slug=sys.argv[1])
+rows = rows.values_list("request_id", "rpc_count", "duration_ms", "rpc_ms")
+for request_id, *figures in rows:
     if request_id.startswith("bench-"):
-        counts.setdefault(request_id.split("-")[1], []).append(rpc_count)
-print(json.dumps({label: sum(v) / len(v) for label, v in counts.items()}))
+        counts.setdefault(request_id.split("-")[1], []).append(figures)
+print(json.dumps({label: [sum(f[i] for f in v) / len(v) for i in range(3)] for label, v in counts.items()}))
 """
 
 
@@ -301,7 +302,8 @@ def run() -> None:
                 hub_ops = _hub_operations(http, base, headers)
                 direct_ops = _direct_operations(client)
                 for label, iterations in PLAN:
-                    hub_ops[label](0)  # warm up every worker's configuration cache
+                    for warm in range(WORKERS * 2):  # warm every worker's configuration cache
+                        hub_ops[label](10**6 + warm)
                     direct_ops[label](10**6)
                     results[label] = (_measure(hub_ops[label], iterations), _measure(direct_ops[label], iterations))
             rpc = json.loads(_django(env, RPC_COUNTS, SLUG).strip().splitlines()[-1])
@@ -315,7 +317,7 @@ def run() -> None:
     print(f"hub: gunicorn, {WORKERS} workers, {database}; Odoo stand-in over JSON-RPC; sequential requests")
     header = (
         f"{'operation':<16}{'hub req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'direct req/s':>14}{'p50 ms':>9}"
-        f"{'p95 ms':>9}{'ratio':>8}{'RPC/req':>9}"
+        f"{'p95 ms':>9}{'ratio':>8}{'RPC/req':>9}{'view ms':>9}{'RPC ms':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -324,9 +326,10 @@ def run() -> None:
         print(
             f"{label:<16}{hub['rps']:>10.1f}{hub['p50']:>9.1f}{hub['p95']:>9.1f}{direct['rps']:>14.1f}"
             f"{direct['p50']:>9.1f}{direct['p95']:>9.1f}{direct['rps'] / hub['rps']:>8.2f}"
-            f"{rpc.get(RPC_LABELS[label], float('nan')):>9.1f}"
+            f"{rpc[RPC_LABELS[label]][0]:>9.1f}{rpc[RPC_LABELS[label]][1]:>9.1f}{rpc[RPC_LABELS[label]][2]:>9.1f}"
         )
-    print("ratio = direct req/s / hub req/s (the hub's overhead factor)")
+    print("ratio = direct req/s / hub req/s (the hub's overhead factor); view ms and RPC ms: mean time inside")
+    print("the hub (from the request log) and the part of it spent in Odoo calls")
 
 
 if __name__ == "__main__":
