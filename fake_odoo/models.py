@@ -274,8 +274,16 @@ def _stamp(recs: BaseModel, record: dict, *, create: bool) -> None:
 def before_write(recs: BaseModel, vals: dict) -> None:
     """Constraints checked before values are stored."""
     model = recs._name
+    for name in NOT_NULL.get(model, []):
+        if name in vals and not vals[name]:
+            raise _not_null(model, name, recs.env)
     if model == "res.partner":
         _partner_vals(vals)
+        table = recs._table
+        if "name" in vals and not vals["name"]:
+            types = [vals.get("type", table[i].get("type")) for i in recs.ids if i in table]
+            if any(kind in ("contact", False, None) for kind in types):
+                raise errors.ValidationError("The operation cannot be completed: Contacts require a name")
         if vals.get("parent_id"):
             _check_recursion(recs, "parent_id", vals["parent_id"], "You cannot create recursive Partner hierarchies.")
     elif model in ("res.partner.category", "product.category") and vals.get("parent_id"):

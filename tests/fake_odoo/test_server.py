@@ -151,3 +151,40 @@ def test_demo_user_cannot_write_companies_but_reads_partners(obj):
         obj.execute_kw(DB, 6, "demo", "res.company", "write", [[1], {"name": "Hacked"}])
     assert caught.value.faultCode == 4
     assert caught.value.faultString.startswith("You are not allowed to modify 'Companies' (res.company) records.")
+
+
+def test_clearing_a_required_value_is_refused(obj):
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        obj.execute_kw(DB, 2, "admin", "res.partner", "write", [[12], {"name": False}])
+    assert (caught.value.faultCode, caught.value.faultString) == (
+        2,
+        "The operation cannot be completed: Contacts require a name",
+    )
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        obj.execute_kw(DB, 2, "admin", "sale.order", "write", [[1], {"partner_id": False}])
+    assert caught.value.faultString.endswith("Model: Sales Order (sale.order)\nField: Customer (partner_id)\n")
+
+
+def test_selection_and_type_checks(obj):
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        obj.execute_kw(DB, 2, "admin", "res.partner", "write", [[12], {"type": "bogus"}])
+    assert caught.value.faultString.endswith("ValueError: Wrong value for res.partner.type: 'bogus'\n")
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        obj.execute_kw(DB, 2, "admin", "res.partner", "write", [[12], {"color": "abc"}])
+    assert caught.value.faultString.endswith("ValueError: invalid literal for int() with base 10: 'abc'\n")
+
+
+def test_sale_order_workflow(obj):
+    order = obj.execute_kw(
+        DB, 2, "admin", "sale.order", "create", [{"partner_id": 12, "order_line": [[0, 0, {"product_id": 44}]]}]
+    )
+    assert obj.execute_kw(DB, 2, "admin", "sale.order", "action_confirm", [[order]]) is True
+    state = obj.execute_kw(DB, 2, "admin", "sale.order", "read", [[order]], {"fields": ["state", "amount_total"]})
+    assert state == [{"id": order, "state": "sale", "amount_total": 750.0}]
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        obj.execute_kw(DB, 2, "admin", "sale.order", "unlink", [[order]])
+    assert caught.value.faultString == (
+        "You can not delete a sent quotation or a confirmed sales order. You must first cancel it."
+    )
+    assert obj.execute_kw(DB, 2, "admin", "sale.order", "action_cancel", [[order]]) is True
+    assert obj.execute_kw(DB, 2, "admin", "sale.order", "unlink", [[order]]) is True
