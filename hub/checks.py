@@ -1,11 +1,10 @@
 """Start-up checks of the hub's configuration (``manage.py check``)."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
 from hub.odoo import PROTOCOLS
+from hub.odoo.transports import url_problem
 
 
 @register(Tags.security, deploy=True)
@@ -14,24 +13,6 @@ def encryption_key_set(app_configs, **kwargs):
     if not settings.HUB_ENCRYPTION_KEY:
         return [Error("HUB_ENCRYPTION_KEY is not set", hint="Generate one with: make key", id="hub.E001")]
     return []
-
-
-def odoo_url_problem(url: str) -> str | None:
-    """What is wrong with an Odoo base URL, or None when it is usable."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        return "it is malformed"
-    if parts.scheme not in ("http", "https"):
-        return "it must start with http:// or https://"
-    if not parts.hostname:
-        return "it names no host"
-    if parts.username or parts.password:
-        return "it must not carry credentials: use ODOO_LOGIN and ODOO_PASSWORD or ODOO_API_KEY"
-    if parts.query or parts.fragment:
-        return "it must be a base URL, without ?query or #fragment"
-    return None
 
 
 @register()
@@ -48,7 +29,7 @@ def odoo_environment(app_configs, **kwargs):
         )
     if not settings.ODOO_URL:
         return errors
-    problem = odoo_url_problem(settings.ODOO_URL)
+    problem = url_problem(settings.ODOO_URL)
     if problem:
         errors.append(
             Error(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hub import crypto, tokens
 from hub.odoo import OdooClient
+from hub.odoo.transports import url_problem
 
 # One OdooClient per connection row, kept while the row is unchanged (see OdooConnection.client).
 _clients: dict[object, tuple[tuple, OdooClient]] = {}
@@ -67,10 +68,16 @@ class OdooConnection(models.Model):
         return self.name
 
     def clean(self) -> None:
+        errors = {}
+        problem = url_problem(self.url) if self.url else None
+        if problem:
+            errors["url"] = f"Not a usable Odoo address: {problem}."
         if self.is_default:
             others = OdooConnection.objects.filter(is_default=True).exclude(pk=self.pk)
             if others.exists():
-                raise ValidationError({"is_default": "Another connection is already the default one."})
+                errors["is_default"] = "Another connection is already the default one."
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def from_settings(cls) -> "OdooConnection":

@@ -13,6 +13,8 @@ import itertools
 import json
 import re
 import xmlrpc.client
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
@@ -43,11 +45,63 @@ def new_http_client(connect_timeout: float, read_timeout: float) -> httpx.Client
     )
 
 
+def odoo_value(value: Any) -> Any:
+    """A Python value Odoo's wire formats lack, as Odoo expects it (dates as its strings, in UTC)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    raise TypeError(f"a {type(value).__name__} cannot be sent to Odoo")
+
+
+def _xmlrpc_values(value: Any) -> Any:
+    # XML-RPC would send dates as dateTime.iso8601, which Odoo's ORM does not accept.
+    if isinstance(value, dict):
+        return {key: _xmlrpc_values(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_xmlrpc_values(item) for item in value]
+    if isinstance(value, (date, Decimal)):
+        return odoo_value(value)
+    return value
+
+
+def json_body(payload: Any) -> bytes:
+    """``payload`` as JSON for Odoo; OdooRequestError when it holds something JSON cannot carry."""
+    try:
+        return json.dumps(payload, default=odoo_value, ensure_ascii=False).encode()
+    except (TypeError, ValueError) as exc:
+        raise OdooRequestError(f"Cannot send these arguments to Odoo: {exc}") from None
+
+
 def where(url: str) -> str:
     """scheme://host:port of ``url``, for messages: never a path, query or credentials."""
     parts = urlsplit(url)
     host = parts.hostname or "?"
     return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with an Odoo base URL, or None when it is usable."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return "it is malformed"
+    if parts.scheme not in ("http", "https"):
+        return "it must start with http:// or https://"
+    if not parts.hostname:
+        return "it names no host"
+    if parts.username or parts.password:
+        return "it must not carry credentials: give the login and secret separately"
+    if parts.query or parts.fragment:
+        return "it must be a base URL, without ?query or #fragment"
+    return None
 
 
 class Transport:
@@ -107,7 +161,12 @@ class XmlRpcTransport(Transport):
     name = "xmlrpc"
 
     def call(self, service: str, method: str, params: list, *, odoo_method: str | None = None) -> Any:
-        body = xmlrpc.client.dumps(tuple(params), methodname=method, allow_none=True, encoding="utf-8")
+        try:
+            body = xmlrpc.client.dumps(
+                tuple(_xmlrpc_values(params)), methodname=method, allow_none=True, encoding="utf-8"
+            )
+        except (TypeError, OverflowError) as exc:
+            raise OdooRequestError(f"Cannot send these arguments over XML-RPC: {exc}") from None
         response = self.send(
             "POST", f"/xmlrpc/2/{service}", content=body.encode(), headers={"Content-Type": "text/xml"}
         )
@@ -150,7 +209,9 @@ class JsonRpcTransport(Transport):
             "params": {"service": service, "method": method, "args": args},
             "id": next(self._ids),
         }
-        response = self.send("POST", "/jsonrpc", json=payload)
+        response = self.send(
+            "POST", "/jsonrpc", content=json_body(payload), headers={"Content-Type": "application/json"}
+        )
         if response.status_code != 200:
             raise self.not_protocol(response)
         try:
@@ -221,7 +282,7 @@ class Json2Transport(Transport):
         response = self.send(
             "POST",
             f"/json/2/{model}/{method}",
-            content=json.dumps(body).encode(),
+            content=json_body(body),
             headers={
                 "Content-Type": "application/json; charset=utf-8",
                 "Authorization": f"bearer {secret}",

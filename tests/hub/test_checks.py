@@ -39,7 +39,7 @@ def test_no_odoo_url_is_fine(settings):
         ("https://erp.example.com:80x", "it is malformed"),
         (
             "https://admin:pw@erp.example.com",
-            "it must not carry credentials: use ODOO_LOGIN and ODOO_PASSWORD or ODOO_API_KEY",
+            "it must not carry credentials: give the login and secret separately",
         ),
         ("https://erp.example.com/?db=x", "it must be a base URL, without ?query or #fragment"),
     ],

@@ -1,5 +1,9 @@
 """OdooClient over each protocol, against a small real HTTP server that speaks just enough Odoo."""
 
+import threading
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
 import pytest
 
 from hub import callstats
@@ -253,3 +257,74 @@ def test_json2_finds_its_uid_by_login_when_context_get_is_missing(misbehaving_od
         ("res.users", "search"),
     ]
     assert misbehaving_odoo19.json2_bodies == [{"domain": [["login", "=", "admin"]], "limit": 1}]
+
+
+VALUES = {
+    "date": date(2024, 1, 2),
+    "date_order": datetime(2024, 1, 2, 5, 4, 5, tzinfo=timezone(timedelta(hours=2))),
+    "amount": Decimal("1.50"),
+    "category_ids": {7},
+}
+AS_ODOO_EXPECTS = {"date": "2024-01-02", "date_order": "2024-01-02 03:04:05", "amount": 1.5, "category_ids": [7]}
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_dates_and_decimals_are_sent_as_odoo_expects(misbehaving_odoo, protocol):
+    client = client_for(misbehaving_odoo, protocol)
+    client.execute_kw("res.partner", "write", [[1], VALUES])
+    assert misbehaving_odoo.received[-1][3:] == ["res.partner", "write", [[1], AS_ODOO_EXPECTS], {}]
+
+
+def test_dates_and_decimals_are_sent_as_odoo_expects_over_json2(misbehaving_odoo19):
+    client = OdooClient(misbehaving_odoo19.url, "odoo18", "admin", API_KEY, "json2")
+    client.execute_kw("res.partner", "write", [[1], VALUES])
+    assert misbehaving_odoo19.json2_bodies == [{"ids": [1], "vals": AS_ODOO_EXPECTS}]
+
+
+@pytest.mark.parametrize(
+    ("protocol", "message"),
+    [
+        ("xmlrpc", "Cannot send these arguments over XML-RPC: cannot marshal <class 'object'> objects"),
+        ("jsonrpc", "Cannot send these arguments to Odoo: a object cannot be sent to Odoo"),
+    ],
+)
+def test_values_odoo_cannot_receive_are_a_request_error(misbehaving_odoo, protocol, message):
+    client = client_for(misbehaving_odoo, protocol)
+    client.uid
+    misbehaving_odoo.hits.clear()
+    with pytest.raises(OdooRequestError) as caught:
+        client.execute_kw("res.partner", "write", [[1], {"name": object()}])
+    assert caught.value.message == message
+    assert misbehaving_odoo.hits == []
+
+
+def test_numbers_beyond_xmlrpc_limits_are_a_request_error(misbehaving_odoo):
+    client = client_for(misbehaving_odoo, "xmlrpc")
+    with pytest.raises(OdooRequestError) as caught:
+        client.execute_kw("res.partner", "search", [[["id", "=", 2**40]]])
+    assert caught.value.message == "Cannot send these arguments over XML-RPC: int exceeds XML-RPC limits"
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_one_client_serves_many_threads_and_logs_in_once(misbehaving_odoo, protocol):
+    misbehaving_odoo.results[("res.partner", "search_count")] = 3
+    client = client_for(misbehaving_odoo, protocol)
+    answers, failures = [], []
+
+    def work():
+        try:
+            answers.extend(client.execute_kw("res.partner", "search_count", [[]]) for _ in range(10))
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert answers == [3] * 80
+    logins = [args for args in misbehaving_odoo.received if len(args) == 4]  # authenticate(db, login, secret, env)
+    assert len(logins) == 1
+    assert len(misbehaving_odoo.hits) == 81
+    assert misbehaving_odoo.connections <= 8  # kept alive and shared, not one per call
