@@ -57,6 +57,8 @@ class Backend:
         self.faults = faults
         self.sessions: dict[str, int] = {}
         self.stopping = threading.Event()
+        # Real Odoo (werkzeug, workers=0) closes every connection; the stand-in keeps them when asked.
+        self.keep_alive = True
 
     def before_model_call(self, uid: int) -> Any:
         """Hook run inside the object service: injected failures hit model calls only."""
@@ -99,6 +101,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
+        if not self.backend.keep_alive:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         if faults.garbage_kind == "truncated":
             self.send_header("Connection", "close")
             self.close_connection = True

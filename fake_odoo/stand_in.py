@@ -71,6 +71,15 @@ class FakeOdoo:
         self._thread = None
 
     @property
+    def keep_alive(self) -> bool:
+        """Whether connections stay open between calls (False: "Connection: close" like real Odoo 18)."""
+        return self._backend.keep_alive
+
+    @keep_alive.setter
+    def keep_alive(self, value: bool) -> None:
+        self._backend.keep_alive = bool(value)
+
+    @property
     def port(self) -> int:
         if self._server is None:
             raise RuntimeError("the stand-in is not started")
@@ -81,8 +90,9 @@ class FakeOdoo:
         return f"http://{self._host}:{self.port}"
 
     def reset(self) -> None:
-        """A fresh deterministic dataset, no sessions, all faults cleared."""
+        """A fresh deterministic dataset, no sessions, all faults cleared, keep-alive on."""
         self.faults.clear()
+        self._backend.keep_alive = True
         store = fresh_store(self.version)
         with self._backend.store.lock:
             self._backend.store = store

@@ -132,3 +132,25 @@ def test_clear_restores_normal_service(fake_odoo, obj):
     started = time.perf_counter()
     assert count(obj) > 0
     assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "name"),
+    [("access", 403, "odoo.exceptions.AccessError"), ("internal", 500, "builtins.RuntimeError")],
+)
+def test_fail_next_over_json2_has_the_http_status(kind, status, name):
+    import json
+    import urllib.error
+    import urllib.request
+
+    with FakeOdoo(version="19.0") as server:
+        server.faults.fail_next(1, kind)
+        request = urllib.request.Request(
+            f"{server.url}/json/2/res.partner/search_count",
+            data=json.dumps({"domain": []}).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"bearer {server.ADMIN_API_KEY}"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(request, timeout=5)
+        assert caught.value.code == status
+        assert json.loads(caught.value.read())["name"] == name

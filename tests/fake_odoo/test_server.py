@@ -188,3 +188,45 @@ def test_sale_order_workflow(obj):
     )
     assert obj.execute_kw(DB, 2, "admin", "sale.order", "action_cancel", [[order]]) is True
     assert obj.execute_kw(DB, 2, "admin", "sale.order", "unlink", [[order]]) is True
+
+
+def test_connections_stay_open_unless_switched_to_odoo_behaviour(fake_odoo):
+    import http.client
+
+    body = xmlrpc.client.dumps((), "version")
+    connection = http.client.HTTPConnection("127.0.0.1", fake_odoo.port, timeout=5)
+    connection.request("POST", "/xmlrpc/2/common", body, {"Content-Type": "text/xml"})
+    first = connection.getresponse()
+    first.read()
+    assert first.getheader("Connection") is None
+    connection.request("POST", "/xmlrpc/2/common", body, {"Content-Type": "text/xml"})
+    second = connection.getresponse()
+    second.read()
+    assert second.status == 200  # same socket, kept alive
+    fake_odoo.keep_alive = False
+    connection.request("POST", "/xmlrpc/2/common", body, {"Content-Type": "text/xml"})
+    closing = connection.getresponse()
+    closing.read()
+    assert closing.getheader("Connection") == "close"
+    assert closing.will_close
+
+
+def test_concurrent_clients_get_distinct_ids(fake_odoo):
+    import threading
+
+    created = []
+
+    def work(n):
+        proxy = xmlrpc.client.ServerProxy(f"{fake_odoo.url}/xmlrpc/2/object")
+        for i in range(20):
+            created.append(proxy.execute_kw(DB, 2, "admin", "res.partner", "create", [{"name": f"T{n}-{i}"}]))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(created) == 120
+    assert len(set(created)) == 120
+    names = {r["name"] for r in fake_odoo.records("res.partner")}
+    assert {f"T{n}-{i}" for n in range(6) for i in range(20)} <= names
