@@ -1,0 +1,128 @@
+"""``make demo``: the hub with a stand-in Odoo, SQLite and demo endpoints, on one machine.
+
+Generates the demo's secrets once (kept in var/demo.env so a restart keeps the stored data
+readable), migrates, creates an admin user, seeds a connection to the stand-in and the demo
+endpoints, then runs the stand-in and the hub until Ctrl-C.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+ENV_FILE = VAR / "demo.env"
+HUB_PORT = int(os.environ.get("HUB_PORT", "8000"))
+ODOO_PORT = int(os.environ.get("FAKE_ODOO_PORT", "8069"))
+ADMIN_USER = os.environ.get("DEMO_ADMIN_USER", "admin")
+DEMO_ENDPOINTS = ROOT / "demo" / "endpoints.json"
+
+
+def demo_environment() -> dict[str, str]:
+    """The demo's settings: generated once, then read back from var/demo.env."""
+    VAR.mkdir(exist_ok=True)
+    if not ENV_FILE.exists():
+        from cryptography.fernet import Fernet
+
+        values = {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "HUB_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "DEMO_ADMIN_PASSWORD": secrets.token_urlsafe(12),
+        }
+        ENV_FILE.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+        ENV_FILE.chmod(0o600)
+    values = dict(line.split("=", 1) for line in ENV_FILE.read_text().splitlines() if "=" in line)
+    values.setdefault("DEBUG", "1")  # runserver serves the admin's static files only with DEBUG
+    if "DEMO_ADMIN_PASSWORD" in os.environ:
+        values["DEMO_ADMIN_PASSWORD"] = os.environ["DEMO_ADMIN_PASSWORD"]
+    return values
+
+
+def wait_for(port: int, what: str, child: subprocess.Popen, seconds: float = 60) -> None:
+    """Wait until ``child`` listens on ``port``; stop the demo if it died or never does."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            sys.exit(f"demo: {what} exited with status {child.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit(f"demo: {what} did not start on port {port}")
+
+
+def seed(odoo_url: str, hub_url: str, password: str) -> list[str]:
+    """Admin user, the stand-in connection and the demo endpoints; returns curl examples."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from hub.models import OdooConnection
+
+    call_command("migrate", interactive=False, verbosity=0)
+    user, _ = get_user_model().objects.get_or_create(
+        username=ADMIN_USER, defaults={"is_staff": True, "is_superuser": True}
+    )
+    user.set_password(password)
+    user.save()
+
+    connection, _ = OdooConnection.objects.get_or_create(
+        name="Demo Odoo (stand-in)",
+        defaults={"url": odoo_url, "database": "odoo18", "login": "admin", "protocol": "jsonrpc", "is_default": True},
+    )
+    connection.url = odoo_url
+    connection.secret = "admin"
+    connection.save()
+
+    from endpoints.demo import seed_demo
+
+    return seed_demo(hub_url, connection.name)
+
+
+def main() -> None:
+    env = demo_environment()
+    os.environ.update({k: v for k, v in env.items() if k != "DEMO_ADMIN_PASSWORD"})
+    odoo_url = f"http://127.0.0.1:{ODOO_PORT}"
+    hub_url = f"http://127.0.0.1:{HUB_PORT}"
+    children = [
+        subprocess.Popen([sys.executable, "-m", "fake_odoo", "--port", str(ODOO_PORT)], cwd=ROOT),
+    ]
+    try:
+        wait_for(ODOO_PORT, "the Odoo stand-in", children[0])
+        examples = seed(odoo_url, hub_url, env["DEMO_ADMIN_PASSWORD"])
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{HUB_PORT}", "--noreload"], cwd=ROOT
+            )
+        )
+        wait_for(HUB_PORT, "the hub", children[1])
+        print(f"\nThe hub runs at {hub_url}/  (Odoo stand-in at {odoo_url})")
+        print(f"Admin: {hub_url}/admin/   user {ADMIN_USER!r}, password {env['DEMO_ADMIN_PASSWORD']!r}")
+        print(f"API docs: {hub_url}/api/docs/ (after logging in to the admin)")
+        if examples:
+            print("\nTry:\n" + "\n".join(examples))
+        print("\nCtrl-C stops the demo.", flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        while all(child.poll() is None for child in children):
+            time.sleep(1)
+        sys.exit("demo: a process stopped; stopping the demo")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
