@@ -8,7 +8,7 @@ import ipaddress
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -44,7 +44,6 @@ class Record:
     log_mode: str = ""
     raw_body: bytes | None = None
     body_unreadable: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _django_request(request):

@@ -4,6 +4,7 @@ Pure functions: no database, no request objects; the secret key words come from
 ``settings.LOG_SECRET_KEYS`` (matched case-insensitively as parts of a key, at any depth).
 """
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -95,6 +96,7 @@ def mask_query(query: str) -> Masked:
     return Masked(urlencode(cleaned, safe="*"), True)
 
 
+@functools.lru_cache(maxsize=8)
 def _text_pattern(words: tuple[str, ...]) -> re.Pattern:
     # key = value, key: value, "key": "value", <key>value</key> where key contains a secret word
     alternatives = "|".join(re.escape(word).replace("_", "[_-]?") for word in words)

@@ -4,7 +4,9 @@ import base64
 import json
 
 import pytest
+from django.core.cache import cache
 
+from endpoints import config
 from endpoints.models import Endpoint, EndpointToken
 from hub import callstats
 from logs import replay
@@ -14,6 +16,15 @@ from tests.endpoints.support import CUSTOMER_LINES, DOMAIN, add_lines
 
 URL = "/bj_api_sync/v1/customers"
 CANARY = "CANARY-rest-5b1e"
+
+
+@pytest.fixture(autouse=True)
+def fresh_configuration_cache():
+    """Configurations cached by an earlier test must not leak into this one (rows are rolled back)."""
+    cache.clear()
+    config.clear_local()
+    yield
+    config.clear_local()
 
 
 @pytest.fixture
@@ -115,6 +126,21 @@ def test_odoo_down_is_a_502_row(client, customers, fake_odoo):
     assert response.status_code == 502
     row = RequestLog.objects.get()
     assert (row.status, row.outcome, row.error_class) == (502, "failure", "hub.odoo.exceptions.OdooUnavailable")
+
+
+def test_odoo_too_slow_is_a_504_row(client, customers, make_connection, fake_odoo):
+    slow = make_connection(name="slow", read_timeout=0.3)
+    slow.client().uid  # log in before the stand-in hangs
+    Endpoint.objects.filter(pk=customers.pk).update(connection=slow)
+    fake_odoo.faults.hang()
+    try:
+        response = client.get(f"{URL}/C001")
+    finally:
+        fake_odoo.faults.clear()
+    assert response.status_code == 504
+    row = RequestLog.objects.get()
+    assert (row.status, row.outcome, row.error_class) == (504, "failure", "hub.odoo.exceptions.OdooTimeout")
+    assert row.duration_ms >= 300
 
 
 def test_crash_inside_the_pipeline_is_a_500_row_and_an_envelope(client, customers, monkeypatch):
