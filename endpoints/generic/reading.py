@@ -17,12 +17,20 @@ class SpecError(ValueError):
     """A sub-field list on a field that has no related records."""
 
 
-def related_models(fields_of: FieldsOf, model: str, specs: tuple[FieldSpec, ...]) -> set[str]:
-    """The related models a field tree reads; SpecError when a ``{…}`` sits on a non-relational field."""
+def related_models(
+    fields_of: FieldsOf, model: str, specs: tuple[FieldSpec, ...], *, check_all: bool = False
+) -> set[str]:
+    """The related models a field tree reads; SpecError when a ``{…}`` sits on a non-relational field.
+
+    ``check_all`` also checks that every field of the first level exists (Odoo would say so, but
+    only after a write whose result is being asked for).
+    """
     found: set[str] = set()
-    fields = None
+    fields = fields_of(model) if check_all else None
     for spec in specs:
         if spec.children is None:
+            if check_all and spec.name != "id" and spec.name not in fields:
+                raise SpecError(f"{model} has no field {spec.name!r}.")
             continue
         fields = fields if fields is not None else fields_of(model)
         meta = fields.get(spec.name)

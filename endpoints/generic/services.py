@@ -152,7 +152,7 @@ def _write_request(caller: Caller, model: str, vals: dict, payload) -> WriteRequ
         raise BusinessFailure(str(exc)) from None
     try:
         result_specs = parse_fields(vals.get("result_field"))
-        models = plan.models() | related_models(caller.fields_of, model, result_specs)
+        models = plan.models() | related_models(caller.fields_of, model, result_specs, check_all=True)
     except (FieldSpecError, SpecError) as exc:
         raise BusinessFailure(f"result_field: {exc}") from None
     caller.check_models(models)
@@ -182,7 +182,14 @@ def _save(caller: Caller, request: WriteRequest, record_id: int | None) -> Outco
             raise _after_cleanup(client, made, exc) from exc
         raise
     verb = "created" if creating else "updated"
-    values, line_ids = _read_back(caller, request, record_id)
+    try:
+        values, line_ids = _read_back(caller, request, record_id)
+    except OdooError as exc:
+        if isinstance(exc, OdooUnavailable | OdooAuthError):
+            raise
+        raise BusinessFailure(
+            f"Record {verb} (id {record_id}), but it could not be read back: {exc.message}", {"id": record_id}
+        ) from exc
     result = {"id": record_id, **values}
     attached = _attach(caller, request, record_id, verb, line_ids)
     messages = [f"Record {verb}."]

@@ -1,5 +1,8 @@
 """/api/create_data over HTTP through the hub to the Odoo stand-in: relational formats, result_field, RPC budget."""
 
+import threading
+import time
+
 import pytest
 
 from hub import callstats
@@ -243,3 +246,36 @@ def test_odoo_refusing_the_values_gives_odoos_message(rpc, shop, fake_odoo):
     assert result["result"] == {}
     assert "Traceback" not in result["messages"]
     assert result["messages"] == "The operation cannot be completed: Contacts require a name"
+
+
+def test_unknown_result_field_is_refused_before_the_write(rpc, shop, fake_odoo):
+    before = len(fake_odoo.records("res.partner"))
+    result = rpc_result(rpc("create_data", "res.partner", {"payload": {"name": "X"}, "result_field": ["name", "nope"]}))
+    assert result == {"is_success": False, "result": {}, "messages": "result_field: res.partner has no field 'nope'."}
+    assert len(fake_odoo.records("res.partner")) == before
+
+
+def test_record_written_but_not_readable_back_says_so_with_its_id(rpc, shop, fake_odoo):
+    """The write is done (Odoo committed it): the answer must give its id even though the read-back failed."""
+
+    def refuse_the_read_once_written():
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not partners_named(fake_odoo, "Written"):
+            time.sleep(0.002)
+        fake_odoo.faults.fail_next(1, "access")
+
+    vals = {"payload": {"name": "Written"}, "result_field": ["name"]}
+    fake_odoo.faults.latency(0.25)  # the read waits here while the watcher flips the switch
+    watcher = threading.Thread(target=refuse_the_read_once_written, daemon=True)
+    watcher.start()
+    result = rpc_result(rpc("create_data", "res.partner", vals))
+    watcher.join()
+    (written,) = partners_named(fake_odoo, "Written")
+    assert result == {
+        "is_success": False,
+        "result": {"id": written["id"]},
+        "messages": f"Record created (id {written['id']}), but it could not be read back: " + ACCESS_MESSAGE,
+    }
+
+
+ACCESS_MESSAGE = "You are not allowed to access 'Contact' (res.partner) records."
