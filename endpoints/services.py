@@ -3,7 +3,8 @@
 Every function takes an ``EndpointConfig`` (endpoint row, parsed domain, mapping) and speaks to
 Odoo through the endpoint's connection. RPC budgets (ARCHITECTURE.md): list 2 (1 when the page
 tells the total), one 1, create 1 + 1 read-back + 1 per lookup field (the identifier check is one
-of them), update 3, delete 2.
+of them; an upsert that meets existing records adds a domain check and a write per record),
+update 3, delete 2.
 """
 
 import logging
@@ -158,10 +159,23 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
     client = _client(config)
     vals_list = mapping.to_odoo(payloads, client)  # checks keys first: 400 before any Odoo call
     existing = _existing_identifiers(config, client, payloads)
+    key = mapping.identifier.external_key if mapping.identifier else ""
     if existing and not endpoint.upsert_on_post:
-        key = mapping.identifier.external_key
         shown = ", ".join(repr(v) for v in sorted(existing, key=str))
         raise ApiError(409, f"A record with {key} {shown} already exists.")
+    if existing:
+        # an upsert may only update records the endpoint serves: one more search tells which
+        inside = set(
+            client.execute_kw(
+                endpoint.odoo_model,
+                "search",
+                [and_domains(config.domain, [("id", "in", sorted(existing.values()))])],
+            )
+        )
+        outside = sorted((v for v, record_id in existing.items() if record_id not in inside), key=str)
+        if outside:
+            shown = ", ".join(repr(v) for v in outside)
+            raise ApiError(409, f"A record with {key} {shown} exists outside this endpoint's records.")
 
     ids: list[int | None] = [None] * len(payloads)
     new_positions = []

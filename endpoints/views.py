@@ -15,12 +15,14 @@ from rest_framework.views import APIView
 from endpoints import auth, config, services
 from endpoints.models import Endpoint
 from hub.envelope import ApiError, error_response, success_body
+from hub.odoo.exceptions import OdooValidationError
 from logs.recording import annotate
 
 logger = logging.getLogger(__name__)
 
 API_VERSION = "1.0"
 JSON_TYPES = ("application/json",)
+BODY_METHODS = ("POST", "PUT")
 
 
 def check_api_version(request) -> None:
@@ -71,6 +73,9 @@ class EndpointView(APIView):
         )
 
     def handle_exception(self, exc):
+        if isinstance(exc, OdooValidationError) and self.request.method not in BODY_METHODS:
+            # ARCHITECTURE.md: 422 only where a body parsed and Odoo refused it; else a plain 400
+            exc.http_status = 400
         line_id = getattr(exc, "line_id", None)
         annotate(self.request, outcome="failure", error=str(getattr(exc, "message", "") or exc)[:4000], line_id=line_id)
         return super().handle_exception(exc)

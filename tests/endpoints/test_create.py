@@ -114,11 +114,21 @@ def test_upsert_on_post_updates_the_existing_record(client, make_endpoint, seede
     ]
     assert len(stored(fake_odoo, "C001")) == 1
     assert rpc_calls == [
-        ("res.partner", "search_read"),
+        ("res.partner", "search_read"),  # which identifiers exist
+        ("res.partner", "search"),  # are they within the endpoint's domain
         ("res.partner", "write"),
         ("res.partner", "create"),
         ("res.partner", "read"),
     ]
+
+
+def test_upsert_never_updates_a_record_outside_the_domain(client, make_endpoint, seeded, fake_odoo):
+    make_endpoint(upsert_on_post=True)
+    response = post(client, [{"customer_id": "C010", "name": "Dave"}, {"customer_id": "K001", "name": "Taken over"}])
+    error(response, 409, "A record with customer_id 'K001' exists outside this endpoint's records.")
+    [company] = stored(fake_odoo, "K001")
+    assert company["name"] == "Kompany"
+    assert stored(fake_odoo, "C010") == []
 
 
 def test_post_missing_required_keys_is_400_listing_them(client, customers, rpc_calls):

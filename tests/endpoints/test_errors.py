@@ -140,8 +140,8 @@ def test_request_id_is_echoed_or_made(client, customers):
     [
         ("access", 403, None),
         ("missing", 404, None),
-        ("validation", 422, "The operation cannot be completed: Contacts require a name"),
-        ("user", 422, "Some orders are not in a state requiring confirmation."),
+        ("validation", 400, "The operation cannot be completed: Contacts require a name"),
+        ("user", 400, "Some orders are not in a state requiring confirmation."),
     ],
 )
 def test_odoo_refusals_map_to_http_statuses(client, customers, fake_odoo, kind, status, message):
@@ -165,6 +165,17 @@ def test_wrong_hub_credentials_for_odoo_are_502(client, make_endpoint, make_conn
     assert response.status_code == 502
     assert body(response)["code"] == 502
     assert "not-the-password" not in response.content.decode()
+
+
+def test_odoo_refusing_an_update_is_422(client, customers, fake_odoo):
+    fake_odoo.faults.fail_next(2, "user")  # find and write
+    response = client.put(f"{URL}/C001", {"phone": "1"}, content_type="application/json")
+    error(response, 422, "Some orders are not in a state requiring confirmation.")
+
+
+def test_odoo_refusing_a_delete_is_400(client, customers, fake_odoo):
+    fake_odoo.faults.fail_next(2, "user")
+    error(client.delete(f"{URL}/C001"), 400, "Some orders are not in a state requiring confirmation.")
 
 
 def test_odoo_refusing_created_values_is_422(client, customers, fake_odoo):
