@@ -3,7 +3,7 @@
 import threading
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hub import crypto, tokens
 from hub.odoo import OdooClient
+from hub.odoo.exceptions import OdooAuthError
 from hub.odoo.transports import url_problem
 
 # One OdooClient per connection row, kept while the row is unchanged (see OdooConnection.client).
@@ -125,11 +126,16 @@ class OdooConnection(models.Model):
             cached = _clients.get(key)
             if cached is not None and cached[0] == fingerprint:
                 return cached[1]
+            try:
+                secret = self.secret
+            except ImproperlyConfigured as exc:
+                # A 502 naming the cause, not a crash, for every API call through this connection.
+                raise OdooAuthError(str(exc)) from None
             client = OdooClient(
                 self.url,
                 self.database,
                 self.login,
-                self.secret,
+                secret,
                 self.protocol,
                 self.connect_timeout,
                 self.read_timeout,

@@ -109,3 +109,27 @@ def test_secret_is_stored_encrypted(make_connection, misbehaving_odoo):
 @pytest.mark.parametrize("protocol", ["auto", "xmlrpc", "jsonrpc", "json2"])
 def test_every_protocol_choice_builds_a_client(make_connection, misbehaving_odoo, protocol):
     assert make_connection(server=misbehaving_odoo, protocol=protocol).client().protocol == protocol
+
+
+def test_a_secret_encrypted_with_another_key_is_an_auth_error(make_connection, misbehaving_odoo, settings):
+    from cryptography.fernet import Fernet
+
+    from hub.odoo.exceptions import OdooAuthError
+
+    connection = make_connection(server=misbehaving_odoo)
+    settings.HUB_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    with pytest.raises(OdooAuthError) as caught:
+        OdooConnection.objects.get(pk=connection.pk).client()
+    assert caught.value.message == "A stored secret cannot be decrypted: HUB_ENCRYPTION_KEY has changed"
+    assert caught.value.http_status == 502
+
+
+def test_clean_refuses_an_unusable_url(db):
+    from django.core.exceptions import ValidationError
+
+    connection = OdooConnection(name="x", url="https://admin:pw@erp.example.com", database="d", login="l")
+    with pytest.raises(ValidationError) as caught:
+        connection.full_clean()
+    assert caught.value.message_dict == {
+        "url": ["Not a usable Odoo address: it must not carry credentials: give the login and secret separately."]
+    }

@@ -5,7 +5,13 @@ import pytest
 from fake_odoo import FakeOdoo
 from hub import callstats
 from hub.odoo import OdooClient
-from hub.odoo.exceptions import OdooMissingError, OdooRequestError, OdooValidationError
+from hub.odoo.exceptions import (
+    OdooAccessError,
+    OdooAuthError,
+    OdooMissingError,
+    OdooRequestError,
+    OdooValidationError,
+)
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +129,22 @@ def test_odoo_client_fixture_is_logged_in_and_counts_one_call_per_call(odoo_clie
     with callstats.tracking() as stats:
         odoo_client.execute_kw("res.partner", "search_count", [[]])
     assert stats.count == 1
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc", "json2"])
+def test_as_user_acts_with_the_other_users_rights(odoo19, protocol):
+    demo = client_for(odoo19, protocol).as_user("demo", "demo")
+    assert demo.uid == 6
+    assert demo.execute_kw("res.partner", "search_count", [[["id", "=", 12]]]) == 1
+    with pytest.raises(OdooAccessError) as caught:
+        demo.execute_kw("res.company", "write", [[1], {"name": "Demo Inc"}])
+    assert caught.value.message == "You are not allowed to modify 'Companies' (res.company) records."
+    # JSON-2 takes API keys only: a password goes over JSON-RPC
+    assert demo.active_protocol == ("jsonrpc" if protocol == "json2" else protocol)
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc"])
+def test_as_user_with_a_wrong_password_is_an_auth_error(odoo19, protocol):
+    with pytest.raises(OdooAuthError) as caught:
+        client_for(odoo19, protocol).as_user("demo", "wrong").uid
+    assert caught.value.message == "Access Denied"
