@@ -11,6 +11,10 @@ import sys
 import uuid
 from http import HTTPStatus
 
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+
 from hub import callstats
 from hub.envelope import error_response
 from logs import recording
@@ -19,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 API_PREFIXES = ("/bj_api_sync/", "/api/", "/web/session/")
+# Exceptions Django itself turns into a client error (400/403/404), not a crash.
+CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
 
 
 def request_id_for(request) -> str:
@@ -77,8 +83,10 @@ class RequestLogMiddleware:
     def process_exception(self, request, exception):
         if not is_api_path(request.path):
             return None
-        logger.exception("Unhandled error on %s %s", request.method, request.path)
         request.hub_error = exception
+        if isinstance(exception, CLIENT_ERRORS):
+            return None  # Django answers these 400/403/404 itself; __call__ puts its page in the envelope
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
         return error_response(request, 500, "Internal error.")
 
     @staticmethod

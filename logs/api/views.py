@@ -1,11 +1,13 @@
 """The read-only log API: list with filters and a cursor, one call by request id."""
 
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from hub.envelope import ApiError, success_body
+from logs.api import schema as _schema_extensions  # noqa: F401 - registers the authentication schemes with drf-spectacular
 from logs.api.authentication import ApiKeyAuthentication, CanReadLogs, StaffSessionAuthentication
 from logs.api.serializers import RequestLogDetailSerializer, RequestLogSerializer
 from logs.filtersets import RequestLogFilterSet
@@ -82,5 +84,11 @@ class RequestLogViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return RequestLogDetailSerializer if self.action == "retrieve" else RequestLogSerializer
 
+    @extend_schema(
+        responses=inline_serializer(
+            "RequestLogEnvelope",
+            {"status": serializers.CharField(default="success"), "data": RequestLogDetailSerializer()},
+        )
+    )
     def retrieve(self, request, *args, **kwargs):
         return Response(success_body(self.get_serializer(self.get_object()).data))

@@ -236,3 +236,25 @@ def test_the_api_is_read_only(client, rows, key_token):
     assert response.status_code == 405
     assert client.delete(f"{URL}a-ok/", headers={"X-Api-Key": key_token}).status_code == 405
     assert RequestLog.objects.filter(request_id="a-ok").exists()
+
+
+def test_the_schema_describes_the_log_api_and_its_authentication(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    listing = schema["paths"]["/api/logs/"]["get"]
+    assert {p["name"] for p in listing["parameters"]} >= {
+        "cursor",
+        "limit",
+        "status",
+        "status_class",
+        "outcome",
+        "endpoint",
+        "method",
+        "request_id",
+        "since",
+        "until",
+    }
+    assert listing["security"] == [{"hubApiKey": []}, {"staffSession": []}]
+    assert schema["components"]["securitySchemes"]["hubApiKey"]["scheme"] == "bearer"
+    assert "/api/logs/{request_id}/" in schema["paths"]

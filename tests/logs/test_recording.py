@@ -405,3 +405,39 @@ def test_annotate_without_the_middleware_does_nothing(rf):
     request = rf.get("/api/x")
     recording.annotate(request, principal="token:x")
     assert not hasattr(request, "_hub_log")
+
+
+def test_a_body_too_large_to_read_is_a_400_row_with_its_size(client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10
+    response = client.post("/api/_test/echo", {"name": "x" * 100}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "Bad Request."
+    row = RequestLog.objects.get()
+    assert (row.status, row.request_body, row.request_body_size, row.request_body_truncated) == (
+        400,
+        "(body not read: RequestDataTooBig)",
+        len(json.dumps({"name": "x" * 100})),
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "message", "error_class"),
+    [
+        ("404", "Not Found.", "django.http.response.Http404"),
+        ("403", "Forbidden.", "django.core.exceptions.PermissionDenied"),
+        ("400", "Bad Request.", "django.core.exceptions.BadRequest"),
+    ],
+)
+def test_django_client_errors_are_not_crashes(client, db, kind, message, error_class):
+    response = client.get(f"/api/_test/refusal/{kind}", headers={"X-Request-ID": "req-1"})
+    assert response.status_code == int(kind)
+    assert response.json() == {
+        "status": "error",
+        "code": int(kind),
+        "message": message,
+        "line_id": None,
+        "request_id": "req-1",
+    }
+    row = RequestLog.objects.get()
+    assert (row.status, row.outcome, row.error_class) == (int(kind), "failure", error_class)

@@ -2,8 +2,9 @@
 
 import json
 
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
@@ -74,6 +75,13 @@ def rpc_calls(request, count):
 
 
 @csrf_exempt  # like every API view: callers are systems, not browsers
+def django_refusal(request, kind):
+    """Exceptions Django answers as client errors by itself."""
+    errors = {"404": Http404("No partner 7."), "403": PermissionDenied("Not yours."), "400": BadRequest("Bad.")}
+    raise errors[kind]
+
+
+@csrf_exempt  # like every API view: callers are systems, not browsers
 def binary(request):
     return HttpResponse(b"\x00\x01\x02", content_type="application/octet-stream")
 
@@ -119,6 +127,7 @@ urlpatterns = [
     path("bj_api_sync/_test/endpoint/<int:status>", with_endpoint),
     path("api/_test/rpc/<int:count>", rpc_calls),
     path("api/_test/binary", binary),
+    path("api/_test/refusal/<str:kind>", django_refusal),
     path("api/_test/drf_error", drf_error),
     path("api/_test/drf_get_only", drf_get_only),
     path("api/_test/drf_unauthenticated", drf_unauthenticated),
