@@ -21,6 +21,8 @@ MAX_REPLAYS = 20
 
 
 class StatusClassFilter(admin.SimpleListFilter):
+    """2xx / 3xx / 4xx / 5xx, by status range (served by the status index)."""
+
     title = "status class"
     parameter_name = "status_class"
 
@@ -49,6 +51,7 @@ class MethodFilter(admin.SimpleListFilter):
 
 
 def endpoint_admin_url(endpoint_id: int | None) -> str | None:
+    """The endpoint's admin page, when the endpoint still exists in the admin."""
     if endpoint_id is None:
         return None
     try:
@@ -77,6 +80,8 @@ def pretty(text: str) -> str:
 
 @admin.register(RequestLog)
 class RequestLogAdmin(admin.ModelAdmin):
+    """Read-only: browse, filter, read one call, replay; delete for superusers only."""
+
     list_display = (
         "created_at",
         "status_badge",

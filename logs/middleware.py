@@ -34,6 +34,7 @@ def request_id_for(request) -> str:
 
 
 def is_api_path(path: str) -> bool:
+    """Whether requests to this path are logged and answered in the envelope."""
     return path.startswith(API_PREFIXES)
 
 

@@ -42,6 +42,7 @@ class Outcome(models.TextChoices):
 
     @classmethod
     def for_status(cls, status: int) -> "Outcome":
+        """The outcome an HTTP status implies when the view did not say."""
         return cls.SUCCESS if status < 400 else cls.FAILURE
 
 
@@ -61,6 +62,8 @@ class StatusClass(models.TextChoices):
 
 
 class RequestLogQuerySet(models.QuerySet):
+    """Queries that read like support questions: ``RequestLog.objects.failed().status_class("5xx")``."""
+
     def failed(self):
         return self.filter(outcome=Outcome.FAILURE)
 

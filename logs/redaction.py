@@ -19,6 +19,7 @@ _AUTH_SCHEMES = frozenset({"basic", "bearer", "token", "digest"})
 
 
 def secret_words() -> tuple[str, ...]:
+    """The configured key words (LOG_SECRET_KEYS), lower-cased."""
     return tuple(word.lower() for word in settings.LOG_SECRET_KEYS if word)
 
 

@@ -55,6 +55,7 @@ class ReplayResult:
 
 
 def is_credential_header(name: str) -> bool:
+    """Whether the log masked this header's value (so a replay cannot send it)."""
     return name.lower() in redaction.SECRET_HEADERS or redaction.is_secret_key(name)
 
 

@@ -15,6 +15,7 @@ LOGS_ROUTE = "logs"
 
 
 def api_key_model():
+    """hub.models.ApiKey, looked up in the app registry."""
     return apps.get_model("hub", "ApiKey")
 
 
