@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.odoo import faults
+from hub.odoo import OdooClient, faults
 from hub.odoo.exceptions import (
     OdooAccessError,
     OdooAuthError,
@@ -20,6 +20,7 @@ from hub.odoo.exceptions import (
     OdooUnavailable,
     OdooValidationError,
 )
+from tests.fixtures.misbehaving import raw
 
 RECORDINGS = Path(__file__).resolve().parent.parent / "fixtures" / "odoo18"
 NOT_NULL = (
@@ -446,3 +447,32 @@ def test_json2_error_is_classified_by_name_then_status(status, body, expected):
 def test_timeout_is_a_kind_of_unavailable():
     assert issubclass(OdooTimeout, OdooUnavailable)
     assert (OdooTimeout.http_status, OdooUnavailable.http_status) == (504, 502)
+
+
+def _recorded_raw_fault_bodies():
+    params = []
+    for name in ("faults_xmlrpc", "jsonrpc"):
+        for entry in _load(name):
+            if entry.get("fault") and entry.get("raw_response_body"):
+                params.append(pytest.param(name, entry, id=f"{name}: {entry['label']}"))
+    return params
+
+
+@pytest.mark.parametrize(("name", "entry"), _recorded_raw_fault_bodies())
+def test_recorded_raw_answer_raises_through_the_client(misbehaving_odoo, name, entry):
+    """The bytes Odoo sent, served over HTTP, raise the expected error from execute_kw."""
+    protocol = entry["call"]["protocol"]
+    client = OdooClient(misbehaving_odoo.url, "odoo18", "admin", "admin", protocol)
+    client.uid  # log in first: the recorded answer then answers the call itself
+    answer = raw(entry["raw_response_body"], entry["response_headers"]["Content-Type"])
+    params = entry["call"]["params"] if protocol == "xmlrpc" else entry["call"]["request"]["params"]["args"]
+    model, method, args = params[3], params[4], params[5]
+    expected = XMLRPC_EXPECTED[(name, entry["label"])] if protocol == "xmlrpc" else JSONRPC_EXPECTED[entry["label"]]
+    if expected[0] is OdooAuthError:
+        # A refused call is tried once more after a fresh login: refuse that one too.
+        misbehaving_odoo.then(answer, None, answer)
+    else:
+        misbehaving_odoo.then(answer)
+    with pytest.raises(OdooError) as caught:
+        client.execute_kw(model, method, args, params[6] if len(params) > 6 else {})
+    assert (type(caught.value), caught.value.message) == expected
