@@ -3,6 +3,7 @@
 import json
 import logging
 import shlex
+from contextvars import ContextVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +18,8 @@ from mappings.admin_support import MappingLineFormSet, check_field_names
 from mappings.models import MappingLine
 
 logger = logging.getLogger(__name__)
+
+_base_url: ContextVar[str] = ContextVar("endpoint_admin_base_url", default="/")
 
 
 class EndpointForm(forms.ModelForm):
@@ -140,9 +143,17 @@ class EndpointAdmin(admin.ModelAdmin):
         ("Use it", {"fields": ["full_url", "curl", "created_at", "updated_at"]}),
     ]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        self._base_url = request.build_absolute_uri("/")  # for the URL and curl fields of this page
-        return super().get_form(request, obj, change, **kwargs)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The URL and curl fields need this request's host; readonly fields only get the object,
+        # so the host travels in a context variable, and the page is rendered while it is set.
+        token = _base_url.set(request.build_absolute_uri("/"))
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+            return response
+        finally:
+            _base_url.reset(token)
 
     @admin.display(description="methods")
     def methods(self, obj: Endpoint) -> str:
@@ -152,14 +163,14 @@ class EndpointAdmin(admin.ModelAdmin):
     def full_url(self, obj: Endpoint) -> str:
         if not obj.pk:
             return "(saved endpoints only)"
-        return getattr(self, "_base_url", "/").rstrip("/") + obj.path
+        return _base_url.get().rstrip("/") + obj.path
 
     @admin.display(description="curl examples")
     def curl(self, obj: Endpoint):
         if not obj.pk:
             return "(saved endpoints only)"
         try:
-            examples = curl_examples(obj, getattr(self, "_base_url", "/"))
+            examples = curl_examples(obj, _base_url.get())
         except Exception as exc:  # noqa: BLE001 - a broken line must not break the page that fixes it
             return f"(no examples: {exc})"
         if not examples:

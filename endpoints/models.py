@@ -3,6 +3,7 @@ and the bearer tokens that callers of an endpoint present."""
 
 import hashlib
 import hmac
+import re
 import threading
 from datetime import timedelta
 
@@ -20,6 +21,7 @@ from hub.models import OdooConnection
 from mappings.domain import DomainError, parse_domain
 
 MAX_PAGE_SIZE = 1000
+_ODOO_MODEL = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
 # Django's password hashers are slow on purpose (PBKDF2, a million rounds): paying that on every
@@ -123,6 +125,8 @@ class Endpoint(models.Model):
             raise ValidationError({"basic_username": "Basic authentication needs a user name."})
         if self.basic_username and ":" in self.basic_username:
             raise ValidationError({"basic_username": "A Basic user name cannot contain ':'."})
+        if self.odoo_model and not _ODOO_MODEL.match(self.odoo_model):
+            raise ValidationError({"odoo_model": "An Odoo model name, e.g. res.partner or x_custom.thing."})
         try:
             parse_domain(self.domain)
         except DomainError as exc:

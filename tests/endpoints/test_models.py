@@ -194,3 +194,15 @@ def test_touch_writes_last_used_at_most_once_a_minute(connection, django_assert_
     with django_assert_num_queries(1):
         token.touch()
     assert EndpointToken.objects.get(pk=token.pk).last_used_at == token.last_used_at
+
+
+@pytest.mark.parametrize("model", ["res partner", "Res.Partner", "res.partner;", ".partner", "res..partner"])
+def test_odoo_model_name_is_checked(connection, model):
+    with pytest.raises(ValidationError) as caught:
+        make(connection, odoo_model=model).full_clean()
+    assert caught.value.message_dict == {"odoo_model": ["An Odoo model name, e.g. res.partner or x_custom.thing."]}
+
+
+@pytest.mark.parametrize("model", ["res.partner", "sale.order.line", "x_vehicle", "x_custom.thing_2"])
+def test_odoo_model_names_odoo_uses_are_accepted(connection, model):
+    make(connection, odoo_model=model).full_clean()
