@@ -22,6 +22,7 @@ class LogsConfig(AppConfig):
     verbose_name = "Request logs"
 
     def ready(self) -> None:
+        from logs import checks  # noqa: F401 - registers the settings checks
         from logs.middleware import note_exception
 
         got_request_exception.connect(note_exception, dispatch_uid="logs.note_exception")

@@ -115,6 +115,13 @@ def _trusted(address) -> bool:
     return False
 
 
+def outcome_of(record: Record, status: int) -> str:
+    """The view's word on the outcome, except that an error status is always a failure."""
+    if status >= 400:
+        return Outcome.FAILURE
+    return record.outcome or Outcome.SUCCESS
+
+
 def should_write(record: Record, status: int, outcome: str) -> bool:
     """The endpoint's (or the view's) log mode decides: all, errors only, or off."""
     mode = record.log_mode or getattr(record.endpoint, "log_mode", "") or "all"
@@ -131,7 +138,7 @@ def build_row(request, response, record: Record, stats, error: BaseException | N
     status = response.status_code
     path = request.path
     route_kind = record.route_kind or RouteKind.for_path(path)
-    outcome = record.outcome or Outcome.for_status(status)
+    outcome = outcome_of(record, status)
 
     query = redaction.mask_query(request.META.get("QUERY_STRING", ""))
     if record.raw_body is not None:
@@ -223,7 +230,7 @@ def finish(request, response, stats, error: BaseException | None) -> RequestLog 
     if record is None:
         return None
     try:
-        outcome = record.outcome or Outcome.for_status(response.status_code)
+        outcome = outcome_of(record, response.status_code)
         if not should_write(record, response.status_code, outcome):
             return None
         row = build_row(request, response, record, stats, error)

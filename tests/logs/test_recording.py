@@ -441,3 +441,23 @@ def test_django_client_errors_are_not_crashes(client, db, kind, message, error_c
     }
     row = RequestLog.objects.get()
     assert (row.status, row.outcome, row.error_class) == (int(kind), "failure", error_class)
+
+
+def test_an_error_status_is_always_a_failure(client, db):
+    # the view said "success" before something went wrong
+    client.get("/api/_test/drf_error")
+    assert RequestLog.objects.get().outcome == "failure"
+
+
+def test_settings_checks(settings):
+    from logs.checks import check_log_settings
+
+    settings.TRUSTED_PROXIES = ["10.0.0.5", "10.0.0.0/8", "proxy.example"]
+    settings.LOG_SECRET_KEYS = []
+    assert [(problem.id, problem.msg) for problem in check_log_settings(None)] == [
+        ("logs.E001", "TRUSTED_PROXIES holds 'proxy.example', which is not an IP address or network."),
+        ("logs.W001", "LOG_SECRET_KEYS is empty: secrets in request bodies and query strings reach the request log."),
+    ]
+    settings.TRUSTED_PROXIES = ["::1"]
+    settings.LOG_SECRET_KEYS = ["password"]
+    assert check_log_settings(None) == []

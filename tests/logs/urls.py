@@ -90,7 +90,7 @@ def binary(request):
 @authentication_classes([])
 @permission_classes([])
 def drf_error(request):
-    annotate(request, principal="basic:alice")
+    annotate(request, principal="basic:alice", outcome="success")
     raise ApiError(400, "Bad value for 'email'.", line_id=42)
 
 
