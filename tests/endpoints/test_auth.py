@@ -196,3 +196,19 @@ def test_secrets_never_reach_the_log(client, bearer_endpoint, issue_token):
     response = client.get(URL, headers={"Authorization": f"Bearer {secret}"})
     row = RequestLog.objects.get(request_id=response["X-Request-ID"])
     assert secret not in str(row.request_headers)
+
+
+@pytest.mark.parametrize(("method", "path", "data", "status"), CALLS)
+def test_basic_wrong_password_is_401_on_every_call(client, basic_endpoint, fake_odoo, method, path, data, status):
+    response = call(client, method, path, data, Authorization=basic("shop", "wrong horse"))
+    error(response, 401, INVALID)
+    assert response["WWW-Authenticate"] == 'Basic realm="customers", charset="UTF-8"'
+    assert len(fake_odoo.records("res.partner")) > 0
+
+
+@pytest.mark.parametrize(("method", "path", "data", "status"), CALLS)
+def test_bearer_wrong_token_is_401_on_every_call(client, bearer_endpoint, issue_token, method, path, data, status):
+    secret = issue_token(bearer_endpoint)
+    response = call(client, method, path, data, Authorization=f"Bearer {secret[:-2]}xx")
+    error(response, 401, INVALID)
+    assert response["WWW-Authenticate"] == 'Bearer realm="customers", error="invalid_token"'

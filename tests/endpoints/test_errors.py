@@ -276,3 +276,89 @@ def test_log_mode_off_writes_nothing(client, make_endpoint, seeded, django_asser
     client.get(URL)
     with django_assert_max_num_queries(0):
         assert client.get(URL).status_code == 200
+
+
+# every route and method, for the errors that do not depend on the call
+CALLS = [
+    ("get", URL, None),
+    ("post", URL, {"customer_id": "C010", "name": "Dave Lee"}),
+    ("get", f"{URL}/C001", None),
+    ("put", f"{URL}/C001", {"phone": "+32 9"}),
+    ("delete", f"{URL}/C002", None),
+]
+
+
+def call(client, method, path, data=None, **headers):
+    kwargs = {"headers": headers}
+    if data is not None:
+        kwargs.update(data=data, content_type="application/json")
+    return getattr(client, method)(path, **kwargs)
+
+
+@pytest.mark.parametrize(("method", "path", "data"), CALLS)
+def test_inactive_endpoint_is_404_on_every_call(client, make_endpoint, seeded, rpc_calls, method, path, data):
+    make_endpoint(active=False)
+    error(call(client, method, path, data), 404, "No endpoint 'customers'.")
+    assert rpc_calls == []
+
+
+@pytest.mark.parametrize(("method", "path", "data"), CALLS)
+def test_unsupported_api_version_is_400_on_every_call(client, customers, method, path, data):
+    error(
+        call(client, method, path, data, **{"X-API-Version": "2.0"}),
+        400,
+        "Unsupported X-API-Version '2.0'; this hub speaks 1.0.",
+    )
+
+
+@pytest.mark.parametrize(("method", "path", "data"), CALLS)
+def test_odoo_down_is_502_on_every_call(client, make_endpoint, make_connection, seeded, method, path, data):
+    class Closed:
+        url = "http://127.0.0.1:9"
+        database = "odoo18"
+
+    make_endpoint(connection=make_connection(server=Closed(), name="down"))
+    response = call(client, method, path, data)
+    assert response.status_code == 502, response.content
+    assert body(response)["status"] == "error"
+
+
+@pytest.mark.parametrize(("method", "path", "data"), CALLS)
+def test_odoo_timeout_is_504_on_every_call(
+    client, make_endpoint, make_connection, fake_odoo, seeded, method, path, data
+):
+    slow = make_connection(name="slow", read_timeout=0.2)
+    slow.client().uid  # log in before the stand-in hangs
+    make_endpoint(connection=slow)
+    fake_odoo.faults.hang()
+    try:
+        response = call(client, method, path, data)
+    finally:
+        fake_odoo.faults.clear()
+    assert response.status_code == 504, response.content
+    assert body(response)["code"] == 504
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "status"),
+    [
+        ("get", URL, None, 403),
+        ("post", URL, {"customer_id": "C010", "name": "Dave Lee"}, 403),
+        ("get", f"{URL}/C001", None, 403),
+        ("put", f"{URL}/C001", {"phone": "+32 9"}, 403),
+        ("delete", f"{URL}/C002", None, 403),
+    ],
+)
+def test_odoo_access_error_is_403_on_every_call(client, customers, fake_odoo, method, path, data, status):
+    fake_odoo.faults.fail_next(1, "access")
+    response = call(client, method, path, data)
+    assert response.status_code == status, response.content
+    assert body(response)["message"].startswith("You are not allowed to access")
+
+
+@pytest.mark.parametrize(("method", "path", "data"), CALLS)
+def test_odoo_missing_error_is_404_on_every_call(client, customers, fake_odoo, method, path, data):
+    fake_odoo.faults.fail_next(1, "missing")
+    response = call(client, method, path, data)
+    assert response.status_code == 404, response.content
+    assert body(response)["code"] == 404
