@@ -178,7 +178,8 @@ RPC_LABELS = {"GET list (100)": "list", "GET one": "one", "POST one": "post1", "
 
 
 def _direct_operations(client) -> dict:
-    fields = ["ref", "name", "email", "phone", "country_id"]
+    # the same calls the hub makes: reads with a specification, a page and its count in one call
+    spec = {"ref": {}, "name": {}, "email": {}, "phone": {}, "country_id": {"fields": {"display_name": {}}}}
     domain = [("is_company", "=", False)]
     country = {}
 
@@ -199,12 +200,11 @@ def _direct_operations(client) -> dict:
         }
 
     def list_page(i):
-        client.execute_kw("res.partner", "search_read", [domain], {"fields": fields, "limit": 100, "offset": 0})
-        client.execute_kw("res.partner", "search_count", [domain])
+        client.execute_kw("res.partner", "web_search_read", [domain, spec], {"limit": 100, "offset": 0})
 
     def read_one(i):
         client.execute_kw(
-            "res.partner", "search_read", [[*domain, ("ref", "=", f"seed-{i % 100}")]], {"fields": fields, "limit": 2}
+            "res.partner", "web_search_read", [[*domain, ("ref", "=", f"seed-{i % 100}")], spec], {"limit": 2}
         )
 
     def create(tag: str, count: int, i: int):
@@ -212,12 +212,12 @@ def _direct_operations(client) -> dict:
         refs = [f"{tag}{i}-{n}" for n in range(count)]
         client.execute_kw("res.partner", "search_read", [[("ref", "in", refs)]], {"fields": ["ref"]})
         ids = client.execute_kw("res.partner", "create", [[vals(f"{tag}{i}", n) for n in range(count)]])
-        client.execute_kw("res.partner", "read", [ids], {"fields": fields})
+        client.execute_kw("res.partner", "web_read", [ids], {"specification": spec})
 
     def update(i):
         ids = client.execute_kw("res.partner", "search", [[*domain, ("ref", "=", f"seed-{i % 100}")]], {"limit": 2})
         client.execute_kw("res.partner", "write", [ids, {"phone": f"+32 {i}"}])
-        client.execute_kw("res.partner", "read", [ids], {"fields": fields})
+        client.execute_kw("res.partner", "web_read", [ids], {"specification": spec})
 
     return {
         "GET list (100)": list_page,

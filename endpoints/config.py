@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 
+from endpoints import reading
 from endpoints.models import Endpoint
 from mappings.engine import EndpointMapping
 from mappings.models import MappingLine
@@ -26,11 +27,12 @@ VERSION_KEY = "endpoints:config-version"
 
 @dataclass(frozen=True)
 class EndpointConfig:
-    """One endpoint as the pipeline uses it: the row, its parsed domain and its mapping."""
+    """One endpoint as the pipeline uses it: the row, its parsed domain, its mapping and read specification."""
 
     endpoint: Endpoint
     domain: list
     mapping: EndpointMapping
+    specification: dict
 
 
 _lock = threading.Lock()
@@ -68,7 +70,13 @@ def invalidate() -> None:
 def build(endpoint: Endpoint) -> EndpointConfig:
     """A configuration from an endpoint row (its connection selected) and its mapping lines."""
     lines = list(MappingLine.objects.filter(endpoint=endpoint))
-    return EndpointConfig(endpoint=endpoint, domain=endpoint.parsed_domain, mapping=EndpointMapping(lines))
+    mapping = EndpointMapping(lines)
+    return EndpointConfig(
+        endpoint=endpoint,
+        domain=endpoint.parsed_domain,
+        mapping=mapping,
+        specification=reading.specification(mapping.lines),
+    )
 
 
 def load(slug: str) -> EndpointConfig | None:

@@ -57,7 +57,7 @@ def seed_demo(base_url: str, connection_name: str | None = None, path: Path = DE
             'curl -s -u "shop:$CUSTOMERS_PASSWORD" "$HUB/bj_api_sync/v1/customers/C-1001"',
             "curl -s -H \"Authorization: Bearer $SALE_ORDERS_TOKEN\" -H 'Content-Type: application/json' "
             '-d \'{"customer_email": "ready.mat28@example.com", "reference": "PO-42", '
-            '"lines": [{"sku": "E-COM07", "quantity": 2}]}\' "$HUB/bj_api_sync/v1/sale-orders"',
+            '"lines": [{"product": "E-COM07", "quantity": 2}]}\' "$HUB/bj_api_sync/v1/sale-orders"',
         ]
     )
     logger.info("Demo endpoints ready: %s", ", ".join(summary.created + summary.updated))

@@ -39,14 +39,14 @@ def test_post_one_costs_identifier_check_lookup_create_and_read_back(
         ("res.country", "search_read"),  # the country lookup
         ("res.partner", "search_read"),  # does C010 exist already?
         ("res.partner", "create"),
-        ("res.partner", "read"),
+        ("res.partner", "web_read"),
     ]
 
 
 def test_post_without_lookup_field_costs_check_create_read(client, customers, rpc_calls):
     response = post(client, {"customer_id": "C010", "name": "Dave Lee"})
     assert response.status_code == 201
-    assert rpc_calls == [("res.partner", "search_read"), ("res.partner", "create"), ("res.partner", "read")]
+    assert rpc_calls == [("res.partner", "search_read"), ("res.partner", "create"), ("res.partner", "web_read")]
 
 
 def test_post_a_list_is_one_batched_create_with_batched_lookups(client, customers, fake_odoo, rpc_calls):
@@ -63,7 +63,7 @@ def test_post_a_list_is_one_batched_create_with_batched_lookups(client, customer
         ("res.country", "search_read"),
         ("res.partner", "search_read"),
         ("res.partner", "create"),
-        ("res.partner", "read"),
+        ("res.partner", "web_read"),
     ]
     assert len(stored(fake_odoo, "N050")) == 1
 
@@ -118,7 +118,7 @@ def test_upsert_on_post_updates_the_existing_record(client, make_endpoint, seede
         ("res.partner", "search"),  # are they within the endpoint's domain
         ("res.partner", "write"),
         ("res.partner", "create"),
-        ("res.partner", "read"),
+        ("res.partner", "web_read"),
     ]
 
 

@@ -132,4 +132,12 @@ def test_demo_sale_order_is_created_with_its_lines(client, demo, fake_odoo):
     assert data["number"] == order["name"]
     order_lines = [line for line in fake_odoo.records("sale.order.line") if line["order_id"] == order["id"]]
     assert [(line["product_uom_qty"]) for line in order_lines] == [2.0]
+    assert data["lines"] == [
+        {"product": "[E-COM07] Large Cabinet", "quantity": 2.0, "unit_price": order_lines[0]["price_unit"]}
+    ]
+    again = client.get(
+        f"/bj_api_sync/v1/sale-orders/{data['number']}",
+        headers={"Authorization": f"Bearer {variables['SALE_ORDERS_TOKEN']}"},
+    )
+    assert body(again) == {"status": "success", "data": data}
     assert json.dumps(data)

@@ -168,7 +168,7 @@ def test_unpaginated_endpoint_answers_everything_without_pagination(client, make
     make_endpoint(is_paginated=False)
     response = client.get(URL)
     assert body(response) == {"status": "success", "data": [ALICE, BOB, CAROL]}
-    assert rpc_calls == [("res.partner", "search_read")]
+    assert rpc_calls == [("res.partner", "web_search_read")]
     error(
         client.get(URL, {"limit": 1}),
         400,
@@ -183,18 +183,24 @@ def _filters() -> list[str]:
     return [*names, "country", "country__in", "country__ilike"]
 
 
-def test_full_page_costs_search_read_and_count(client, customers, rpc_calls):
+def test_full_page_and_its_total_cost_one_call(client, customers, rpc_calls):
     client.get(URL, {"limit": 1})  # warm the configuration cache
     rpc_calls.clear()
     response = client.get(URL, {"limit": 2})
-    assert response.status_code == 200
-    assert rpc_calls == [("res.partner", "search_read"), ("res.partner", "search_count")]
+    assert body(response)["pagination"]["total"] == 3
+    assert rpc_calls == [("res.partner", "web_search_read")]
 
 
-def test_last_page_tells_its_total_with_one_call(client, customers, rpc_calls):
+def test_last_page_costs_one_call(client, customers, rpc_calls):
     response = client.get(URL, {"limit": 2, "offset": 2})
-    assert response.status_code == 200
-    assert rpc_calls == [("res.partner", "search_read")]
+    assert body(response)["pagination"]["total"] == 3
+    assert rpc_calls == [("res.partner", "web_search_read")]
+
+
+def test_page_past_the_end_counts_the_total_with_a_second_call(client, customers, rpc_calls):
+    response = client.get(URL, {"offset": 10})
+    assert body(response)["pagination"] == {"limit": 100, "offset": 10, "total": 3, "next": None}
+    assert rpc_calls == [("res.partner", "web_search_read"), ("res.partner", "search_count")]
 
 
 def test_list_makes_at_most_three_queries_with_the_log_insert(client, customers, django_assert_max_num_queries):

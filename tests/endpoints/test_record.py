@@ -36,7 +36,7 @@ def test_get_one_costs_one_call(client, customers, rpc_calls, django_assert_max_
     with django_assert_max_num_queries(1):
         response = client.get(f"{URL}/C001")
     assert response.status_code == 200
-    assert rpc_calls == [("res.partner", "search_read")]
+    assert rpc_calls == [("res.partner", "web_search_read")]
 
 
 def test_get_one_by_an_integer_identifier_coerces_the_url_text(client, make_endpoint, seeded):
@@ -76,7 +76,7 @@ def test_put_costs_find_write_and_read_back(client, customers, rpc_calls, django
     with django_assert_max_num_queries(1):
         response = client.put(f"{URL}/C001", {"phone": "+32 2"}, content_type="application/json")
     assert response.status_code == 200
-    assert rpc_calls == [("res.partner", "search"), ("res.partner", "write"), ("res.partner", "read")]
+    assert rpc_calls == [("res.partner", "search"), ("res.partner", "write"), ("res.partner", "web_read")]
 
 
 def test_put_with_a_lookup_adds_one_call_for_it(client, customers, rpc_calls):
@@ -86,7 +86,7 @@ def test_put_with_a_lookup_adds_one_call_for_it(client, customers, rpc_calls):
         ("res.country", "search_read"),
         ("res.partner", "search"),
         ("res.partner", "write"),
-        ("res.partner", "read"),
+        ("res.partner", "web_read"),
     ]
 
 
@@ -169,3 +169,73 @@ def test_duplicate_identifiers_in_odoo_are_409_not_a_guess(client, customers, od
         409,
         "Several customers records have customer_id 'C001'; the identifier must be unique.",
     )
+
+
+def test_nested_one2many_lines_and_many2many_lookups_are_read_in_the_same_call(
+    client, make_endpoint, odoo_client, rpc_calls
+):
+    partner = odoo_client.execute_kw("res.partner", "create", [{"name": "Nested Buyer", "ref": "NB1"}])
+    tag = odoo_client.execute_kw("res.partner.category", "create", [{"name": "VIP"}])
+    odoo_client.execute_kw("res.partner", "write", [[partner], {"category_id": [(6, 0, [tag])]}])
+    product = odoo_client.execute_kw("product.product", "create", [{"name": "Gadget", "default_code": "G-1"}])
+    order = odoo_client.execute_kw(
+        "sale.order",
+        "create",
+        [
+            {
+                "partner_id": partner,
+                "client_order_ref": "NEST-1",
+                "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 4})],
+            }
+        ],
+    )
+    make_endpoint(
+        slug="orders",
+        odoo_model="sale.order",
+        domain="[]",
+        lines=[
+            {"odoo_field": "client_order_ref", "external_key": "reference", "odoo_type": "char", "is_identifier": True},
+            {
+                "odoo_field": "partner_id",
+                "external_key": "customer",
+                "odoo_type": "many2one",
+                "options": {"many2one_as": "name"},
+            },
+            {
+                "odoo_field": "order_line",
+                "external_key": "lines",
+                "value_type": "one2many",
+                "children": [
+                    {
+                        "odoo_field": "product_id",
+                        "external_key": "product",
+                        "value_type": "many2one",
+                        "options": {"model": "product.product", "field": "default_code", "output": "id"},
+                    },
+                    {"odoo_field": "product_uom_qty", "external_key": "quantity", "odoo_type": "float"},
+                ],
+            },
+        ],
+    )
+    make_endpoint(
+        slug="tagged",
+        lines=[
+            {"odoo_field": "ref", "external_key": "customer_id", "odoo_type": "char", "is_identifier": True},
+            {
+                "odoo_field": "category_id",
+                "external_key": "tags",
+                "value_type": "many2many",
+                "options": {"model": "res.partner.category", "field": "name"},
+            },
+        ],
+        domain="[]",
+    )
+    rpc_calls.clear()
+    response = client.get("/bj_api_sync/v1/orders/NEST-1")
+    assert body(response) == {
+        "status": "success",
+        "data": {"reference": "NEST-1", "customer": "Nested Buyer", "lines": [{"product": product, "quantity": 4.0}]},
+    }
+    assert rpc_calls == [("sale.order", "web_search_read")]
+    assert order
+    assert body(client.get("/bj_api_sync/v1/tagged/NB1"))["data"] == {"customer_id": "NB1", "tags": ["VIP"]}
