@@ -23,6 +23,7 @@ from mappings.models import MappingLine
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "endpoints:config-version"
+MAX_CACHED = 2000  # configurations and unknown slugs kept per process
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,10 @@ def load(slug: str) -> EndpointConfig | None:
     config = build(endpoint) if endpoint is not None else None
     with _lock:
         if _state["version"] == version:
-            _state["configs"][slug] = config
+            configs = _state["configs"]
+            if config is None and len(configs) >= MAX_CACHED:
+                return None  # a caller trying many unknown slugs must not grow the cache without end
+            configs[slug] = config
     return config
 
 

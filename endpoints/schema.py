@@ -9,6 +9,7 @@ request and response schemas taken from the mapping lines. Field types come from
 import json
 import logging
 
+from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 
 from endpoints import config as endpoint_config
@@ -82,15 +83,29 @@ SECURITY_SCHEMES = {
 }
 
 
+FIELDS_CACHE_SECONDS = 600
+
+
 def odoo_field_types(endpoint: Endpoint) -> dict[str, dict]:
-    """``fields_get`` of the endpoint's model (type, selection, relation), or {} when Odoo does not answer."""
+    """``fields_get`` of the endpoint's model (type, selection, relation), or {} when Odoo does not answer.
+
+    Cached for a while per connection (and its last change) and model: a schema lists every
+    endpoint, and asking Odoo for each on every page view would make the docs slow.
+    """
+    connection = endpoint.connection
+    key = f"endpoints:fields:{connection.pk}:{connection.updated_at.timestamp()}:{endpoint.odoo_model}"
+    fields = cache.get(key)
+    if fields is not None:
+        return fields
     try:
-        return endpoint.connection.client().execute_kw(
+        fields = connection.client().execute_kw(
             endpoint.odoo_model, "fields_get", [], {"attributes": ["type", "string", "selection", "relation"]}
         )
     except OdooError as exc:
         logger.warning("No field types for endpoint %s: Odoo said %s", endpoint.slug, exc.message)
         return {}
+    cache.set(key, fields, FIELDS_CACHE_SECONDS)
+    return fields
 
 
 def _lookup_item(line) -> dict:
@@ -256,7 +271,7 @@ def endpoint_paths(endpoint: Endpoint, mapping, fields: dict) -> dict:
         "name": "id",
         "in": "path",
         "required": True,
-        "description": f"Record identifier: the value of '{identifier.external_key}'",
+        "description": f"Record identifier: the value of '{identifier.external_key if identifier else '?'}'",
         "schema": {"type": "string"},
     }
     common = {"tags": [tag], "security": security}
@@ -356,14 +371,16 @@ def endpoint_paths(endpoint: Endpoint, mapping, fields: dict) -> dict:
                 "record",
                 "DELETE",
                 "200",
-                _envelope(_object({identifier.external_key: ANY_VALUE}, [identifier.external_key])),
+                _envelope(_object({identifier.external_key: ANY_VALUE}, [identifier.external_key]))
+                if identifier
+                else _envelope({}),
                 "The identifier of the deleted record",
             ),
         }
     paths = {}
     if collection:
         paths[endpoint.path] = collection
-    if record:
+    if record and identifier is not None:  # without an identifier line no record can be addressed
         paths[endpoint.path + "/{id}"] = record
     return paths
 

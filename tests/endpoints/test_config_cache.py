@@ -98,3 +98,14 @@ def test_invalidation_bumps_again_once_the_change_is_committed(customers, django
     assert after_save != before
     assert len(callbacks) == 1
     assert config.current_version() != after_save
+
+
+def test_unknown_slugs_cannot_grow_the_cache_without_end(db, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(config, "MAX_CACHED", 2)
+    assert config.load("first") is None
+    assert config.load("second") is None
+    assert config.load("third") is None
+    with django_assert_num_queries(0):
+        assert config.load("second") is None
+    with django_assert_num_queries(1):  # not kept: asked again
+        assert config.load("third") is None

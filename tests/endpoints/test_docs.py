@@ -201,3 +201,23 @@ def test_postman_collection_v2_1_from_the_schema(client, staff, documented):
     assert get_one["url"]["variable"] == [{"key": "id", "value": ""}]
     products = folders["products"][0]["request"]
     assert products["auth"]["type"] == "basic"
+
+
+def test_field_types_are_asked_once_then_cached(client, staff, documented, rpc_calls):
+    schema_of(client)
+    assert sorted(call for call in rpc_calls if call[1] == "fields_get") == [
+        ("product.product", "fields_get"),
+        ("res.partner", "fields_get"),
+    ]
+    rpc_calls.clear()
+    schema_of(client)
+    assert rpc_calls == []
+
+
+def test_an_endpoint_without_identifier_line_documents_only_its_list(client, staff, make_endpoint, seeded):
+    endpoint = make_endpoint(slug="loose")
+    endpoint.lines.filter(is_identifier=True).delete()
+    schema = schema_of(client)
+    validate(schema)
+    assert "/bj_api_sync/v1/loose" in schema["paths"]
+    assert "/bj_api_sync/v1/loose/{id}" not in schema["paths"]
