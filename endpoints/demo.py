@@ -56,7 +56,7 @@ def seed_demo(base_url: str, connection_name: str | None = None, path: Path = DE
             '"$HUB/bj_api_sync/v1/customers"',
             'curl -s -u "shop:$CUSTOMERS_PASSWORD" "$HUB/bj_api_sync/v1/customers/C-1001"',
             "curl -s -H \"Authorization: Bearer $SALE_ORDERS_TOKEN\" -H 'Content-Type: application/json' "
-            '-d \'{"customer_email": "ready.mat28@example.com", "reference": "PO-42", '
+            '-d \'{"customer": "ready.mat28@example.com", "reference": "PO-42", '
             '"lines": [{"product": "E-COM07", "quantity": 2}]}\' "$HUB/bj_api_sync/v1/sale-orders"',
         ]
     )

@@ -125,7 +125,7 @@ def test_demo_sale_order_is_created_with_its_lines(client, demo, fake_odoo):
     response = run_curl(client, command, variables)
     assert response.status_code == 201, response.content
     data = body(response)["data"]
-    assert data["customer_email"] == "Ready Mat"
+    assert data["customer"] == "Ready Mat"
     assert data["reference"] == "PO-42"
     assert data["status"] == "quotation"
     order = next(o for o in fake_odoo.records("sale.order") if o["client_order_ref"] == "PO-42")
