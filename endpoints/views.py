@@ -60,7 +60,8 @@ class EndpointView(APIView):
         annotate(request, endpoint=endpoint, log_mode=endpoint.log_mode)
         principal = auth.authenticate(request, endpoint)
         annotate(request, principal=principal)
-        if request.method not in self.route_allowed():
+        method = "GET" if request.method == "HEAD" else request.method  # HEAD is a GET without the body
+        if method not in self.route_allowed():
             raise ApiError(
                 405,
                 f"Method {request.method} is not enabled on this route of {endpoint.slug}.",

@@ -362,3 +362,12 @@ def test_odoo_missing_error_is_404_on_every_call(client, customers, fake_odoo, m
     response = call(client, method, path, data)
     assert response.status_code == 404, response.content
     assert body(response)["code"] == 404
+
+
+def test_head_follows_get(client, make_endpoint, seeded):
+    make_endpoint(allowed_methods=["GET"])
+    response = client.head(f"{URL}/C001")
+    assert response.status_code == 200
+    assert response.content == b""
+    make_endpoint(slug="writers", allowed_methods=["POST"])
+    assert client.head("/bj_api_sync/v1/writers").status_code == 405
