@@ -68,9 +68,10 @@ def invalidate() -> None:
     transaction.on_commit(bump_version)
 
 
-def build(endpoint: Endpoint) -> EndpointConfig:
+def build(endpoint: Endpoint, lines: list | None = None) -> EndpointConfig:
     """A configuration from an endpoint row (its connection selected) and its mapping lines."""
-    lines = list(MappingLine.objects.filter(endpoint=endpoint))
+    if lines is None:
+        lines = list(MappingLine.objects.filter(endpoint=endpoint))
     mapping = EndpointMapping(lines)
     return EndpointConfig(
         endpoint=endpoint,
@@ -78,6 +79,22 @@ def build(endpoint: Endpoint) -> EndpointConfig:
         mapping=mapping,
         specification=reading.specification(mapping.lines),
     )
+
+
+def _fetch(slug: str) -> EndpointConfig | None:
+    """The configuration at ``slug`` from the database: one query (the lines bring their endpoint)."""
+    lines = list(
+        MappingLine.objects.filter(
+            endpoint__slug=slug, endpoint__request_type=Endpoint.RequestType.INBOUND, endpoint__active=True
+        ).select_related("endpoint__connection")
+    )
+    if lines:
+        endpoint = lines[0].endpoint
+        for line in lines:
+            line.endpoint = endpoint  # one object for all lines, as the relation would give
+        return build(endpoint, lines)
+    endpoint = Endpoint.objects.inbound().active().select_related("connection").filter(slug=slug).first()
+    return build(endpoint, []) if endpoint is not None else None
 
 
 def load(slug: str) -> EndpointConfig | None:
@@ -90,8 +107,7 @@ def load(slug: str) -> EndpointConfig | None:
         configs = _state["configs"]
         if slug in configs:
             return configs[slug]
-    endpoint = Endpoint.objects.inbound().active().select_related("connection").filter(slug=slug).first()
-    config = build(endpoint) if endpoint is not None else None
+    config = _fetch(slug)
     with _lock:
         if _state["version"] == version:
             configs = _state["configs"]

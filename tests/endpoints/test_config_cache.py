@@ -15,7 +15,7 @@ URL = "/bj_api_sync/v1/customers"
 
 
 def test_configuration_is_built_once_then_served_from_memory(customers, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the endpoint (with its connection) and its lines
+    with django_assert_num_queries(1):  # the lines with their endpoint and its connection
         first = config.load("customers")
     with django_assert_num_queries(0):
         assert config.load("customers") is first
@@ -25,7 +25,7 @@ def test_configuration_is_built_once_then_served_from_memory(customers, django_a
 
 
 def test_unknown_slugs_are_cached_too(db, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # no lines, then no endpoint
         assert config.load("nothing") is None
     with django_assert_num_queries(0):
         assert config.load("nothing") is None
@@ -107,5 +107,23 @@ def test_unknown_slugs_cannot_grow_the_cache_without_end(db, monkeypatch, django
     assert config.load("third") is None
     with django_assert_num_queries(0):
         assert config.load("second") is None
-    with django_assert_num_queries(1):  # not kept: asked again
+    with django_assert_num_queries(2):  # not kept: asked again
         assert config.load("third") is None
+
+
+def test_a_cold_bearer_request_stays_within_three_queries(
+    client, make_endpoint, seeded, issue_token, django_assert_max_num_queries
+):
+    endpoint = make_endpoint(auth="bearer")
+    secret = issue_token(endpoint)
+    client.get(URL, headers={"Authorization": f"Bearer {secret}"})  # records the token's first use
+    config.bump_version()  # e.g. an admin saved something in another process
+    with django_assert_max_num_queries(3):  # configuration, token, log row
+        assert client.get(f"{URL}/C001", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+
+
+def test_an_endpoint_without_lines_still_loads(make_endpoint, seeded):
+    make_endpoint(slug="bare", lines=[])
+    loaded = config.load("bare")
+    assert loaded.endpoint.slug == "bare"
+    assert loaded.mapping.lines == ()
