@@ -97,7 +97,7 @@ class RequestLogAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     search_fields = ("request_id", "path", "client_ip", "principal")
     search_help_text = "A request id, a principal or a client address (exact), or the start of a path (/…)."
-    list_select_related = ("endpoint",)
+    list_select_related = False  # the columns use the slug copy: no join
     list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False

@@ -270,15 +270,27 @@ def write(row: RequestLog, using: str = "default") -> None:
 
 
 def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
-    """One INSERT that skips a row whose request id exists; True when the row was inserted."""
+    """One INSERT that skips a row whose request id exists; True when the row was inserted.
+
+    ``… ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL; ``INSERT OR IGNORE … RETURNING`` on
+    SQLite) answers a row only when it inserted one. That is per statement, unlike the cursor's
+    rowcount, which SQLite takes from the connection and which another thread sharing it may change.
+    """
     fields = [f for f in RequestLog._meta.local_concrete_fields if not f.primary_key]
     query = InsertQuery(RequestLog, on_conflict=OnConflict.IGNORE)
     query.insert_values(fields, [row])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [RequestLog._meta.pk]
     # One statement, no savepoint: the middleware runs outside the request's transaction (it is
     # the outermost layer), and ON CONFLICT DO NOTHING cannot fail on a duplicate id.
-    inserted = 0
-    with connections[using].cursor() as cursor:
-        for sql, params in query.get_compiler(using=using).as_sql():
-            cursor.execute(sql, params)
-            inserted += max(cursor.rowcount, 0)
-    return inserted > 0
+    connection = connections[using]
+    returning = connection.features.can_return_columns_from_insert  # SQLite 3.35+, PostgreSQL
+    (sql, params), *_ = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if not returning:
+            return cursor.rowcount > 0
+        returned = cursor.fetchall()
+    if returned:
+        row.pk = returned[0][0]
+    return bool(returned)

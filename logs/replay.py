@@ -66,6 +66,8 @@ def plan(log: RequestLog) -> ReplayPlan:
         return ReplayPlan(log, f"Its body was cut at {log.request_body_size} bytes in the log.", masked)
     if log.request_masked:
         return ReplayPlan(log, "A secret in its body or query string was masked in the log.", masked)
+    if "\ufffd" in log.request_body:
+        return ReplayPlan(log, "Its body was not UTF-8 text; the log holds an approximation.", masked)
     return ReplayPlan(log, "", masked)
 
 
