@@ -60,14 +60,15 @@ def endpoint_admin_url(endpoint_id: int | None) -> str | None:
         return None
 
 
-def mapping_line_admin_url(line_id: int | None) -> str | None:
-    """The mapping line's admin page, when the mappings app registers one."""
+def mapping_line_admin_url(line_id: int | None, endpoint_url: str | None = None) -> str | None:
+    """The mapping line's admin page if it has one, else its endpoint's page at the inline lines."""
     if line_id is None:
         return None
     try:
         return reverse("admin:mappings_mappingline_change", args=[line_id])
     except NoReverseMatch:
-        return None
+        # Lines are edited inline on their endpoint (formset prefix "lines", the FK's related name).
+        return f"{endpoint_url}#lines-group" if endpoint_url else None
 
 
 def pretty(text: str) -> str:
@@ -156,7 +157,7 @@ class RequestLogAdmin(admin.ModelAdmin):
                 response_body_pretty=pretty(log.response_body),
                 headers=sorted(log.request_headers.items()),
                 endpoint_url=endpoint_admin_url(log.endpoint_id),
-                line_url=mapping_line_admin_url(log.line_id),
+                line_url=mapping_line_admin_url(log.line_id, endpoint_admin_url(log.endpoint_id)),
                 replay_of_url=(
                     reverse("admin:logs_requestlog_change", args=[log.replay_of_id]) if log.replay_of_id else None
                 ),

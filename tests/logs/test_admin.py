@@ -171,8 +171,12 @@ def test_detail_page_pretty_prints_and_links(client, support_user, make_endpoint
     assert "Bad value for &#x27;qty&#x27;." in content
     assert "mappings.engine.MappingError" in content
     assert f'href="/admin/endpoints/endpoint/{endpoint.pk}/change/"' in content
-    line_url = mapping_line_admin_url(7)  # links once the mappings app registers its admin
-    assert (f'<a href="{line_url}">line 7</a>' if line_url else "line 7") in content
+    line_url = mapping_line_admin_url(7, f"/admin/endpoints/endpoint/{endpoint.pk}/change/")
+    assert line_url in (
+        "/admin/mappings/mappingline/7/change/",  # if the mappings app registers its own admin
+        f"/admin/endpoints/endpoint/{endpoint.pk}/change/#lines-group",  # lines inline on the endpoint
+    )
+    assert f'<a href="{line_url}">line 7</a>' in content
 
 
 def test_detail_of_a_row_whose_endpoint_was_deleted(client, superuser):
@@ -223,3 +227,13 @@ def test_date_hierarchy_drills_down(client, superuser, spread_rows):
         "created_at__day=5&created_at__month=1&created_at__year=2026",
         "created_at__day=20&created_at__month=1&created_at__year=2026",
     ]
+
+
+def test_the_mapping_line_link_lands_on_the_lines(client, superuser, make_endpoint):
+    endpoint = make_endpoint("orders")
+    url = mapping_line_admin_url(7, f"/admin/endpoints/endpoint/{endpoint.pk}/change/")
+    client.force_login(superuser)
+    page, _, anchor = url.partition("#")
+    response = client.get(page)
+    assert response.status_code == 200
+    assert f'id="{anchor}"' in response.content.decode() if anchor else True

@@ -48,6 +48,13 @@ def test_replay_refuses_cut_or_masked_requests(db):
     assert RequestLog.objects.count() == 2
 
 
+def test_replay_refuses_a_body_that_was_not_utf8(client, db):
+    client.post("/api/_test/mode/all/200", b"\xff\xfe binary", content_type="application/octet-stream")
+    original = RequestLog.objects.get()
+    with pytest.raises(replay.ReplayRefused, match="not UTF-8 text"):
+        replay.replay(original)
+
+
 def test_masked_credentials_must_be_given_again(client, db):
     original = logged_call(client, headers={"Authorization": "Bearer real-token", "X-Api-Key": "k-1"})
     assert replay.plan(original).masked_headers == ["Authorization", "X-Api-Key"]
