@@ -1,0 +1,152 @@
+"""Read specifications and record shapes from mapping lines, and line schemas (pure, no database)."""
+
+from endpoints import reading, schema
+from mappings.values import LineSpec
+
+
+def spec(**fields) -> LineSpec:
+    return LineSpec(id=fields.pop("id", None), **fields)
+
+
+ORDER_LINES = (
+    spec(odoo_field="name", external_key="number", odoo_type="char", is_identifier=True, direction="out"),
+    spec(
+        odoo_field="partner_id",
+        external_key="customer",
+        value_type="many2one",
+        options={"model": "res.partner", "field": "ref"},
+    ),
+    spec(odoo_field="user_id", external_key="salesman", odoo_type="many2one"),
+    spec(
+        odoo_field="tag_ids", external_key="tags", value_type="many2many", options={"model": "crm.tag", "field": "name"}
+    ),
+    spec(odoo_field="note", external_key="note", odoo_type="text", direction="in"),
+    spec(odoo_field="company_id", external_key="company", value_type="constant", options={"value": 1}),
+    spec(
+        odoo_field="order_line",
+        external_key="lines",
+        value_type="one2many",
+        children=(
+            spec(
+                odoo_field="product_id",
+                external_key="sku",
+                value_type="many2one",
+                options={"model": "product.product", "field": "default_code"},
+            ),
+            spec(odoo_field="product_uom_qty", external_key="quantity", odoo_type="float"),
+        ),
+    ),
+)
+
+
+def test_specification_reads_what_the_lines_show():
+    assert reading.specification(ORDER_LINES) == {
+        "name": {},
+        "partner_id": {"fields": {"display_name": {}}},
+        "user_id": {"fields": {"display_name": {}}},
+        "tag_ids": {"fields": {"name": {}}},
+        "order_line": {"fields": {"product_id": {"fields": {"display_name": {}}}, "product_uom_qty": {}}},
+    }
+
+
+def test_an_inbound_only_identifier_is_still_read():
+    lines = (spec(odoo_field="ref", external_key="id", odoo_type="char", is_identifier=True, direction="in"),)
+    assert reading.specification(lines) == {"ref": {}}
+
+
+def test_shaped_gives_many2one_as_read_does_nested_too():
+    record = {
+        "id": 7,
+        "name": "S00007",
+        "partner_id": {"id": 3, "display_name": "Azure"},
+        "user_id": False,
+        "tag_ids": [{"id": 1, "name": "VIP"}],
+        "order_line": [{"id": 9, "product_id": {"id": 5, "display_name": "Desk"}, "product_uom_qty": 2.0}],
+    }
+    assert reading.shaped(record, ORDER_LINES) == {
+        "id": 7,
+        "name": "S00007",
+        "partner_id": [3, "Azure"],
+        "user_id": False,
+        "tag_ids": [{"id": 1, "name": "VIP"}],
+        "order_line": [{"id": 9, "product_id": [5, "Desk"], "product_uom_qty": 2.0}],
+    }
+    assert record["partner_id"] == {"id": 3, "display_name": "Azure"}  # the input is left alone
+
+
+def test_line_schemas_by_value_type_and_odoo_type():
+    fields = {
+        "note": {"type": "text", "string": "Terms"},
+        "state": {"type": "selection", "selection": [["draft", "Quotation"], ["sale", "Order"]]},
+    }
+    assert schema.line_schema(ORDER_LINES[4], fields, direction="in") == {
+        "type": "string",
+        "description": "Terms",
+        "nullable": True,
+    }
+    assert schema.line_schema(ORDER_LINES[1], {}, direction="in") == {
+        "type": "string",
+        "description": "ref of a res.partner record",
+        "nullable": True,
+    }
+    assert schema.line_schema(ORDER_LINES[1], {}, direction="out") == {
+        "type": "string",
+        "description": "display name of a res.partner record",
+        "nullable": True,
+    }
+    assert schema.line_schema(ORDER_LINES[3], {}, direction="out") == {
+        "type": "array",
+        "items": {"type": "string", "description": "name of a crm.tag record"},
+    }
+    state = spec(odoo_field="state", external_key="state", odoo_type="selection")
+    assert schema.line_schema(state, fields, direction="out")["enum"] == ["draft", "sale"]
+    mapped = spec(
+        odoo_field="state",
+        external_key="state",
+        value_type="selection",
+        options={"map": {"open": "draft", "1": "sale"}},
+    )
+    assert schema.line_schema(mapped, fields, direction="out") == {"enum": ["open", 1]}
+    when = spec(odoo_field="date_order", external_key="at", value_type="datetime", options={"format": "%d/%m/%Y %H:%M"})
+    assert schema.line_schema(when, {}, direction="out") == {
+        "type": "string",
+        "description": "date-time as %d/%m/%Y %H:%M",
+        "nullable": True,
+    }
+    flag = spec(odoo_field="active", external_key="active", odoo_type="boolean")
+    assert schema.line_schema(flag, {}, direction="out") == {"type": "boolean"}
+
+
+def test_nested_lines_become_an_array_of_objects_with_their_required_keys():
+    nested = schema.line_schema(ORDER_LINES[6], {}, direction="in")
+    assert nested == {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "sku": {"type": "string", "description": "default_code of a product.product record", "nullable": True},
+                "quantity": {"type": "number", "nullable": True},
+            },
+            "additionalProperties": False,
+        },
+    }
+
+
+def test_example_values_are_placeholders_by_type():
+    body = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "qty": {"type": "number"},
+            "when": {"type": "string", "format": "date"},
+            "kind": {"enum": ["goods", "service"]},
+            "tags": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    assert schema.example_value(body, {}) == {
+        "name": "<name>",
+        "qty": 0.0,
+        "when": "2026-01-31",
+        "kind": "goods",
+        "tags": ["<tags>"],
+    }
