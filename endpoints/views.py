@@ -5,7 +5,7 @@ wrap the answer in the envelope. Every error is an exception the envelope handle
 """
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.parsers import JSONParser
@@ -123,7 +123,14 @@ class CollectionView(EndpointView):
     def post(self, request, slug: str):
         services.check_no_params(request.query_params)
         records = services.create_records(self.endpoint_config, self.json_body(request))
-        return self.success(records if isinstance(request.data, list) else records[0], status=201)
+        if isinstance(request.data, list):
+            return self.success(records, status=201)
+        response = self.success(records[0], status=201)
+        identifier = self.endpoint_config.mapping.identifier
+        value = records[0].get(identifier.external_key) if identifier else None
+        if value not in (None, ""):
+            response["Location"] = request.build_absolute_uri(f"{request.path}/{quote(str(value), safe='')}")
+        return response
 
 
 class RecordView(EndpointView):

@@ -22,6 +22,7 @@ def test_post_one_creates_and_answers_it_as_get_shows_it(client, customers, fake
     response = post(client, {"customer_id": "C010", "name": "Dave Lee", "email": "dave@example.com", "country": "BE"})
     assert response.status_code == 201, response.content
     assert body(response) == {"status": "success", "data": DAVE}
+    assert response["Location"] == "http://testserver/bj_api_sync/v1/customers/C010"
     [record] = stored(fake_odoo, "C010")
     assert record["name"] == "Dave Lee"
     assert body(client.get(f"{URL}/C010"))["data"] == DAVE
@@ -71,6 +72,7 @@ def test_post_a_list_is_one_batched_create_with_batched_lookups(client, customer
 def test_post_a_list_of_one_answers_a_list(client, customers):
     response = post(client, [{"customer_id": "C010", "name": "Dave Lee", "email": "dave@example.com", "country": "BE"}])
     assert body(response) == {"status": "success", "data": [DAVE]}
+    assert "Location" not in response
 
 
 def test_post_existing_identifier_is_409_and_creates_nothing(client, customers, fake_odoo, rpc_calls):
