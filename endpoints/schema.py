@@ -352,6 +352,12 @@ def endpoint_paths(endpoint: Endpoint, mapping, fields: dict) -> dict:
                 "The created records, as GET shows them",
             ),
         }
+        collection["post"]["responses"]["201"]["headers"] = {
+            "Location": {
+                "description": "URL of the record, when one object was sent",
+                "schema": {"type": "string", "format": "uri"},
+            }
+        }
     if endpoint.allows(Endpoint.Method.PUT):
         record["put"] = {
             **common,

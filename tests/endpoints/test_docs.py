@@ -90,6 +90,7 @@ def test_request_and_response_schemas_come_from_the_lines_and_odoo_types(client,
     one = post["requestBody"]["content"]["application/json"]["schema"]["oneOf"][0]
     assert one["required"] == ["customer_id", "name"]
     assert one["additionalProperties"] is False
+    assert post["responses"]["201"]["headers"]["Location"]["schema"] == {"type": "string", "format": "uri"}
     assert one["properties"]["customer_id"] == {"type": "string", "nullable": True, "description": "Reference"}
     assert one["properties"]["country"] == {
         "type": "string",
