@@ -1,10 +1,12 @@
 """Endpoint configurations (endpoint + mapping lines -> EndpointMapping) cached in process.
 
-Building a configuration costs two queries and the mapping engine's set-up; a request must cost
-at most three queries in all, so configurations are kept per process. Any process may change a
+Building a configuration costs a query and the mapping engine's set-up; a request must cost at
+most three queries in all, so configurations are kept per process. Any process may change a
 configuration (an admin saves it on another machine), so a version number kept in Django's
 cache (Redis in production) is bumped on every save or delete; a process that sees a version
-other than the one its configurations were built under drops them all.
+other than the one its configurations were built under drops them all. A configuration is also
+reloaded once it is ``MAX_AGE`` seconds old: the safety net for changes no signal saw (SQL by
+hand) and for several processes run without a shared cache (local memory is per process).
 """
 
 import logging
@@ -24,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "endpoints:config-version"
 MAX_CACHED = 2000  # configurations and unknown slugs kept per process
+MAX_AGE = 30.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -104,16 +107,16 @@ def load(slug: str) -> EndpointConfig | None:
         if _state["version"] != version:
             _state["version"] = version
             _state["configs"] = {}
-        configs = _state["configs"]
-        if slug in configs:
-            return configs[slug]
+        cached = _state["configs"].get(slug)
+        if cached is not None and time.monotonic() - cached[1] < MAX_AGE:
+            return cached[0]
     config = _fetch(slug)
     with _lock:
         if _state["version"] == version:
             configs = _state["configs"]
-            if config is None and len(configs) >= MAX_CACHED:
+            if config is None and slug not in configs and len(configs) >= MAX_CACHED:
                 return None  # a caller trying many unknown slugs must not grow the cache without end
-            configs[slug] = config
+            configs[slug] = (config, time.monotonic())
     return config
 
 

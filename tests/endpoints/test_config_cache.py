@@ -127,3 +127,12 @@ def test_an_endpoint_without_lines_still_loads(make_endpoint, seeded):
     loaded = config.load("bare")
     assert loaded.endpoint.slug == "bare"
     assert loaded.mapping.lines == ()
+
+
+def test_a_configuration_is_reloaded_once_it_is_old(client, customers, monkeypatch):
+    """Without a shared cache (several processes on local memory) changes arrive within MAX_AGE."""
+    assert body(client.get(f"{URL}/C001"))["data"] == ALICE
+    MappingLine.objects.filter(endpoint=customers, external_key="name").update(external_key="full_name")
+    assert "name" in body(client.get(f"{URL}/C001"))["data"]
+    monkeypatch.setattr(config, "MAX_AGE", 0.0)
+    assert body(client.get(f"{URL}/C001"))["data"]["full_name"] == "Alice Martin"
