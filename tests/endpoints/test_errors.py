@@ -371,3 +371,10 @@ def test_head_follows_get(client, make_endpoint, seeded):
     assert response.content == b""
     make_endpoint(slug="writers", allowed_methods=["POST"])
     assert client.head("/bj_api_sync/v1/writers").status_code == 405
+
+
+@pytest.mark.parametrize(("method", "path", "data"), CALLS[1:])
+def test_routes_without_query_parameters_refuse_them(client, customers, rpc_calls, method, path, data):
+    response = call(client, method, f"{path}?fields=name", data)
+    error(response, 400, "Unknown query parameter(s): fields. This route takes none.")
+    assert rpc_calls == []
