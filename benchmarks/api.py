@@ -1,9 +1,10 @@
 """The inbound REST API under a production WSGI server, against the Odoo stand-in.
 
-Starts the stand-in and the hub (gunicorn; PostgreSQL when DATABASE_URL is set, else a
-temporary SQLite file), creates a partners endpoint, then prints for each operation the
-requests per second and p50/p95 latency through the hub, the same work done directly with the
-Odoo client against the stand-in, their ratio, and the RPC calls per request (from the log).
+Starts the stand-in and the hub (gunicorn; with DATABASE_URL a throw-away PostgreSQL database
+``<database>_bench_api`` created and dropped here, else a temporary SQLite file), creates a
+partners endpoint, then prints for each operation the requests per second and p50/p95 latency
+through the hub, the same work done directly with the Odoo client against the stand-in, their
+ratio, and the RPC calls per request (from the log).
 """
 
 import json
@@ -14,7 +15,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -248,6 +251,28 @@ def _environment(workdir: Path) -> dict:
     return env
 
 
+@contextmanager
+def _database():
+    """A throw-away PostgreSQL database next to DATABASE_URL's (real data is never touched), or None."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield None
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    bench_db = f"{parts.path.lstrip('/') or 'hub'}_bench_api"
+    admin_url = urlunsplit(parts._replace(path="/postgres", query=""))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
+        conn.execute(f'CREATE DATABASE "{bench_db}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{bench_db}"))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+
+
 def run() -> None:
     """Print the API's throughput and latency through the hub against the direct client."""
     from fake_odoo import FakeOdoo
@@ -256,9 +281,11 @@ def run() -> None:
     server = FakeOdoo(version="18.0")
     server.start()
     gunicorn = None
-    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp, _database() as database_url:
         workdir = Path(tmp)
         env = _environment(workdir)
+        if database_url:
+            env["DATABASE_URL"] = database_url
         try:
             migrate = subprocess.run(
                 [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
