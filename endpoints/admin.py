@@ -7,6 +7,8 @@ from contextvars import ContextVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -59,6 +61,11 @@ class EndpointForm(forms.ModelForm):
         cleaned = super().clean()
         password = cleaned.get("new_basic_password")
         if password:
+            try:
+                password_validation.validate_password(password)
+            except ValidationError as exc:
+                self.add_error("new_basic_password", exc)
+                return cleaned
             self.instance.set_basic_password(password)
         elif cleaned.get("auth") == Endpoint.Auth.BASIC and not self.instance.basic_password_hash:
             self.add_error("new_basic_password", "Basic authentication needs a password.")

@@ -247,3 +247,10 @@ def test_nested_line_parent_choices_are_this_endpoints_one2many_lines(admin_clie
     one2many = MappingLine.objects.get(endpoint=endpoint, external_key="lines")
     assert f'<option value="{one2many.pk}"' in page
     assert all(f'<option value="{line.pk}"' not in page for line in other.lines.all())
+
+
+def test_a_weak_basic_password_is_refused(admin_client, odoo_connection):
+    data = form_data(odoo_connection, LINES, auth="basic", basic_username="shop", new_basic_password="abc")
+    response = admin_client.post("/admin/endpoints/endpoint/add/", data)
+    assert "This password is too short. It must contain at least 8 characters." in response.content.decode()
+    assert not Endpoint.objects.exists()
