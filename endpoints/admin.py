@@ -196,7 +196,9 @@ class EndpointAdmin(admin.ModelAdmin):
     @admin.action(description="Create a bearer token (shown once)")
     def create_token(self, request, queryset):
         for endpoint in queryset:
-            name = f"token-{timezone.now():%Y%m%d-%H%M%S}"
+            base = f"token-{timezone.now():%Y%m%d-%H%M%S}"
+            taken = set(endpoint.tokens.filter(name__startswith=base).values_list("name", flat=True))
+            name = next(n for n in [base, *(f"{base}-{i}" for i in range(2, 1000))] if n not in taken)
             token = EndpointToken(endpoint=endpoint, name=name)
             secret = token.issue()
             token.save()

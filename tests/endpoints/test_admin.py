@@ -254,3 +254,12 @@ def test_a_weak_basic_password_is_refused(admin_client, odoo_connection):
     response = admin_client.post("/admin/endpoints/endpoint/add/", data)
     assert "This password is too short. It must contain at least 8 characters." in response.content.decode()
     assert not Endpoint.objects.exists()
+
+
+def test_creating_tokens_twice_in_a_second_gives_distinct_names(admin_client, make_endpoint, seeded):
+    endpoint = make_endpoint(auth="bearer")
+    for _ in range(2):
+        admin_client.post("/admin/endpoints/endpoint/", {"action": "create_token", "_selected_action": [endpoint.pk]})
+    names = sorted(EndpointToken.objects.filter(endpoint=endpoint).values_list("name", flat=True))
+    assert len(names) == 2
+    assert len(set(names)) == 2
