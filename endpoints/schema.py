@@ -151,9 +151,11 @@ def line_schema(line, fields: dict, *, direction: str) -> dict:
             schema = _lookup_item(line)
     elif value_type == ValueType.MANY2MANY:
         schema = {"type": "array", "items": _lookup_item(line)}
-    elif value_type == ValueType.ONE2MANY:
+    elif value_type == ValueType.ONE2MANY and line.children:
         properties, required = _properties(line.children, {}, direction=direction)
         schema = {"type": "array", "items": _object(properties, required if direction == "in" else None)}
+    elif value_type == ValueType.ONE2MANY:
+        schema = {"type": "array", "items": {"type": "integer"}, "description": "ids of the related records"}
     elif value_type == ValueType.CONSTANT:
         schema = {"description": f"always {line.options.get('value')!r}"}
     else:  # expression: whatever the expression makes of the value
@@ -217,10 +219,38 @@ def _responses(kind: str, method: str, ok_status: str, ok_schema: dict, ok_text:
     return responses
 
 
+FILTER_WORDING = {
+    "": "equals",
+    "in": "is one of (comma-separated)",
+    "gt": "is greater than",
+    "gte": "is at least",
+    "lt": "is less than",
+    "lte": "is at most",
+    "ilike": "contains (case-insensitive)",
+}
+
+
 def _filter_parameters(mapping, fields: dict) -> list[dict]:
+    """One query parameter per filter the engine accepts, typed like its line where a value is one value."""
+    lines = {line.external_key: line for line in mapping.lines}
     parameters = []
     for name in mapping.allowed_params:
-        parameters.append({"name": name, "in": "query", "required": False, "schema": {"type": "string"}})
+        key, _, suffix = name.partition("__")
+        schema = {"type": "string"}
+        line = lines.get(key)
+        if line is not None and suffix in ("", "gt", "gte", "lt", "lte"):
+            typed = line_schema(line, fields, direction="in")
+            if typed.get("type") in ("integer", "number", "boolean", "string") or "enum" in typed:
+                schema = {k: v for k, v in typed.items() if k in ("type", "format", "enum")}
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": f"{key} {FILTER_WORDING.get(suffix, suffix)}",
+                "schema": schema,
+            }
+        )
     return parameters
 
 

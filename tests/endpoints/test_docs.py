@@ -108,6 +108,18 @@ def test_request_and_response_schemas_come_from_the_lines_and_odoo_types(client,
     assert names[:3] == ["limit", "offset", "order"]
     assert "customer_id__in" in names
     assert "country__ilike" in names
+    by_name = {p["name"]: p for p in listed["parameters"]}
+    assert by_name["customer_id__in"] == {
+        "name": "customer_id__in",
+        "in": "query",
+        "required": False,
+        "description": "customer_id is one of (comma-separated)",
+        "schema": {"type": "string"},
+    }
+    product_filters = {p["name"]: p["schema"] for p in products["parameters"]}
+    assert product_filters["price__gte"] == {"type": "number"}
+    assert product_filters["can_be_sold"] == {"type": "boolean"}
+    assert product_filters["kind"] == {"enum": ["goods", "service"]}
     assert listed["responses"]["404"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorEnvelope"
     }
