@@ -155,7 +155,26 @@ def _reason(exc: Exception) -> str:
     return text or type(exc).__name__
 
 
-class XmlRpcTransport(Transport):
+class RpcTransport(Transport):
+    """Base of XML-RPC and JSON-RPC: Odoo's ``common`` and ``object`` services; only ``call()`` differs."""
+
+    def call(self, service: str, method: str, params: list, *, odoo_method: str | None = None) -> Any:
+        """``service.method(*params)`` over this protocol; ``odoo_method`` names the model method in faults."""
+        raise NotImplementedError
+
+    def version(self) -> dict:
+        return self.call("common", "version", [])
+
+    def authenticate(self, login: str, secret: str) -> int:
+        uid = self.call("common", "authenticate", [self.database, login, secret, {}], odoo_method="authenticate")
+        return _checked_uid(uid)
+
+    def execute_kw(self, uid: int, secret: str, model: str, method: str, args: list, kwargs: dict) -> Any:
+        params = [self.database, uid, secret, model, method, args, kwargs]
+        return self.call("object", "execute_kw", params, odoo_method=method)
+
+
+class XmlRpcTransport(RpcTransport):
     """XML-RPC on ``/xmlrpc/2/common`` and ``/xmlrpc/2/object`` (Odoo up to 21)."""
 
     name = "xmlrpc"
@@ -184,29 +203,18 @@ class XmlRpcTransport(Transport):
             raise self.not_protocol(response)
         return values[0]
 
-    def version(self) -> dict:
-        return self.call("common", "version", [])
 
-    def authenticate(self, login: str, secret: str) -> int:
-        uid = self.call("common", "authenticate", [self.database, login, secret, {}], odoo_method="authenticate")
-        return _checked_uid(uid)
-
-    def execute_kw(self, uid: int, secret: str, model: str, method: str, args: list, kwargs: dict) -> Any:
-        params = [self.database, uid, secret, model, method, args, kwargs]
-        return self.call("object", "execute_kw", params, odoo_method=method)
-
-
-class JsonRpcTransport(Transport):
+class JsonRpcTransport(RpcTransport):
     """JSON-RPC on ``/jsonrpc`` (Odoo up to 21); errors name the exception class."""
 
     name = "jsonrpc"
     _ids = itertools.count(1)
 
-    def call(self, service: str, method: str, args: list, *, odoo_method: str | None = None) -> Any:
+    def call(self, service: str, method: str, params: list, *, odoo_method: str | None = None) -> Any:
         payload = {
             "jsonrpc": "2.0",
             "method": "call",
-            "params": {"service": service, "method": method, "args": args},
+            "params": {"service": service, "method": method, "args": params},
             "id": next(self._ids),
         }
         response = self.send(
@@ -223,17 +231,6 @@ class JsonRpcTransport(Transport):
         if "error" in answer:
             raise faults.from_jsonrpc_error(answer["error"], method=odoo_method)
         return answer["result"]
-
-    def version(self) -> dict:
-        return self.call("common", "version", [])
-
-    def authenticate(self, login: str, secret: str) -> int:
-        uid = self.call("common", "authenticate", [self.database, login, secret, {}], odoo_method="authenticate")
-        return _checked_uid(uid)
-
-    def execute_kw(self, uid: int, secret: str, model: str, method: str, args: list, kwargs: dict) -> Any:
-        params = [self.database, uid, secret, model, method, args, kwargs]
-        return self.call("object", "execute_kw", params, odoo_method=method)
 
 
 class Json2Transport(Transport):
