@@ -24,7 +24,7 @@ def web_read(recs: BaseModel, specification: dict) -> list[dict]:
         meta = fields[name]
         sub = sub or {}
         comodel_name = meta.get("relation")
-        if meta["type"] == "many2one" and sub.get("fields"):
+        if meta["type"] == "many2one" and "fields" in sub:  # even {"fields": {}}: Odoo answers {"id": ..}
             comodel = recs.env[comodel_name].with_env(recs.env.with_context(**(sub.get("context") or {})))
             targets = sorted({row[name] for row in rows if row[name]})
             shaped = {r["id"]: r for r in web_read(comodel.browse(targets), sub["fields"])} if targets else {}
