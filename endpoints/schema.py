@@ -108,8 +108,13 @@ def odoo_field_types(endpoint: Endpoint) -> dict[str, dict]:
     return fields
 
 
-def _lookup_item(line) -> dict:
+def _lookup_item(line, direction: str = "in") -> dict:
     model, lookup_field = line.options.get("model", "?"), line.options.get("field", "?")
+    output = line.options.get("output", "field") if direction == "out" else "field"
+    if output == "name":  # answers carry what the line's output option asks for; requests the lookup field
+        return {"type": "string", "description": f"display name of a {model} record"}
+    if output == "id":
+        return {"type": "integer", "description": f"id of a {model} record"}
     kind = {"type": "integer"} if lookup_field == "id" else {"type": "string"}
     return {**kind, "description": f"{lookup_field} of a {model} record"}
 
@@ -145,12 +150,9 @@ def line_schema(line, fields: dict, *, direction: str) -> dict:
         keys = list(line.options.get("map", {}))
         schema = {"enum": [_json_key(key) for key in keys]}
     elif value_type == ValueType.MANY2ONE:
-        if direction == "out" and line.options.get("output", "name") == "name":
-            schema = {"type": "string", "description": f"display name of a {line.options.get('model', '?')} record"}
-        else:
-            schema = _lookup_item(line)
+        schema = _lookup_item(line, direction)
     elif value_type == ValueType.MANY2MANY:
-        schema = {"type": "array", "items": _lookup_item(line)}
+        schema = {"type": "array", "items": _lookup_item(line, direction)}
     elif value_type == ValueType.ONE2MANY and line.children:
         properties, required = _properties(line.children, {}, direction=direction)
         schema = {"type": "array", "items": _object(properties, required if direction == "in" else None)}

@@ -189,7 +189,7 @@ def _odoo_datetime(value, line: LineSpec) -> str:
 
 
 def plain_to_external(value, line: LineSpec, ctx: Context):
-    """Odoo's read value as JSON: False -> null except for booleans, many2one pairs -> id or name."""
+    """Odoo's read value as JSON: False -> null except for booleans, many2one (pair or dict) -> id or name."""
     kind = line.odoo_type
     if kind == OdooType.BOOLEAN:
         return bool(value)
@@ -197,6 +197,8 @@ def plain_to_external(value, line: LineSpec, ctx: Context):
         return None
     if kind == OdooType.MANY2ONE and isinstance(value, list | tuple):
         return value[1] if line.options.get("many2one_as") == "name" else value[0]
+    if kind == OdooType.MANY2ONE and isinstance(value, Mapping):  # a specification read
+        return value.get("display_name") if line.options.get("many2one_as") == "name" else value.get("id")
     return value
 
 
@@ -374,15 +376,45 @@ def many2one_to_odoo(value, line: LineSpec, ctx: Context):
     return ctx.lookup(line, _lookup_key(value, line))
 
 
+LOOKUP_OUTPUTS = ("field", "name", "id")  # option "output" of lookup lines; "field" (the default) echoes the input
+
+
+def lookup_output(line: LineSpec) -> str:
+    """What a lookup line answers: its lookup field's value (default), the display name or the id."""
+    return line.options.get("output", "field")
+
+
+def lookup_read_field(line: LineSpec) -> str:
+    """The field of the related record the line answers: the lookup field, ``display_name`` or ``id``."""
+    output = lookup_output(line)
+    if output == "name":
+        return "display_name"
+    return "id" if output == "id" else line.options["field"]
+
+
+def _looked_up(item, line: LineSpec):
+    """One related record as read -> the value the line answers.
+
+    A specification read gives ``{"id": .., "<lookup field>": ..}``; a bare id comes from a read
+    that did not ask for sub-fields, ``[id, name]`` from ``read()``: those serve the outputs they hold.
+    """
+    wanted = lookup_read_field(line)
+    if isinstance(item, Mapping):
+        if wanted in item:
+            return None if _empty(item[wanted]) else item[wanted]  # Odoo reads an empty field as False
+        raise line.error(f"the related record was read without its {wanted}.")
+    if isinstance(item, list | tuple) and len(item) == 2 and wanted in ("id", "display_name"):
+        return item[0] if wanted == "id" else item[1]
+    if isinstance(item, int) and not isinstance(item, bool) and wanted == "id":
+        return item
+    raise line.error(f"the related record was read without its {wanted}: {_shown(item)}.")
+
+
 def many2one_to_external(value, line: LineSpec, ctx: Context):
-    """Odoo's [id, name] -> the name (or the id, option output "id"); a nested dict -> its lookup field."""
+    """The related record -> its lookup field's value (what a caller sends), or option output name / id."""
     if _empty(value):
         return None
-    if isinstance(value, dict):
-        return value.get(line.options["field"])
-    if isinstance(value, list | tuple):
-        return value[0] if line.options.get("output") == "id" else value[1]
-    return value
+    return _looked_up(value, line)
 
 
 def many2many_to_odoo(value, line: LineSpec, ctx: Context):
@@ -396,10 +428,10 @@ def many2many_to_odoo(value, line: LineSpec, ctx: Context):
 
 
 def many2many_to_external(value, line: LineSpec, ctx: Context):
-    """Odoo's list of ids as is; nested dicts -> their lookup field."""
+    """The related records -> the list of their lookup field's values (or option output name / id)."""
     if _empty(value):
         return []
-    return [item.get(line.options["field"]) if isinstance(item, dict) else item for item in value]
+    return [_looked_up(item, line) for item in value]
 
 
 def lookup_check(options: Mapping, direction: str) -> list[str]:
@@ -409,8 +441,8 @@ def lookup_check(options: Mapping, direction: str) -> list[str]:
         problems.append('A lookup needs options {"model": "res.country", "field": "code"}: model is missing.')
     if not isinstance(lookup_field, str) or not lookup_field.isidentifier():
         problems.append('A lookup needs options {"model": "res.country", "field": "code"}: field is missing.')
-    if options.get("output", "name") not in ("name", "id"):
-        problems.append("output must be 'name' or 'id'.")
+    if options.get("output", "field") not in LOOKUP_OUTPUTS:
+        problems.append("output must be 'field' (the lookup field's value, the default), 'name' or 'id'.")
     return problems
 
 

@@ -42,10 +42,43 @@ ORDER_LINES = (
 def test_specification_reads_what_the_lines_show():
     assert reading.specification(ORDER_LINES) == {
         "name": {},
-        "partner_id": {"fields": {"display_name": {}}},
+        "partner_id": {"fields": {"ref": {}}},
         "user_id": {"fields": {"display_name": {}}},
         "tag_ids": {"fields": {"name": {}}},
-        "order_line": {"fields": {"product_id": {"fields": {"display_name": {}}}, "product_uom_qty": {}}},
+        "order_line": {"fields": {"product_id": {"fields": {"default_code": {}}}, "product_uom_qty": {}}},
+    }
+
+
+def test_specification_reads_what_each_lookup_output_needs_merged_per_field():
+    def country(key, **options):
+        return spec(
+            odoo_field="country_id",
+            external_key=key,
+            value_type="many2one",
+            options={"model": "res.country", "field": "code", **options},
+        )
+
+    assert reading.specification((country("country"),)) == {"country_id": {"fields": {"code": {}}}}
+    assert reading.specification((country("country", output="id"),)) == {"country_id": {}}
+    assert reading.specification((country("a"), country("b", output="name"), country("c", output="id"))) == {
+        "country_id": {"fields": {"code": {}, "display_name": {}}}
+    }
+    plain = spec(odoo_field="country_id", external_key="d", odoo_type="many2one")
+    assert reading.specification((country("a"), plain)) == {"country_id": {"fields": {"code": {}, "display_name": {}}}}
+    nested = spec(
+        odoo_field="child_ids",
+        external_key="contacts",
+        value_type="one2many",
+        children=(country("country"),),
+    )
+    again = spec(
+        odoo_field="child_ids",
+        external_key="contact_countries",
+        value_type="one2many",
+        children=(country("name", output="name"),),
+    )
+    assert reading.specification((nested, again)) == {
+        "child_ids": {"fields": {"country_id": {"fields": {"code": {}, "display_name": {}}}}}
     }
 
 
@@ -54,24 +87,24 @@ def test_an_inbound_only_identifier_is_still_read():
     assert reading.specification(lines) == {"ref": {}}
 
 
-def test_shaped_gives_many2one_as_read_does_nested_too():
+def test_shaped_gives_plain_many2one_as_read_does_and_leaves_lookups_nested_too():
     record = {
         "id": 7,
         "name": "S00007",
-        "partner_id": {"id": 3, "display_name": "Azure"},
-        "user_id": False,
+        "partner_id": {"id": 3, "ref": "AZ"},
+        "user_id": {"id": 2, "display_name": "Mitchell Admin"},
         "tag_ids": [{"id": 1, "name": "VIP"}],
-        "order_line": [{"id": 9, "product_id": {"id": 5, "display_name": "Desk"}, "product_uom_qty": 2.0}],
+        "order_line": [{"id": 9, "product_id": {"id": 5, "default_code": "D-1"}, "product_uom_qty": 2.0}],
     }
     assert reading.shaped(record, ORDER_LINES) == {
         "id": 7,
         "name": "S00007",
-        "partner_id": [3, "Azure"],
-        "user_id": False,
+        "partner_id": {"id": 3, "ref": "AZ"},
+        "user_id": [2, "Mitchell Admin"],
         "tag_ids": [{"id": 1, "name": "VIP"}],
-        "order_line": [{"id": 9, "product_id": [5, "Desk"], "product_uom_qty": 2.0}],
+        "order_line": [{"id": 9, "product_id": {"id": 5, "default_code": "D-1"}, "product_uom_qty": 2.0}],
     }
-    assert record["partner_id"] == {"id": 3, "display_name": "Azure"}  # the input is left alone
+    assert record["user_id"] == {"id": 2, "display_name": "Mitchell Admin"}  # the input is left alone
 
 
 def test_line_schemas_by_value_type_and_odoo_type():
@@ -91,8 +124,30 @@ def test_line_schemas_by_value_type_and_odoo_type():
     }
     assert schema.line_schema(ORDER_LINES[1], {}, direction="out") == {
         "type": "string",
+        "description": "ref of a res.partner record",
+        "nullable": True,
+    }
+    named = spec(
+        odoo_field="partner_id",
+        external_key="customer",
+        value_type="many2one",
+        options={"model": "res.partner", "field": "ref", "output": "name"},
+    )
+    assert schema.line_schema(named, {}, direction="out") == {
+        "type": "string",
         "description": "display name of a res.partner record",
         "nullable": True,
+    }
+    assert schema.line_schema(named, {}, direction="in")["description"] == "ref of a res.partner record"
+    by_id = spec(
+        odoo_field="tag_ids",
+        external_key="tags",
+        value_type="many2many",
+        options={"model": "crm.tag", "field": "name", "output": "id"},
+    )
+    assert schema.line_schema(by_id, {}, direction="out") == {
+        "type": "array",
+        "items": {"type": "integer", "description": "id of a crm.tag record"},
     }
     assert schema.line_schema(ORDER_LINES[3], {}, direction="out") == {
         "type": "array",

@@ -2,6 +2,7 @@
 
 import pytest
 
+from endpoints import reading
 from hub import callstats
 from mappings.admin_support import check_field_names, check_lines
 from mappings.engine import EndpointMapping, MappingError
@@ -107,9 +108,32 @@ def test_the_vals_are_what_odoo_accepts(odoo_client, seeded):
     assert sorted(record["category_id"]) == sorted([seeded["Gold"], seeded["Silver"]])
     assert len(record["child_ids"]) == 2
     assert record["parent_id"][0] == seeded["ACME"]
-    out = mapping.to_external(record)
-    assert out["country"] == "Xanadu"
-    assert out["company"] == "Acme"
+    [read] = odoo_client.execute_kw(
+        "res.partner", "web_read", [[record_id]], {"specification": reading.specification(mapping.lines)}
+    )
+    out = mapping.to_external(reading.shaped(read, mapping.lines))
+    # what the caller sent comes back: codes, names and refs, not display names
+    assert out == {
+        "customer_id": "D1-1",
+        "name": "First",
+        "country": "XA",
+        "tags": ["D1 Gold", "D1 Silver"],
+        "contacts": [{"name": "Ann", "country": "XB"}, {"name": "Ben", "country": None}],
+        "company": "D1-ACME",
+    }
+
+
+def test_a_read_without_the_lookup_field_is_refused_by_name(odoo_client, seeded):
+    mapping = EndpointMapping(PARTNER_LINES)
+    [record_id] = odoo_client.execute_kw("res.partner", "create", [mapping.to_odoo(payloads()[:1], odoo_client)])
+    [record] = odoo_client.execute_kw("res.partner", "read", [[record_id]], {"fields": ["country_id"]})
+    with pytest.raises(MappingError) as caught:
+        mapping.to_external(record)
+    assert (caught.value.line_id, caught.value.message) == (
+        3,
+        "Mapping line 'country' (country_id): the related record was read without its code: "
+        f"[{seeded['XA']}, 'Xanadu'].",
+    )
 
 
 def test_without_lookup_values_no_rpc_is_made(odoo_client, seeded):

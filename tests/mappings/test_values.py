@@ -102,6 +102,8 @@ def test_plain_refuses_values_of_the_wrong_type_naming_the_line(odoo_type, value
         ("integer", {}, 0, 0),
         ("many2one", {}, [3, "Belgium"], 3),
         ("many2one", {"many2one_as": "name"}, [3, "Belgium"], "Belgium"),
+        ("many2one", {}, {"id": 3, "display_name": "Belgium"}, 3),
+        ("many2one", {"many2one_as": "name"}, {"id": 3, "display_name": "Belgium"}, "Belgium"),
         ("many2one", {}, False, None),
         ("many2many", {}, [1, 2], [1, 2]),
         ("", {}, False, False),
@@ -248,11 +250,34 @@ def test_many2one_refuses_non_scalar_keys():
     )
 
 
-def test_many2one_output():
-    assert to_external(COUNTRY, [21, "Belgium"]) == "Belgium"
-    assert to_external(line("many2one", options={"model": "m", "field": "f", "output": "id"}), [21, "B"]) == 21
+def test_many2one_output_is_the_lookup_field_as_sent():
     assert to_external(COUNTRY, {"id": 21, "code": "BE"}) == "BE"  # a specification read
+    assert to_external(COUNTRY, {"id": 21, "code": False}) is None  # Odoo reads an empty field as False
     assert to_external(COUNTRY, False) is None
+    assert to_external(line("many2one", options={"model": "m", "field": "id"}), 21) == 21
+
+
+def test_many2one_output_name_or_id_on_request():
+    named = line("many2one", options={"model": "m", "field": "f", "output": "name"})
+    assert to_external(named, {"id": 21, "display_name": "Belgium"}) == "Belgium"
+    assert to_external(named, [21, "Belgium"]) == "Belgium"  # read()'s pair
+    by_id = line("many2one", options={"model": "m", "field": "f", "output": "id"})
+    assert to_external(by_id, 21) == 21
+    assert to_external(by_id, [21, "B"]) == 21
+    assert to_external(by_id, {"id": 21, "f": "x"}) == 21
+
+
+def test_many2one_read_without_its_lookup_field_names_the_line():
+    assert error_of(to_external, COUNTRY, [21, "Belgium"]) == (
+        400,
+        5,
+        "Mapping line 'country' (x_field): the related record was read without its code: [21, 'Belgium'].",
+    )
+    assert error_of(to_external, COUNTRY, {"id": 21, "display_name": "Belgium"}) == (
+        400,
+        5,
+        "Mapping line 'country' (x_field): the related record was read without its code.",
+    )
 
 
 def test_many2many_replaces_the_relation_with_the_records_found():
@@ -264,9 +289,18 @@ def test_many2many_replaces_the_relation_with_the_records_found():
 
 
 def test_many2many_output():
-    assert to_external(TAGS, [1, 2]) == [1, 2]
-    assert to_external(TAGS, [{"id": 1, "name": "VIP"}]) == ["VIP"]
+    assert to_external(TAGS, [{"id": 1, "name": "VIP"}, {"id": 2, "name": "Gold"}]) == ["VIP", "Gold"]
     assert to_external(TAGS, False) == []
+    assert to_external(TAGS, []) == []
+    by_id = line("many2many", options={"model": "m", "field": "name", "output": "id"})
+    assert to_external(by_id, [1, 2]) == [1, 2]
+    named = line("many2many", options={"model": "m", "field": "code", "output": "name"})
+    assert to_external(named, [{"id": 1, "display_name": "VIP"}]) == ["VIP"]
+    assert error_of(to_external, TAGS, [1, 2]) == (
+        400,
+        6,
+        "Mapping line 'tags' (x_field): the related record was read without its name: 1.",
+    )
 
 
 # -- one2many ----------------------------------------------------------------------------------
@@ -337,7 +371,7 @@ def test_one2many_output():
             "both",
             [
                 'A lookup needs options {"model": "res.country", "field": "code"}: field is missing.',
-                "output must be 'name' or 'id'.",
+                "output must be 'field' (the lookup field's value, the default), 'name' or 'id'.",
             ],
         ),
         ("one2many", {}, "both", []),
