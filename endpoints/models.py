@@ -5,7 +5,6 @@ import hashlib
 import hmac
 import re
 import threading
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -13,11 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from endpoints.generic.models import *  # noqa: F403 - Django finds models through this module
-from hub import tokens
-from hub.models import OdooConnection
+from hub.models import OdooConnection, RevocableSecret
 from mappings.domain import DomainError, parse_domain
 
 MAX_PAGE_SIZE = 1000
@@ -164,30 +161,13 @@ class Endpoint(models.Model):
         return True
 
 
-class EndpointTokenQuerySet(models.QuerySet):
-    def usable(self):
-        """Not revoked and not expired."""
-        now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-
-
-class EndpointToken(models.Model):
+class EndpointToken(RevocableSecret):
     """A named bearer token for one endpoint: random, shown once, stored as a digest."""
 
-    # last_used_at is written at most this often per token, so a busy caller does not turn
-    # every read into a database write.
-    LAST_USED_RESOLUTION = timedelta(minutes=1)
+    TOKEN_KIND = "hubt"  # noqa: S105 - a label, not a secret
 
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="tokens")
     name = models.CharField(max_length=100, help_text="Who uses this token, e.g. 'webshop'")
-    prefix = models.CharField(max_length=tokens.PREFIX_LENGTH, db_index=True, editable=False)
-    digest = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires")
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = EndpointTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["endpoint__slug", "name"]
@@ -205,37 +185,7 @@ class EndpointToken(models.Model):
             if clash.exists():
                 raise ValidationError({"name": "This endpoint already has a token with this name."})
 
-    @property
-    def is_usable(self) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
-
-    def issue(self) -> str:
-        """Give this token a new secret and return it; the caller shows it once."""
-        token = tokens.new_token("hubt")
-        self.prefix = tokens.lookup_prefix(token)
-        self.digest = tokens.digest(token)
-        return token
-
-    def revoke(self) -> None:
-        """Make the token unusable from now on (the row stays for the record)."""
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])
-
     @classmethod
     def find(cls, endpoint_id: int, token: str) -> "EndpointToken | None":
         """The usable token of this endpoint that ``token`` is, or None (one indexed query)."""
-        candidates = cls.objects.usable().filter(endpoint_id=endpoint_id, prefix=tokens.lookup_prefix(token))
-        found = None
-        for candidate in candidates:
-            # every candidate is compared, so the time taken does not tell which one matched
-            if tokens.matches(token, candidate.digest):
-                found = candidate
-        return found
-
-    def touch(self) -> None:
-        """Record a use, at most once per ``LAST_USED_RESOLUTION``."""
-        now = timezone.now()
-        if self.last_used_at is None or now - self.last_used_at >= self.LAST_USED_RESOLUTION:
-            self.last_used_at = now
-            EndpointToken.objects.filter(pk=self.pk).update(last_used_at=now)
+        return cls.find_among(cls.objects.usable().filter(endpoint_id=endpoint_id), token)

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from hub import crypto, tokens
+from hub import crypto
+from hub.models import IssuedSecret
 
 _METHOD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _MODEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
@@ -65,12 +66,14 @@ class OdooSessionQuerySet(models.QuerySet):
         return self.filter(expires_at__lte=timezone.now())
 
 
-class OdooSession(models.Model):
+class OdooSession(IssuedSecret):
     """A caller logged in through /web/session/authenticate: its calls run in Odoo as that user.
 
     The cookie holds a random token; only its digest is stored. The Odoo password is kept
     encrypted (hub/crypto.py) because each call has to authenticate as the user.
     """
+
+    TOKEN_KIND = "hubs"  # noqa: S105 - a label, not a secret
 
     # Empty when the default connection comes from ODOO_URL & co (it has no row).
     connection = models.ForeignKey(
@@ -79,9 +82,6 @@ class OdooSession(models.Model):
     login = models.CharField(max_length=150)
     uid = models.PositiveIntegerField("Odoo user id")
     password_encrypted = models.TextField(editable=False)
-    prefix = models.CharField(max_length=tokens.PREFIX_LENGTH, db_index=True, editable=False)
-    digest = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 
     objects = OdooSessionQuerySet.as_manager()
@@ -108,18 +108,7 @@ class OdooSession(models.Model):
     def password(self, value: str) -> None:
         self.password_encrypted = crypto.encrypt(value)
 
-    def issue(self) -> str:
-        """Give this session a new cookie token and return it."""
-        token = tokens.new_token("hubs")
-        self.prefix = tokens.lookup_prefix(token)
-        self.digest = tokens.digest(token)
-        return token
-
     @classmethod
     def find(cls, token: str) -> "OdooSession | None":
         """The live session this cookie token belongs to, or None."""
-        sessions = cls.objects.usable().filter(prefix=tokens.lookup_prefix(token)).select_related("connection")
-        for session in sessions:
-            if tokens.matches(token, session.digest):
-                return session
-        return None
+        return cls.find_among(cls.objects.usable().select_related("connection"), token)
