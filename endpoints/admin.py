@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from endpoints import services
 from endpoints.config import build
 from endpoints.models import Endpoint, EndpointToken
 from endpoints.schema import example_payload
+from endpoints.transfer import ENDPOINT_FIELDS
 from mappings.admin_support import MappingLineFormSet, check_field_names
 from mappings.models import MappingLine
 
@@ -40,22 +40,9 @@ class EndpointForm(forms.ModelForm):
 
     class Meta:
         model = Endpoint
-        fields = [
-            "name",
-            "request_type",
-            "connection",
-            "odoo_model",
-            "domain",
-            "slug",
-            "allowed_methods",
-            "auth",
-            "basic_username",
-            "is_paginated",
-            "page_size",
-            "upsert_on_post",
-            "log_mode",
-            "active",
-        ]
+        # What the form edits is what an export carries, plus the connection (exported by name);
+        # the page's layout comes from EndpointAdmin.fieldsets.
+        fields = [*ENDPOINT_FIELDS, "connection"]
 
     def clean(self):
         cleaned = super().clean()
@@ -211,7 +198,7 @@ class EndpointAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke every token of the selected endpoints")
     def revoke_tokens(self, request, queryset):
-        count = services.revoke_tokens(EndpointToken.objects.filter(endpoint__in=queryset))
+        count = EndpointToken.objects.filter(endpoint__in=queryset).revoke()
         self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
 
 
@@ -253,7 +240,7 @@ class EndpointTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request, queryset):
-        count = services.revoke_tokens(queryset)
+        count = queryset.revoke()
         self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
 
 

@@ -12,8 +12,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from endpoints import reading
 from endpoints.config import EndpointConfig
 from endpoints.models import MAX_PAGE_SIZE
@@ -35,11 +33,6 @@ class Page:
     total: int | None
     limit: int | None
     offset: int
-
-
-def revoke_tokens(queryset) -> int:
-    """Revoke the usable tokens of ``queryset``; how many were revoked."""
-    return queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def _client(config: EndpointConfig):

@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 FORMAT = "odoo-hub-endpoints"
 VERSION = 1
+# The configuration fields besides the connection; the admin form edits the same ones.
 ENDPOINT_FIELDS = (
     "name",
     "request_type",

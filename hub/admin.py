@@ -6,7 +6,6 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 
 from hub.models import ApiKey, OdooConnection
 from hub.odoo.exceptions import OdooError
@@ -133,9 +132,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def state(self, obj: ApiKey) -> str:
         if obj.revoked_at:
             return "revoked"
-        if obj.expires_at and obj.expires_at <= timezone.now():
-            return "expired"
-        return "usable"
+        return "usable" if obj.is_usable else "expired"
 
     def save_model(self, request, obj, form, change):
         token = None if change else obj.issue()
@@ -150,5 +147,5 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected keys")
     def revoke(self, request, queryset):
-        revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        revoked = queryset.revoke()
         self.message_user(request, f"{revoked} key(s) revoked.", messages.SUCCESS)

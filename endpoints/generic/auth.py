@@ -11,7 +11,6 @@ import threading
 from collections import OrderedDict
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 
 from endpoints.generic.caller import Caller
 from endpoints.generic.models import OdooSession
@@ -66,7 +65,7 @@ def _key_caller(token: str, route: str, model: str) -> Caller:
         raise RpcError(403, f"This API key may not call /api/{route}.", principal=principal)
     if not key.allows(route, model):
         raise RpcError(403, f"This API key may not use the model {model}.", principal=principal)
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    key.touch()
     connection = key.connection or default_connection()
     return Caller(
         connection=connection,

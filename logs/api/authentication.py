@@ -2,7 +2,6 @@
 whose allowed routes include "logs"."""
 
 from django.apps import apps
-from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.permissions import BasePermission
@@ -55,7 +54,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         key = model.find(token)
         if key is None:
             raise exceptions.AuthenticationFailed("Invalid or expired API key.")
-        model.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        key.touch()
         annotate(request, principal=f"key:{key.name}")
         return KeyUser(key), key
 
