@@ -77,6 +77,15 @@ class MappingLineInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def _show_once(model_admin: admin.ModelAdmin, request, token: EndpointToken, secret: str, note: str = "") -> None:
+    """The one time a new token's secret is shown: only its digest is stored."""
+    model_admin.message_user(
+        request,
+        f"Token {token.name!r} for {token.endpoint.slug}{note}: {secret} — copy it now, it is not shown again.",
+        messages.WARNING,
+    )
+
+
 class EndpointTokenInline(admin.TabularInline):
     """The endpoint's tokens, read only: create and revoke them with the actions."""
 
@@ -190,11 +199,7 @@ class EndpointAdmin(admin.ModelAdmin):
             secret = token.issue()
             token.save()
             note = "" if endpoint.auth == Endpoint.Auth.BEARER else " (the endpoint does not use bearer tokens yet)"
-            self.message_user(
-                request,
-                f"Token {name!r} for {endpoint.slug}{note}: {secret} — copy it now, it is not shown again.",
-                messages.WARNING,
-            )
+            _show_once(self, request, token, secret, note)
 
     @admin.action(description="Revoke every token of the selected endpoints")
     def revoke_tokens(self, request, queryset):
@@ -227,16 +232,10 @@ class EndpointTokenAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            secret = obj.issue()
-            super().save_model(request, obj, form, change)
-            self.message_user(
-                request,
-                f"Token {obj.name!r} for {obj.endpoint.slug}: {secret} — copy it now, it is not shown again.",
-                messages.WARNING,
-            )
-            return
+        secret = None if change else obj.issue()
         super().save_model(request, obj, form, change)
+        if secret:
+            _show_once(self, request, obj, secret)
 
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request, queryset):
