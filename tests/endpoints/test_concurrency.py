@@ -8,7 +8,7 @@ import pytest
 from endpoints.models import Endpoint
 from tests.endpoints.support import ALICE, BOB, CUSTOMER_LINES, DOMAIN, add_lines
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep data-migration rows
+pytestmark = pytest.mark.django_db(transaction=True)  # the groups come back after each flush (post_migrate)
 
 
 def test_parallel_requests_all_get_their_own_answer(live_server, odoo_connection, seeded, issue_token):
