@@ -86,7 +86,8 @@ def exception_handler(exc, context):
     if status == 500:
         logger.exception("Unhandled error in %s", getattr(request, "path", "?"))
     if request is not None:
-        request.hub_error = exc  # the request log records the exception class
+        # On Django's request, not DRF's wrapper: the request log middleware only sees the former.
+        getattr(request, "_request", request).hub_error = exc
     response = Response(error_body(status, message, line_id=line_id, request_id=request_id_of(request)), status=status)
     for name, value in headers.items():
         response[name] = value

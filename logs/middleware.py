@@ -73,7 +73,7 @@ class RequestLogMiddleware:
         recording.start(request, request.request_id)
         with callstats.tracking() as stats:
             response = self.get_response(request)
-        error = self._error_of(request, response)
+        error = getattr(request, "hub_error", None)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
             # Django's own HTML error pages (unknown route 404, a crash in another middleware) become the envelope.
             response = envelope_for(request, response)
@@ -89,12 +89,3 @@ class RequestLogMiddleware:
             return None  # Django answers these 400/403/404 itself; __call__ puts its page in the envelope
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return error_response(request, 500, "Internal error.")
-
-    @staticmethod
-    def _error_of(request, response) -> BaseException | None:
-        error = getattr(request, "hub_error", None)
-        if error is None:
-            # DRF's exception handler sets hub_error on its own Request wrapper, reachable from the response.
-            drf_request = (getattr(response, "renderer_context", None) or {}).get("request")
-            error = getattr(drf_request, "hub_error", None)
-        return error
