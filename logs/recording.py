@@ -4,7 +4,6 @@ Views call :func:`annotate`; the middleware (logs.middleware) calls :func:`start
 :func:`finish`. Nothing here ever raises into the request: a failed write is logged.
 """
 
-import ipaddress
 import logging
 import time
 import uuid
@@ -17,6 +16,7 @@ from django.db.models.sql import InsertQuery
 from django.http.request import RawPostDataException
 from django.utils import timezone
 
+from hub.client_address import client_ip
 from logs import redaction
 from logs.models import REQUEST_ID_MAX_LENGTH, Outcome, RequestLog, RouteKind
 
@@ -79,40 +79,6 @@ def start(request, request_id: str) -> Record:
         record.body_unreadable = f"(body not read: {exc.__class__.__name__})"
     request._hub_log = record
     return record
-
-
-def client_ip(request) -> str | None:
-    """The caller's address: REMOTE_ADDR, or X-Forwarded-For when REMOTE_ADDR is a trusted proxy."""
-    remote = _parse_ip(request.META.get("REMOTE_ADDR", ""))
-    if remote is None or not _trusted(remote):
-        return str(remote) if remote is not None else None
-    forwarded = [item.strip() for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if item.strip()]
-    # Walk from the nearest hop outwards; the first address not of our proxies is the client.
-    for item in reversed(forwarded):
-        address = _parse_ip(item)
-        if address is None:
-            break  # a malformed hop: trust nothing beyond it
-        if not _trusted(address):
-            return str(address)
-        remote = address
-    return str(remote)
-
-
-def _parse_ip(text: str):
-    try:
-        return ipaddress.ip_address(text.strip())
-    except ValueError:
-        return None
-
-
-def _trusted(address) -> bool:
-    for item in settings.TRUSTED_PROXIES:
-        try:
-            if address in ipaddress.ip_network(item, strict=False):
-                return True
-        except ValueError:
-            logger.warning("TRUSTED_PROXIES holds a malformed entry %r", item)
-    return False
 
 
 def outcome_of(record: Record, status: int) -> str:

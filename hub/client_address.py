@@ -1,0 +1,46 @@
+"""The caller's address as the hub sees it: REMOTE_ADDR, or X-Forwarded-For behind TRUSTED_PROXIES.
+
+One definition for the request log (its ``client_ip`` column) and the authentication throttle
+(its counters are per address), so both name the same caller.
+"""
+
+import ipaddress
+import logging
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+def client_ip(request) -> str | None:
+    """The caller's address: REMOTE_ADDR, or X-Forwarded-For when REMOTE_ADDR is a trusted proxy."""
+    remote = _parse_ip(request.META.get("REMOTE_ADDR", ""))
+    if remote is None or not _trusted(remote):
+        return str(remote) if remote is not None else None
+    forwarded = [item.strip() for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if item.strip()]
+    # Walk from the nearest hop outwards; the first address not of our proxies is the client.
+    for item in reversed(forwarded):
+        address = _parse_ip(item)
+        if address is None:
+            break  # a malformed hop: trust nothing beyond it
+        if not _trusted(address):
+            return str(address)
+        remote = address
+    return str(remote)
+
+
+def _parse_ip(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address) -> bool:
+    for item in settings.TRUSTED_PROXIES:
+        try:
+            if address in ipaddress.ip_network(item, strict=False):
+                return True
+        except ValueError:
+            logger.warning("TRUSTED_PROXIES holds a malformed entry %r", item)
+    return False
