@@ -2,7 +2,8 @@
 
 Credentials come only from the ``Authorization`` header (never the query string, where they
 would end up in proxy logs). A refusal is 401 with ``WWW-Authenticate`` naming the scheme;
-secrets are compared in constant time.
+secrets are compared in constant time. Wrong credentials count against the caller's address
+(hub.throttle): past the limit, the endpoint answers 429 before looking at any credentials.
 """
 
 import base64
@@ -11,6 +12,7 @@ import hmac
 import logging
 
 from endpoints.models import Endpoint, EndpointToken
+from hub import throttle
 from hub.envelope import ApiError
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,11 @@ def _credentials(request, endpoint: Endpoint, scheme: str) -> str:
 
 def authenticate(request, endpoint: Endpoint) -> str | None:
     """Check the caller against the endpoint; the principal for the log (``basic:…``, ``token:…``) or None."""
+    if endpoint.auth == Endpoint.Auth.NONE:
+        return None
+    wait = throttle.retry_after(request, throttle.endpoint_target(endpoint.slug))
+    if wait:
+        raise ApiError(429, throttle.message(wait), headers={"Retry-After": str(wait)})
     if endpoint.auth == Endpoint.Auth.BASIC:
         return "basic:" + _basic(request, endpoint)
     if endpoint.auth == Endpoint.Auth.BEARER:
@@ -67,6 +74,7 @@ def _basic(request, endpoint: Endpoint) -> str:
     password_ok = endpoint.check_basic_password(password)
     if not (login_ok and password_ok):
         logger.info("Basic authentication failed on endpoint %s for login %r", endpoint.slug, login[:150])
+        throttle.record_failure(request, throttle.endpoint_target(endpoint.slug))
         raise _refuse(endpoint, INVALID)
     return login
 
@@ -76,6 +84,7 @@ def _bearer(request, endpoint: Endpoint) -> str:
     token = EndpointToken.find(endpoint.pk, credentials)
     if token is None:
         logger.info("Bearer authentication failed on endpoint %s", endpoint.slug)
+        throttle.record_failure(request, throttle.endpoint_target(endpoint.slug))
         raise _refuse(endpoint, INVALID, error="invalid_token")
     token.touch()
     return token.name

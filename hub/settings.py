@@ -135,6 +135,12 @@ HUB_PUBLIC_DOCS = env_bool("HUB_PUBLIC_DOCS", False)
 HUB_ATTACHMENT_MAX_BYTES = env_int("HUB_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HUB_MAX_REQUEST_BYTES", 20 * 1024 * 1024, minimum=1024)
 
+# Failed authentication (Basic, bearer tokens, API keys, session logins, log API keys): after
+# this many failures from one client address on one endpoint or route within the window, further
+# attempts answer 429 with Retry-After until the window ends (hub/throttle.py).
+HUB_AUTH_FAILURES_PER_WINDOW = env_int("HUB_AUTH_FAILURES_PER_WINDOW", 10, minimum=1)
+HUB_AUTH_FAILURE_WINDOW_SECONDS = env_int("HUB_AUTH_FAILURE_WINDOW_SECONDS", 300, minimum=1)
+
 # Request log.
 LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 30, minimum=1)
 LOG_BODY_MAX_BYTES = env_int("LOG_BODY_MAX_BYTES", 64 * 1024, minimum=0)

@@ -2,3 +2,4 @@
 
 from tests.fixtures.hub import *  # noqa: F403
 from tests.fixtures.odoo import *  # noqa: F403
+from tests.fixtures.throttle import *  # noqa: F403

@@ -4,6 +4,9 @@
   default one), the key's allow-lists of routes and models; calls run as the connection's user.
 - Session (the ``session_id`` cookie set by /web/session/authenticate): calls run in Odoo as the
   user who logged in, with that user's access rights.
+
+Unknown keys and unknown or expired session cookies count against the caller's address
+(hub.throttle, target "generic"): past the limit the routes answer 429 before looking at either.
 """
 
 import logging
@@ -15,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from endpoints.generic.caller import Caller
 from endpoints.generic.models import OdooSession
 from endpoints.generic.protocol import RpcError
+from hub import throttle
 from hub.models import ApiKey, OdooConnection
 
 logger = logging.getLogger(__name__)
@@ -25,14 +29,18 @@ _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="odoo-hub"'}
 
 
 def caller_for(request, route: str, model: str) -> Caller:
-    """The authenticated caller of a data route; RpcError 401 (who?) or 403 (not allowed)."""
+    """The authenticated caller of a data route; RpcError 401 (who?), 403 (not allowed) or 429 (too many failures)."""
+    wait = throttle.retry_after(request, throttle.GENERIC)
+    if wait:
+        raise RpcError(429, throttle.message(wait), headers={"Retry-After": str(wait)})
     token = api_key_token(request)
     if token is not None:
-        return _key_caller(token, route, model)
+        return _key_caller(request, token, route, model)
     cookie = request.COOKIES.get(SESSION_COOKIE)
     if cookie:
         session = OdooSession.find(cookie)
         if session is None:
+            throttle.record_failure(request, throttle.GENERIC)
             raise RpcError(401, f"The session has expired or was closed. {_AUTH_HINT}", headers=_CHALLENGE)
         connection = session.odoo_connection()
         if connection is None:
@@ -56,9 +64,11 @@ def api_key_token(request) -> str | None:
     return None
 
 
-def _key_caller(token: str, route: str, model: str) -> Caller:
+def _key_caller(request, token: str, route: str, model: str) -> Caller:
     key = ApiKey.find(token) if token else None
     if key is None:
+        if token:  # an empty header guesses nothing
+            throttle.record_failure(request, throttle.GENERIC)
         raise RpcError(401, "The API key is unknown, revoked or expired.", headers=_CHALLENGE)
     principal = f"key:{key.name}"
     if not key.allows(route):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from endpoints.generic import auth
 from endpoints.generic.models import OdooSession
 from endpoints.generic.protocol import RpcError
+from hub import throttle
 from hub.models import OdooConnection
 from hub.odoo.exceptions import OdooAuthError
 
@@ -17,22 +18,29 @@ logger = logging.getLogger(__name__)
 WRONG_CREDENTIALS = "Wrong login, password or database."
 
 
-def authenticate(params: dict) -> tuple[OdooSession, str]:
+def authenticate(params: dict, request) -> tuple[OdooSession, str]:
     """Check ``db``, ``login`` and ``password`` against Odoo and open a session; the session and its cookie token.
 
-    ``params.connection`` may name the hub connection to use; otherwise the default one.
+    ``params.connection`` may name the hub connection to use; otherwise the default one. Refused
+    logins count against the caller's address (hub.throttle): past the limit, RpcError(429)
+    before Odoo is asked.
     """
+    wait = throttle.retry_after(request, throttle.SESSION)
+    if wait:
+        raise RpcError(429, throttle.message(wait), headers={"Retry-After": str(wait)})
     for name in ("db", "login", "password"):
         if not isinstance(params.get(name), str) or not params[name]:
             raise RpcError(400, f'"params.{name}" is required (a non-empty string).')
     connection = _connection(params.get("connection"))
-    if params["db"] != connection.database:
+    if connection is None or params["db"] != connection.database:
+        throttle.record_failure(request, throttle.SESSION)
         raise RpcError(401, WRONG_CREDENTIALS)
     try:
         client = connection.client().as_user(params["login"], params["password"])
         uid = client.uid
     except OdooAuthError:
         logger.info("Odoo refused the login %s", params["login"])
+        throttle.record_failure(request, throttle.SESSION)
         raise RpcError(401, WRONG_CREDENTIALS) from None
     session = OdooSession(
         connection=connection if connection.pk else None,
@@ -57,12 +65,10 @@ def destroy(token: str | None) -> OdooSession | None:
     return session
 
 
-def _connection(name) -> OdooConnection:
+def _connection(name) -> OdooConnection | None:
+    """The connection to log in through; None when no active connection has that name (a wrong credential)."""
     if name is None:
         return auth.default_connection()
     if not isinstance(name, str):
         raise RpcError(400, '"params.connection" must be the name of a hub connection.')
-    connection = OdooConnection.objects.active().filter(name=name).first()
-    if connection is None:
-        raise RpcError(401, WRONG_CREDENTIALS)
-    return connection
+    return OdooConnection.objects.active().filter(name=name).first()

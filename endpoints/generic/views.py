@@ -109,7 +109,7 @@ def session_authenticate(request):
         call_id, params = protocol.decode_body(_body(request))
         login = params.get("login")
         principal = f"odoo:{login}" if isinstance(login, str) and login else None
-        odoo_session, token = session.authenticate(params)
+        odoo_session, token = session.authenticate(params, request)
     except (RpcError, OdooUnavailable, OdooAuthError) as exc:
         failure = _as_rpc_error(exc, None)
         _log(request, "session", principal, "failure", failure.message)

@@ -1,11 +1,13 @@
 """Who may read the log over the API: a staff session with the view permission, or an API key
-whose allowed routes include "logs"."""
+whose allowed routes include "logs". Unknown keys count against the caller's address
+(hub.throttle, target "logs"): past the limit, keys are refused with 429 before being looked up."""
 
 from django.apps import apps
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.permissions import BasePermission
 
+from hub import throttle
 from logs.recording import annotate
 
 # hub.models imports the Odoo client, which the logs app must never import (import-linter
@@ -50,9 +52,15 @@ class ApiKeyAuthentication(BaseAuthentication):
         token = token_from(request)
         if token is None:
             return None
+        wait = throttle.retry_after(request, throttle.LOGS)
+        if wait:
+            refusal = exceptions.Throttled(detail=throttle.message(wait))
+            refusal.wait = wait  # Retry-After (hub.envelope); passed to Throttled it would reword the message
+            raise refusal
         model = api_key_model()
         key = model.find(token)
         if key is None:
+            throttle.record_failure(request, throttle.LOGS)
             raise exceptions.AuthenticationFailed("Invalid or expired API key.")
         key.touch()
         annotate(request, principal=f"key:{key.name}")

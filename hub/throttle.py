@@ -1,0 +1,84 @@
+"""Throttle of failed authentication: bounds online guessing of passwords, tokens, keys and logins.
+
+After HUB_AUTH_FAILURES_PER_WINDOW failed attempts from one client address on one target (an
+endpoint, the generic routes, the session login, the log API) within
+HUB_AUTH_FAILURE_WINDOW_SECONDS, further attempts on that target are refused with 429 and
+Retry-After until the window ends, without their credentials being checked.
+
+Counters live in Django's cache (local memory, or Redis shared by every hub process), never in
+the database: a refusal costs no query. The first failure opens the window; later failures only
+count (the window does not slide). A success resets nothing, so a caller holding one valid
+secret cannot clear the counter it would otherwise use up guessing others.
+"""
+
+import logging
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from hub.client_address import client_ip
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "hub:auth-failures"
+# Targets: each is counted on its own, so guessing on one does not lock out another.
+GENERIC = "generic"
+SESSION = "session"
+LOGS = "logs"
+
+
+def endpoint_target(slug: str) -> str:
+    """The target of one REST endpoint."""
+    return f"endpoint:{slug}"
+
+
+def message(seconds: int) -> str:
+    """The text of a refusal, the same on every route."""
+    return f"Too many failed authentication attempts from this address; try again in {seconds} seconds."
+
+
+def _keys(request, target: str) -> tuple[str, str]:
+    key = f"{KEY_PREFIX}:{target}:{client_ip(request) or 'unknown'}"
+    return key, f"{key}:ends"
+
+
+def retry_after(request, target: str) -> int:
+    """Seconds before this caller may try credentials on ``target`` again; 0 when it may try now."""
+    key, ends_key = _keys(request, target)
+    values = cache.get_many([key, ends_key])
+    if values.get(key, 0) < settings.HUB_AUTH_FAILURES_PER_WINDOW:
+        return 0
+    ends = values.get(ends_key)
+    remaining = ends - time.time() if ends is not None else settings.HUB_AUTH_FAILURE_WINDOW_SECONDS
+    return max(1, math.ceil(remaining))
+
+
+def record_failure(request, target: str) -> None:
+    """Count one failed attempt of this caller on ``target``."""
+    window = settings.HUB_AUTH_FAILURE_WINDOW_SECONDS
+    key, ends_key = _keys(request, target)
+    count = _increment(key, ends_key, window)
+    if count == settings.HUB_AUTH_FAILURES_PER_WINDOW:
+        logger.warning(
+            "%s failed authentication attempts from %s on %s: further attempts are refused for up to %s seconds",
+            count,
+            client_ip(request) or "an unknown address",
+            target,
+            window,
+        )
+
+
+def _increment(key: str, ends_key: str, window: int) -> int:
+    # add() then incr(): both atomic in local memory and in Redis, so concurrent failures from
+    # several processes are all counted, and only the first one opens (and times) the window.
+    for _attempt in range(2):
+        if cache.add(key, 1, timeout=window):
+            cache.set(ends_key, time.time() + window, timeout=window)
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:
+            continue  # the window closed between add() and incr(): open a new one
+    return 1
