@@ -12,6 +12,13 @@ from hub.odoo.exceptions import OdooError
 
 logger = logging.getLogger(__name__)
 
+# The site people see: named for what it is, and "View site" leads to the API documentation
+# (the hub has no page of its own at /).
+admin.site.site_header = "Odoo integration hub"
+admin.site.site_title = "Odoo integration hub"
+admin.site.index_title = "Administration"
+admin.site.site_url = "/api/docs/"
+
 
 class OdooConnectionForm(forms.ModelForm):
     """The connection form: the secret can be replaced, never read back."""
@@ -33,6 +40,15 @@ class OdooConnectionForm(forms.ModelForm):
 
     class Meta:
         model = OdooConnection
+        help_texts = {
+            "database": "The Odoo database name, as on Odoo's database selector, e.g. odoo18",
+            "login": "The Odoo user the hub acts as: give it only the access rights the endpoints need",
+            "protocol": "Automatic picks JSON-2 on Odoo 19 and later when the secret is an API key, else JSON-RPC",
+            "active": "Inactive connections are never used",
+            "is_default": (
+                "Used by API keys and Odoo sessions without a connection of their own, and checked by /readyz"
+            ),
+        }
         fields = [
             "name",
             "url",
@@ -45,6 +61,17 @@ class OdooConnectionForm(forms.ModelForm):
             "active",
             "is_default",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.secret_encrypted:
+            self.fields[
+                "new_secret"
+            ].help_text = (
+                "A secret is stored; it is never shown. Type a new one to replace it, or leave blank to keep it."
+            )
+        else:
+            self.fields["new_secret"].help_text = "Never shown again once saved."
 
     def clean(self):
         cleaned = super().clean()
@@ -61,11 +88,16 @@ class OdooConnectionForm(forms.ModelForm):
 @admin.register(OdooConnection)
 class OdooConnectionAdmin(admin.ModelAdmin):
     form = OdooConnectionForm
-    list_display = ["name", "url", "database", "login", "protocol", "active", "is_default", "secret_set", "updated_at"]
+    # The protocol's code, not its long label, keeps the columns readable.
+    list_display = ["name", "url", "database", "login", "protocol_code", "active", "is_default", "secret_set"]
     list_filter = ["protocol", "active", "is_default"]
     search_fields = ["name", "url", "database", "login"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["test_connection"]
+
+    @admin.display(description="protocol", ordering="protocol")
+    def protocol_code(self, obj: OdooConnection) -> str:
+        return obj.protocol
 
     @admin.display(boolean=True, description="secret set")
     def secret_set(self, obj: OdooConnection) -> bool:
@@ -94,17 +126,24 @@ class ApiKeyForm(forms.ModelForm):
     """Routes as check boxes, models as a plain list."""
 
     allowed_routes = forms.MultipleChoiceField(
-        choices=ApiKey.Route.choices, required=False, widget=forms.CheckboxSelectMultiple
+        choices=ApiKey.Route.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The routes this key may call; a key with none ticked can call nothing",
     )
     allowed_models = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Odoo models this key may touch, separated by commas or new lines, e.g. res.partner",
+        help_text=(
+            "Odoo models this key may touch, separated by commas or new lines, e.g. res.partner; "
+            "with none listed it can touch no model"
+        ),
     )
 
     class Meta:
         model = ApiKey
         fields = ["name", "connection", "allowed_routes", "allowed_models", "expires_at"]
+        help_texts = {"connection": "Empty: the default Odoo connection"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

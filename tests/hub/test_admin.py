@@ -158,3 +158,44 @@ def test_revoking_keys(admin_client, db):
     assert ApiKey.find(token) is None
     key.refresh_from_db()
     assert key.revoked_at is not None
+
+
+def test_the_site_is_named_and_view_site_leads_to_the_api_docs(admin_client):
+    page = admin_client.get("/admin/").content.decode()
+    assert '<div id="site-name"><a href="/admin/">Odoo integration hub</a></div>' in page
+    assert "<title>Administration | Odoo integration hub</title>" in page
+    assert '<a href="/api/docs/">View site</a>' in page
+
+
+def test_the_connection_form_says_whether_a_secret_is_stored(admin_client, make_connection, misbehaving_odoo):
+    add_page = admin_client.get("/admin/hub/odooconnection/add/").content.decode()
+    help_div = r'<div class="help" id="id_new_secret_helptext">\s*<div>Never shown again once saved.</div>'
+    assert re.search(help_div, add_page)
+    connection = make_connection(server=misbehaving_odoo, secret="stored-secret")
+    page = admin_client.get(f"/admin/hub/odooconnection/{connection.pk}/change/").content.decode()
+    assert (
+        "<div>A secret is stored; it is never shown. Type a new one to replace it, or leave blank to keep it.</div>"
+        in page
+    )
+    assert "stored-secret" not in page
+    for help_text in [
+        "The Odoo database name, as on Odoo's database selector, e.g. odoo18",
+        "The Odoo user the hub acts as: give it only the access rights the endpoints need",
+        "Inactive connections are never used",
+        "Used by API keys and Odoo sessions without a connection of their own, and checked by /readyz",
+    ]:
+        assert f"<div>{help_text}</div>" in page
+
+
+def test_the_connection_list_shows_the_protocol_code(admin_client, make_connection, misbehaving_odoo):
+    make_connection(server=misbehaving_odoo, protocol="xmlrpc")
+    page = admin_client.get("/admin/hub/odooconnection/").content.decode()
+    assert '<td class="field-protocol_code">xmlrpc</td>' in page
+    assert "removed in Odoo 22)</td>" not in page  # the long label stays in the filter only
+
+
+def test_the_api_key_form_says_what_empty_means(admin_client):
+    page = admin_client.get("/admin/hub/apikey/add/").content.decode()
+    assert "<div>Empty: the default Odoo connection</div>" in page
+    assert "<div>The routes this key may call; a key with none ticked can call nothing</div>" in page
+    assert "with none listed it can touch no model</div>" in page
