@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -43,6 +44,7 @@ class EndpointForm(forms.ModelForm):
         # What the form edits is what an export carries, plus the connection (exported by name);
         # the page's layout comes from EndpointAdmin.fieldsets.
         fields = [*ENDPOINT_FIELDS, "connection"]
+        widgets = {"domain": forms.Textarea(attrs={"rows": 3, "cols": 80})}  # a domain is a line or two
 
     def clean(self):
         cleaned = super().clean()
@@ -66,6 +68,19 @@ class MappingLineInline(admin.TabularInline):
     formset = MappingLineFormSet
     extra = 0
     fk_name = "endpoint"
+    # Django's default JSON textarea (10 rows by 40 columns) made each line a screen high and
+    # the table three screens wide: small boxes keep a line on one row.
+    formfield_overrides = {
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+    }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("odoo_field", "external_key"):
+            field.widget.attrs.update({"class": "", "size": 14})  # not the admin's 20em vTextField
+        if field is not None and db_field.name == "default":
+            field.widget.attrs["cols"] = 14
+        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
@@ -133,7 +148,8 @@ def curl_examples(endpoint: Endpoint, base_url: str) -> list[tuple[str, str]]:
 @admin.register(Endpoint)
 class EndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
-    list_display = ["slug", "name", "odoo_model", "request_type", "methods", "auth", "active", "connection"]
+    # The request type stays a filter: nearly every endpoint is inbound, and its long label crowded the list.
+    list_display = ["slug", "name", "odoo_model", "methods", "auth", "active", "connection"]
     list_filter = ["active", "request_type", "auth", "connection"]
     search_fields = ["slug", "name", "odoo_model"]
     readonly_fields = ["full_url", "curl", "created_at", "updated_at"]
@@ -216,15 +232,17 @@ class EndpointTokenForm(forms.ModelForm):
 @admin.register(EndpointToken)
 class EndpointTokenAdmin(admin.ModelAdmin):
     form = EndpointTokenForm
-    list_display = ["name", "endpoint", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at", "usable"]
+    list_display = ["name", "endpoint", "prefix", "state", "created_at", "expires_at", "last_used_at"]
     list_filter = ["endpoint", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "endpoint__slug"]
     readonly_fields = ["prefix", "created_at", "revoked_at", "last_used_at"]
     actions = ["revoke"]
 
-    @admin.display(boolean=True)
-    def usable(self, obj: EndpointToken) -> bool:
-        return obj.is_usable
+    @admin.display(description="state")
+    def state(self, obj: EndpointToken) -> str:
+        if obj.revoked_at:
+            return f"revoked {timezone.localtime(obj.revoked_at):%Y-%m-%d}"
+        return "usable" if obj.is_usable else "expired"
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:  # a token's endpoint and name are its identity once issued

@@ -263,3 +263,30 @@ def test_creating_tokens_twice_in_a_second_gives_distinct_names(admin_client, ma
     names = sorted(EndpointToken.objects.filter(endpoint=endpoint).values_list("name", flat=True))
     assert len(names) == 2
     assert len(set(names)) == 2
+
+
+def test_the_domain_box_is_small_and_mapping_lines_fit_on_one_row_each(admin_client, make_endpoint, seeded):
+    endpoint = make_endpoint()
+    page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
+    assert re.search(r'<textarea name="domain" cols="80" rows="3"[^>]*>', page)
+    assert re.search(r'<textarea name="lines-0-options" cols="28" rows="2"[^>]*>', page)
+    assert re.search(r'<textarea name="lines-0-default" cols="14" rows="2"[^>]*>', page)
+    assert re.search(r'name="lines-0-odoo_field" value="\w+" class="" maxlength="128" size="14"', page)
+
+
+def test_the_token_list_says_each_tokens_state(admin_client, make_endpoint, issue_token, seeded):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    endpoint = make_endpoint(auth="bearer")
+    issue_token(endpoint, name="live")
+    issue_token(endpoint, name="old", expires_at=timezone.now() - timedelta(days=1))
+    issue_token(endpoint, name="gone")
+    EndpointToken.objects.filter(name="gone").update(revoked_at=timezone.now())
+    response = admin_client.get("/admin/endpoints/endpointtoken/")
+    states = {
+        token.name: response.context["cl"].model_admin.state(token) for token in response.context["cl"].result_list
+    }
+    assert states == {"gone": f"revoked {timezone.localdate():%Y-%m-%d}", "live": "usable", "old": "expired"}
+    assert '<td class="field-state">usable</td>' in response.content.decode()
