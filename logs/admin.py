@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from logs import replay as replay_service
@@ -18,6 +19,7 @@ from logs.paginators import CappedCountPaginator
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 MAX_REPLAYS = 20
+PATH_COLUMN_CHARS = 48
 
 
 class StatusClassFilter(admin.SimpleListFilter):
@@ -83,17 +85,19 @@ def pretty(text: str) -> str:
 class RequestLogAdmin(admin.ModelAdmin):
     """Read-only: browse, filter, read one call, replay; delete for superusers only."""
 
+    # Short columns, so that all of them, principal included, fit next to the filters without
+    # scrolling sideways: the time to the second, long paths cut (in full on hover and on the row).
     list_display = (
-        "created_at",
+        "time_column",
         "status_badge",
         "method",
         "endpoint_column",
-        "path",
+        "path_column",
         "duration_ms",
         "rpc_count",
         "principal",
     )
-    list_display_links = ("created_at",)
+    list_display_links = ("time_column",)
     list_filter = (StatusClassFilter, "outcome", "endpoint", MethodFilter, "route_kind", "created_at")
     date_hierarchy = "created_at"
     search_fields = ("request_id", "path", "client_ip", "principal")
@@ -142,6 +146,16 @@ class RequestLogAdmin(admin.ModelAdmin):
     def status_badge(self, obj: RequestLog) -> str:
         colour = {"2": "#2e7d32", "3": "#1565c0", "4": "#ef6c00", "5": "#c62828"}.get(str(obj.status)[0], "#555")
         return format_html('<strong style="color:{}">{}</strong>', colour, obj.status)
+
+    @admin.display(description="time", ordering="created_at")
+    def time_column(self, obj: RequestLog) -> str:
+        return f"{timezone.localtime(obj.created_at):%Y-%m-%d\N{NO-BREAK SPACE}%H:%M:%S}"
+
+    @admin.display(description="path", ordering="path")
+    def path_column(self, obj: RequestLog) -> str:
+        if len(obj.path) <= PATH_COLUMN_CHARS:
+            return obj.path
+        return format_html('<span title="{}">{}…</span>', obj.path, obj.path[: PATH_COLUMN_CHARS - 1])
 
     @admin.display(description="endpoint", ordering="endpoint_slug")
     def endpoint_column(self, obj: RequestLog) -> str:
@@ -222,6 +236,11 @@ class RequestLogAdmin(admin.ModelAdmin):
         )
 
 
+def _placeholder(header: str) -> str:
+    """What a value of this credential header looks like."""
+    return "Bearer <token>  or  Basic <base64 of user:password>" if header.lower() == "authorization" else ""
+
+
 class ReplayCredentialsForm(forms.Form):
     """One field per credential header that was masked in the selected requests (never stored)."""
 
@@ -233,7 +252,9 @@ class ReplayCredentialsForm(forms.Form):
                 label=name,
                 required=False,
                 strip=True,
-                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+                widget=forms.PasswordInput(
+                    render_value=False, attrs={"autocomplete": "off", "size": 60, "placeholder": _placeholder(name)}
+                ),
                 help_text="Sent with the replay only; masked in the new log row.",
             )
 

@@ -69,7 +69,7 @@ def test_change_list_renders_for_each_staff_group(client, logs, who, request):
     assert response.status_code == 200
     assert listed_request_ids(response) == ["gen-1", "down-1", "bad-1", "ok-1"]
     content = response.content.decode()
-    for column in ["Created at", "Status", "Method", "Endpoint", "Path", "Duration (ms)", "RPC calls", "Principal"]:
+    for column in ["Time", "Status", "Method", "Endpoint", "Path", "Duration (ms)", "RPC calls", "Principal"]:
         assert f">{column}<" in content or f">{column}</a>" in content, column
     assert "4 request logs" in content
 
@@ -237,3 +237,12 @@ def test_the_mapping_line_link_lands_on_the_lines(client, superuser, make_endpoi
     response = client.get(page)
     assert response.status_code == 200
     assert f'id="{anchor}"' in response.content.decode() if anchor else True
+
+
+def test_change_list_columns_are_short(client, superuser):
+    long_path = "/bj_api_sync/v1/partners/" + "x" * 60
+    make_log(request_id="long-1", path=long_path, created_at=datetime(2026, 1, 31, 10, 42, 7, tzinfo=UTC))
+    client.force_login(superuser)
+    page = client.get(CHANGELIST).content.decode()
+    assert ">2026-01-31\N{NO-BREAK SPACE}10:42:07</a>" in page
+    assert f'<td class="field-path_column"><span title="{long_path}">{long_path[:47]}…</span></td>' in page

@@ -119,3 +119,18 @@ def test_only_users_with_the_replay_permission_see_the_action(client, superuser,
         client.force_login(user)
         response = client.get(CHANGELIST)
         assert ('value="replay"' in response.content.decode()) is allowed, user.username
+
+
+def test_the_credential_field_is_an_admin_form_row_with_an_example(client, support_user):
+    original = logged_call(client, headers={"Authorization": "Bearer real-token"})
+    client.force_login(support_user)
+    content = client.post(CHANGELIST, {"action": "replay", ACTION_CHECKBOX_NAME: [original.pk]}).content.decode()
+    assert (
+        '<div class="form-row">\n      <div class="flex-container">'
+        '<label for="id_Authorization">Authorization:</label> '
+        '<input type="password" name="Authorization" autocomplete="off" size="60" '
+        'placeholder="Bearer &lt;token&gt;  or  Basic &lt;base64 of user:password&gt;" '
+        'aria-describedby="id_Authorization_helptext" id="id_Authorization"></div>\n'
+        '      <div class="help">Sent with the replay only; masked in the new log row.</div>\n    </div>'
+    ) in content
+    assert "real-token" not in content
