@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 
+from hub import jsonbody
+
 MASK = "***"
 # Headers that always carry credentials, whatever LOG_SECRET_KEYS says.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
@@ -134,7 +136,8 @@ def mask_body(raw: bytes, content_type: str = "") -> Masked:
     if not text:
         return Masked("", False)
     try:
-        parsed = json.loads(text)
+        # bounded nesting: the walk below is recursive, and a row must be written whatever was sent
+        parsed = jsonbody.loads(text)
     except ValueError:
         parsed = None
     else:

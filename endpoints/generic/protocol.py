@@ -7,10 +7,11 @@ business failures) or, for failures of the call itself (bad JSON, authentication
 Odoo unreachable), an error object with the HTTP status as ``code``.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from hub import jsonbody
 
 JSONRPC_VERSION = "2.0"
 _MODEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
@@ -57,8 +58,10 @@ class RpcCall:
 def decode_body(raw: bytes) -> tuple[Any, dict]:
     """The JSON-RPC id and the ``params`` object of a request body; RpcError(400) when malformed."""
     try:
-        body = json.loads(raw or b"")
-    except (ValueError, UnicodeDecodeError):
+        body = jsonbody.loads(raw or b"")
+    except jsonbody.JsonTooDeep as exc:
+        raise RpcError(400, f"The request body is not valid JSON: {exc}") from None
+    except ValueError:  # UnicodeDecodeError is one too
         raise RpcError(400, "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise RpcError(400, "The request body must be a JSON object.")

@@ -1,0 +1,63 @@
+"""Request bodies as JSON: strict (no NaN or Infinity) and nested at most MAX_DEPTH levels.
+
+Every later step walks a body recursively (mapping lines, relational formats, masking for the
+request log, encoding for Odoo). Bounding the nesting where a body is read means none of them can
+run out of stack, whatever a caller sends: a body nested too deeply is a 400 like any other
+malformed JSON, not a crash.
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+# Far deeper than any record with lines of lines, far below the interpreter's recursion limit.
+MAX_DEPTH = 100
+
+
+class JsonTooDeep(ValueError):
+    """The JSON nests arrays and objects deeper than MAX_DEPTH."""
+
+    def __init__(self) -> None:
+        super().__init__(f"The JSON nests arrays and objects deeper than {MAX_DEPTH} levels.")
+
+
+def _refuse_constant(name: str):
+    # json accepts NaN, Infinity and -Infinity by default; they are not JSON (RFC 8259) and Odoo cannot store them
+    raise ValueError(f"Out of range float values are not JSON compliant: {name!r}")
+
+
+def loads(raw: bytes | str) -> Any:
+    """The JSON value of ``raw``; ValueError when it is not strict JSON, JsonTooDeep when it nests too deeply."""
+    try:
+        value = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise JsonTooDeep() from None
+    if nests_deeper_than(value, MAX_DEPTH):
+        raise JsonTooDeep()
+    return value
+
+
+def nests_deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than ``limit`` levels in ``value`` (walked without recursion)."""
+    pending = [(value, 1)] if isinstance(value, dict | list) else []
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+class JsonBodyParser(JSONParser):
+    """DRF's JSON parser reading through loads(): deep nesting is a ParseError (400), like broken JSON."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            return loads(stream.read().decode(encoding))
+        except ValueError as exc:  # UnicodeDecodeError is one too
+            raise ParseError(f"JSON parse error - {exc}") from None
