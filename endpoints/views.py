@@ -8,13 +8,13 @@ import logging
 from urllib.parse import quote, urlencode
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from endpoints import auth, config, services
 from endpoints.models import Endpoint
 from hub.envelope import ApiError, error_response, success_body
+from hub.jsonbody import JsonBodyParser
 from hub.odoo.exceptions import OdooValidationError
 from logs.recording import annotate
 
@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 API_VERSION = "1.0"
 JSON_TYPES = ("application/json",)
 BODY_METHODS = ("POST", "PUT")
+# A longer Location (an identifier of thousands of characters) breaks clients and proxies that
+# cap header lines (nginx 4-8 KiB, Python's http.client 64 KiB): the answer then goes without it.
+MAX_LOCATION_LENGTH = 2000
 
 
 def check_api_version(request) -> None:
@@ -38,7 +41,7 @@ class EndpointView(APIView):
 
     authentication_classes = []  # each endpoint authenticates its own way (endpoints.auth)
     permission_classes = []
-    parser_classes = [JSONParser]
+    parser_classes = [JsonBodyParser]  # strict JSON, nesting bounded: a 400, never a crash
     route_methods: tuple[str, ...] = ()
     endpoint_config = None
 
@@ -128,8 +131,9 @@ class CollectionView(EndpointView):
         response = self.success(records[0], status=201)
         identifier = self.endpoint_config.mapping.identifier
         value = records[0].get(identifier.external_key) if identifier else None
-        if value not in (None, ""):
-            response["Location"] = request.build_absolute_uri(f"{request.path}/{quote(str(value), safe='')}")
+        location = request.build_absolute_uri(f"{request.path}/{quote(str(value), safe='')}")
+        if value not in (None, "") and len(location) <= MAX_LOCATION_LENGTH:
+            response["Location"] = location
         return response
 
 

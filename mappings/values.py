@@ -127,6 +127,7 @@ def parse_param_text(text: str, odoo_type: str):
 
 # -- plain -------------------------------------------------------------------------------------
 
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 _TEXT_TYPES = (OdooType.CHAR, OdooType.TEXT, OdooType.HTML, OdooType.SELECTION, OdooType.BINARY)
 
 
@@ -136,8 +137,9 @@ def plain_to_odoo(value, line: LineSpec, ctx: Context):
     if value is None:
         return [(6, 0, [])] if kind == OdooType.MANY2MANY else False
     if kind == OdooType.INTEGER:
-        if _is_number(value) and float(value).is_integer():
-            return int(value)
+        # an int is checked as is: float() of a huge one (a 40-digit id) overflows
+        if _is_number(value) and (isinstance(value, int) or value.is_integer()):
+            return _int32(int(value), line)
         raise line.error(f"expects an integer, got {_shown(value)}.")
     if kind in (OdooType.FLOAT, OdooType.MONETARY):
         if _is_number(value):
@@ -159,7 +161,7 @@ def plain_to_odoo(value, line: LineSpec, ctx: Context):
         return _odoo_datetime(value, line)
     if kind == OdooType.MANY2ONE:
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
+            return _int32(value, line)
         raise line.error(f"expects a record id (integer), got {_shown(value)}.")
     if kind == OdooType.MANY2MANY:
         if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
@@ -168,6 +170,13 @@ def plain_to_odoo(value, line: LineSpec, ctx: Context):
     if kind == OdooType.ONE2MANY:
         raise line.error("one2many fields are written through the one2many value type.")
     return value
+
+
+def _int32(value: int, line: LineSpec) -> int:
+    """Odoo stores integers and ids in 32 bits (PostgreSQL integer, XML-RPC int): larger is a caller's mistake."""
+    if INT32_MIN <= value <= INT32_MAX:
+        return value
+    raise line.error(f"expects an integer from {INT32_MIN} to {INT32_MAX}, got {_shown(value)}.")
 
 
 def _odoo_date(value, line: LineSpec) -> str:

@@ -183,12 +183,10 @@ class XmlRpcTransport(RpcTransport):
         try:
             body = xmlrpc.client.dumps(
                 tuple(_xmlrpc_values(params)), methodname=method, allow_none=True, encoding="utf-8"
-            )
-        except (TypeError, OverflowError) as exc:
+            ).encode()  # a lone surrogate ("\ud800") fails here: UnicodeEncodeError
+        except (TypeError, OverflowError, UnicodeEncodeError) as exc:
             raise OdooRequestError(f"Cannot send these arguments over XML-RPC: {exc}") from None
-        response = self.send(
-            "POST", f"/xmlrpc/2/{service}", content=body.encode(), headers={"Content-Type": "text/xml"}
-        )
+        response = self.send("POST", f"/xmlrpc/2/{service}", content=body, headers={"Content-Type": "text/xml"})
         if response.status_code != 200:
             raise self.not_protocol(response)
         try:
