@@ -1,8 +1,10 @@
 """The read-only log API: list with filters and a cursor, one call by request id."""
 
+from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -22,6 +24,22 @@ class LogCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "limit"
     max_page_size = 500
+
+    invalid_cursor = "Invalid cursor: follow the pagination's next and previous links as they are given."
+
+    def decode_cursor(self, request):
+        """The cursor of the request; a 400 for one that is not a cursor this API made."""
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:  # DRF's answer to an undecodable cursor; it is a bad parameter, not a missing page
+            raise ApiError(400, self.invalid_cursor) from None
+        if cursor is not None and cursor.position is not None:
+            # the position goes straight into a created_at filter: a made-up one must not reach the query
+            try:
+                RequestLog._meta.get_field(self.ordering[0].lstrip("-")).to_python(cursor.position)
+            except ValidationError:
+                raise ApiError(400, self.invalid_cursor) from None
+        return cursor
 
     def get_paginated_response(self, data):
         return Response(

@@ -258,3 +258,25 @@ def test_the_schema_describes_the_log_api_and_its_authentication(db):
     assert listing["security"] == [{"hubApiKey": []}, {"staffSession": []}]
     assert schema["components"]["securitySchemes"]["hubApiKey"]["scheme"] == "bearer"
     assert "/api/logs/{request_id}/" in schema["paths"]
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "abc",  # not base64 of a cursor at all
+        "cD0yMDI2",  # "p=2026": a cursor whose position is no date-time
+        "cj0xJnA9bm90LWEtZGF0ZQ==",  # "r=1&p=not-a-date"
+    ],
+)
+def test_a_made_up_cursor_is_400(client, rows, key_token, cursor):
+    response = client.get(URL, {"cursor": cursor}, headers={"X-Api-Key": key_token, "X-Request-ID": "cur-1"})
+    assert response.status_code == 400
+    message = "Invalid cursor: follow the pagination's next and previous links as they are given."
+    assert response.json() == {
+        "status": "error",
+        "code": 400,
+        "message": message,
+        "line_id": None,
+        "request_id": "cur-1",
+    }
+    assert RequestLog.objects.get(request_id="cur-1").status == 400
