@@ -26,6 +26,7 @@ LOG_MODES = ("all", "errors", "off")
 WRITE_ATTEMPTS = 3
 # Set by logs.replay on the WSGI environ; never reachable from HTTP (headers become HTTP_*).
 REPLAY_ENVIRON_KEY = "hub.replay_of"
+NOT_STORED = "(not stored: the log could not process it)"
 
 
 @dataclass
@@ -98,25 +99,40 @@ def should_write(record: Record, status: int, outcome: str) -> bool:
     return True
 
 
-def build_row(request, response, record: Record, stats, error: BaseException | None) -> RequestLog:
-    """The row for a finished request, with secrets masked and bodies cut."""
+def build_row(
+    request, response, record: Record, stats, error: BaseException | None, *, bare: bool = False
+) -> RequestLog:
+    """The row for a finished request, with secrets masked and bodies cut.
+
+    ``bare``: without query string, headers and bodies, for when masking them failed: the call
+    is still recorded (who, what route, which status), and nothing unmasked is stored.
+    """
     limit = settings.LOG_BODY_MAX_BYTES
     status = response.status_code
     path = request.path
     route_kind = record.route_kind or RouteKind.for_path(path)
     outcome = outcome_of(record, status)
 
-    query = redaction.mask_query(request.META.get("QUERY_STRING", ""))
-    if record.raw_body is not None:
-        body = redaction.mask_body(record.raw_body, request.META.get("CONTENT_TYPE", ""))
-        body_size = len(record.raw_body)
+    if bare:
+        query = redaction.Masked("", False)
+        body = redaction.Masked(NOT_STORED, False)
+        body_size = len(record.raw_body) if record.raw_body is not None else _content_length(request)
     else:
-        body = redaction.Masked(record.body_unreadable, False)
-        body_size = _content_length(request)
+        query = redaction.mask_query(request.META.get("QUERY_STRING", ""))
+        if record.raw_body is not None:
+            body = redaction.mask_body(record.raw_body, request.META.get("CONTENT_TYPE", ""))
+            body_size = len(record.raw_body)
+        else:
+            body = redaction.Masked(record.body_unreadable, False)
+            body_size = _content_length(request)
     request_body, request_cut = redaction.cut(body.text, limit)
-    request_cut = request_cut or (record.raw_body is None and body_size > 0)
+    request_cut = request_cut or bare or (record.raw_body is None and body_size > 0)
 
-    response_body, response_size, response_cut = _response_text(response, route_kind, limit)
+    if bare:
+        content = b"" if getattr(response, "streaming", False) else response.content
+        response_body, response_size, response_cut = NOT_STORED, len(content), bool(content)
+    else:
+        response_body, response_size, response_cut = _response_text(response, route_kind, limit)
 
     error_message = record.error
     error_class = ""
@@ -147,7 +163,7 @@ def build_row(request, response, record: Record, stats, error: BaseException | N
         duration_ms=round((time.perf_counter() - record.started) * 1000),
         rpc_count=stats.count if stats is not None else 0,
         rpc_ms=stats.milliseconds if stats is not None else 0,
-        request_headers=redaction.mask_headers(request.headers),
+        request_headers={} if bare else redaction.mask_headers(request.headers),
         request_body=request_body,
         request_body_size=body_size,
         request_body_truncated=request_cut,
@@ -199,7 +215,11 @@ def finish(request, response, stats, error: BaseException | None) -> RequestLog 
         outcome = outcome_of(record, response.status_code)
         if not should_write(record, response.status_code, outcome):
             return None
-        row = build_row(request, response, record, stats, error)
+        try:
+            row = build_row(request, response, record, stats, error)
+        except Exception:  # a bug in masking must not cost the call its row
+            logger.exception("Could not process request %s for the log; recording it bare", record.request_id)
+            row = build_row(request, response, record, stats, error, bare=True)
         write(row)
         return row
     except Exception:  # the log must never break an answer

@@ -461,3 +461,33 @@ def test_settings_checks(settings):
     settings.TRUSTED_PROXIES = ["::1"]
     settings.LOG_SECRET_KEYS = ["password"]
     assert check_log_settings(None) == []
+
+
+def test_a_crash_while_masking_still_records_the_call_bare(client, db, monkeypatch, caplog):
+    def broken(raw, content_type=""):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(recording.redaction, "mask_body", broken)
+    with caplog.at_level(logging.ERROR, logger="logs.recording"):
+        response = client.post(
+            "/api/_test/echo?password=hunter2",
+            {"password": "hunter2"},
+            content_type="application/json",
+            headers={"X-Request-ID": "req-1"},
+        )
+    assert response.status_code == 200
+    assert response.json() == {"status": "success", "data": {"password": "hunter2"}}
+    assert "Could not process request req-1 for the log; recording it bare" in caplog.text
+    sent = len(b'{"password": "hunter2"}')
+    # who called what and how it ended are kept; query, headers and bodies are not (they could not be masked)
+    assert only_row() == expected(
+        method="POST",
+        principal="token:webshop",
+        request_body=recording.NOT_STORED,
+        request_body_size=sent,
+        request_body_truncated=True,
+        response_body=recording.NOT_STORED,
+        response_body_size=len(response.content),
+        response_body_truncated=True,
+    )
+    assert RequestLog.objects.get().request_headers == {}
