@@ -165,13 +165,16 @@ class RequestLogAdmin(admin.ModelAdmin):
         log = self.get_object(request, object_id)
         extra_context = dict(extra_context or {})
         if log is not None:
+            # Link to the endpoint only for users who may open it: support staff would get a 403.
+            may_view_endpoint = request.user.has_perm("endpoints.view_endpoint")
+            endpoint_url = endpoint_admin_url(log.endpoint_id) if may_view_endpoint else None
             extra_context.update(
                 log=log,
                 request_body_pretty=pretty(log.request_body),
                 response_body_pretty=pretty(log.response_body),
                 headers=sorted(log.request_headers.items()),
-                endpoint_url=endpoint_admin_url(log.endpoint_id),
-                line_url=mapping_line_admin_url(log.line_id, endpoint_admin_url(log.endpoint_id)),
+                endpoint_url=endpoint_url,
+                line_url=mapping_line_admin_url(log.line_id, endpoint_url),
                 replay_of_url=(
                     reverse("admin:logs_requestlog_change", args=[log.replay_of_id]) if log.replay_of_id else None
                 ),

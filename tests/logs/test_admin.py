@@ -138,7 +138,7 @@ def test_no_add_no_change_and_delete_only_for_superusers(client, superuser, supp
     assert not type(log).objects.filter(pk=log.pk).exists()
 
 
-def test_detail_page_pretty_prints_and_links(client, support_user, make_endpoint):
+def test_detail_page_pretty_prints_and_links(client, integration_admin, make_endpoint):
     endpoint = make_endpoint("orders")
     log = make_log(
         request_id="bad-9",
@@ -155,7 +155,7 @@ def test_detail_page_pretty_prints_and_links(client, support_user, make_endpoint
         line_id=7,
         request_headers={"Authorization": "Bearer ***", "Content-Type": "application/json"},
     )
-    client.force_login(support_user)
+    client.force_login(integration_admin)
     response = client.get(change_url(log))
     assert response.status_code == 200
     content = response.content.decode()
@@ -246,3 +246,14 @@ def test_change_list_columns_are_short(client, superuser):
     page = client.get(CHANGELIST).content.decode()
     assert ">2026-01-31\N{NO-BREAK SPACE}10:42:07</a>" in page
     assert f'<td class="field-path_column"><span title="{long_path}">{long_path[:47]}…</span></td>' in page
+
+
+def test_support_staff_see_the_endpoint_and_line_without_links_they_could_not_open(client, support_user, make_endpoint):
+    endpoint = make_endpoint("orders")
+    log = make_log(request_id="bad-10", endpoint=endpoint, endpoint_slug="orders", status=400, line_id=7)
+    client.force_login(support_user)
+    assert client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").status_code == 403
+    content = client.get(change_url(log)).content.decode()
+    assert "<dt>Endpoint</dt><dd>orders</dd>" in content
+    assert "<dt>Mapping line</dt><dd>line 7</dd>" in content
+    assert "/admin/endpoints/endpoint/" not in content
