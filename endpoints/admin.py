@@ -80,6 +80,9 @@ class MappingLineInline(admin.TabularInline):
             field.widget.attrs.update({"class": "", "size": 14})  # not the admin's 20em vTextField
         if field is not None and db_field.name == "default":
             field.widget.attrs["cols"] = 14
+        if field is not None and db_field.name in ("parent", "value_type", "odoo_type", "direction"):
+            # Long choice labels widened the table; the open list still shows them in full.
+            field.widget.attrs["style"] = "max-width: 11em"
         return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

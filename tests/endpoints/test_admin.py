@@ -272,6 +272,7 @@ def test_the_domain_box_is_small_and_mapping_lines_fit_on_one_row_each(admin_cli
     assert re.search(r'<textarea name="lines-0-options" cols="28" rows="2"[^>]*>', page)
     assert re.search(r'<textarea name="lines-0-default" cols="14" rows="2"[^>]*>', page)
     assert re.search(r'name="lines-0-odoo_field" value="\w+" class="" maxlength="128" size="14"', page)
+    assert re.search(r'<select name="lines-0-value_type" style="max-width: 11em"', page)
 
 
 def test_the_token_list_says_each_tokens_state(admin_client, make_endpoint, issue_token, seeded):
