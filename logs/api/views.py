@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from hub.envelope import ApiError, success_body
 from logs.api import schema as _schema_extensions  # noqa: F401 - registers the authentication schemes with drf-spectacular
@@ -16,16 +17,31 @@ from logs.filtersets import RequestLogFilterSet
 from logs.models import RequestLog
 from logs.recording import annotate
 
+PAGING_PARAMS = ("cursor", "limit")
+
 
 class LogCursorPagination(CursorPagination):
     """Newest first; a cursor never counts the table and stays stable while rows are added."""
 
     ordering = ("-created_at", "-id")
     page_size = 50
-    page_size_query_param = "limit"
+    cursor_query_param, page_size_query_param = PAGING_PARAMS
     max_page_size = 500
 
     invalid_cursor = "Invalid cursor: follow the pagination's next and previous links as they are given."
+
+    def get_page_size(self, request):
+        """``limit`` as the REST routes read it: a whole number (400 otherwise), kept between 1 and 500."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or raw == "":
+            return self.page_size
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ApiError(400, f"Query parameter 'limit' must be a whole number, not {raw!r}.") from None
+        if value < 0:
+            raise ApiError(400, "Query parameter 'limit' must not be negative.")
+        return min(max(value, 1), self.max_page_size)
 
     def decode_cursor(self, request):
         """The cursor of the request; a 400 for one that is not a cursor this API made."""
@@ -74,6 +90,11 @@ class EnvelopeFilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
+        # a misspelt filter (stauts=500) must not answer the whole log as if it had matched
+        allowed = [*filterset.filters, *PAGING_PARAMS, api_settings.URL_FORMAT_OVERRIDE]
+        unknown = sorted(set(request.query_params) - set(allowed))
+        if unknown:
+            raise ApiError(400, f"Unknown query parameter(s): {', '.join(unknown)}. Allowed: {', '.join(allowed)}.")
         if not filterset.is_valid():
             problems = "; ".join(
                 f"{name}: {' '.join(str(message) for message in messages)}"

@@ -280,3 +280,35 @@ def test_a_made_up_cursor_is_400(client, rows, key_token, cursor):
         "request_id": "cur-1",
     }
     assert RequestLog.objects.get(request_id="cur-1").status == 400
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            {"stauts": "500"},
+            "Unknown query parameter(s): stauts. Allowed: status, status_class, outcome, route_kind, endpoint, "
+            "method, request_id, principal, since, until, cursor, limit, format.",
+        ),
+        (
+            {"status__in": "", "order": "--x"},
+            "Unknown query parameter(s): order, status__in. Allowed: status, status_class, outcome, route_kind, "
+            "endpoint, method, request_id, principal, since, until, cursor, limit, format.",
+        ),
+        ({"limit": "abc"}, "Query parameter 'limit' must be a whole number, not 'abc'."),
+        ({"limit": "-1"}, "Query parameter 'limit' must not be negative."),
+    ],
+)
+def test_unknown_parameters_and_bad_limits_are_400(client, rows, key_token, query, message):
+    # a misspelt filter used to answer the whole log, a bad limit the default page, both as if all was well
+    response = client.get(URL, query, headers={"X-Api-Key": key_token, "X-Request-ID": "q-1"})
+    assert response.status_code == 400
+    assert response.json() == {"status": "error", "code": 400, "message": message, "line_id": None, "request_id": "q-1"}
+    assert RequestLog.objects.get(request_id="q-1").status == 400
+
+
+@pytest.mark.parametrize(("limit", "size"), [("0", 1), ("2", 2), ("1000000000", 500), ("", 50)])
+def test_limit_is_kept_between_one_and_500(client, rows, key_token, limit, size):
+    body = client.get(URL, {"limit": limit}, headers={"X-Api-Key": key_token}).json()
+    assert body["pagination"]["limit"] == size
+    assert len(body["data"]) == min(size, len(rows))
