@@ -95,6 +95,9 @@ class MappingLineInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+SHOWN_ONCE_NOTE = "The token is shown once, right after saving: copy it then. Only its prefix is kept readable."
+
+
 def _show_once(model_admin: admin.ModelAdmin, request, token: EndpointToken, secret: str, note: str = "") -> None:
     """The one time a new token's secret is shown: only its digest is stored."""
     model_admin.message_user(
@@ -250,7 +253,14 @@ class EndpointTokenAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:  # a token's endpoint and name are its identity once issued
             return ["endpoint", "name", *self.readonly_fields]
-        return self.readonly_fields
+        return []
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        # A new token has no prefix or dates yet: the add page asks only what it needs, and says
+        # when the secret appears.
+        return [(None, {"fields": ["endpoint", "name", "expires_at"], "description": SHOWN_ONCE_NOTE})]
 
     def save_model(self, request, obj, form, change):
         secret = None if change else obj.issue()

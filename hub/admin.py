@@ -173,6 +173,17 @@ class ApiKeyAdmin(admin.ModelAdmin):
             return "revoked"
         return "usable" if obj.is_usable else "expired"
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        # A new key has no prefix or dates yet: the add page asks only what it needs, and says
+        # when the key appears.
+        note = "The key is shown once, right after saving: copy it then. Only its prefix is kept readable."
+        return [(None, {"fields": ApiKeyForm.Meta.fields, "description": note})]
+
     def save_model(self, request, obj, form, change):
         token = None if change else obj.issue()
         super().save_model(request, obj, form, change)

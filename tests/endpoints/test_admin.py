@@ -291,3 +291,15 @@ def test_the_token_list_says_each_tokens_state(admin_client, make_endpoint, issu
     }
     assert states == {"gone": f"revoked {timezone.localdate():%Y-%m-%d}", "live": "usable", "old": "expired"}
     assert '<td class="field-state">usable</td>' in response.content.decode()
+
+
+def test_the_token_add_page_asks_only_what_it_needs_and_says_the_token_is_shown_once(admin_client):
+    page = admin_client.get("/admin/endpoints/endpointtoken/add/").content.decode()
+    assert (
+        '<div class="description">The token is shown once, right after saving: copy it then. '
+        "Only its prefix is kept readable.</div>"
+    ) in page
+    for name in ["endpoint", "name", "expires_at_0"]:
+        assert f'name="{name}"' in page
+    for readonly in ["Prefix:", "Revoked at:", "Last used at:", "Created at:"]:
+        assert readonly not in page

@@ -199,3 +199,15 @@ def test_the_api_key_form_says_what_empty_means(admin_client):
     assert "<div>Empty: the default Odoo connection</div>" in page
     assert "<div>The routes this key may call; a key with none ticked can call nothing</div>" in page
     assert "with none listed it can touch no model</div>" in page
+
+
+def test_the_api_key_add_page_asks_only_what_it_needs_and_says_the_key_is_shown_once(admin_client):
+    page = admin_client.get("/admin/hub/apikey/add/").content.decode()
+    assert (
+        '<div class="description">The key is shown once, right after saving: copy it then. '
+        "Only its prefix is kept readable.</div>"
+    ) in page
+    for name in ["name", "connection", "allowed_models", "expires_at_0"]:
+        assert f'name="{name}"' in page
+    for readonly in ["Prefix:", "Revoked at:", "Last used at:", "Created at:"]:
+        assert readonly not in page
