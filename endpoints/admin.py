@@ -11,7 +11,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 
 from endpoints.config import build
 from endpoints.models import Endpoint, EndpointToken
@@ -25,11 +25,20 @@ logger = logging.getLogger(__name__)
 _base_url: ContextVar[str] = ContextVar("endpoint_admin_base_url", default="/")
 
 
+def plain_help_text(text):
+    """Help text shown as written: the admin renders help texts as HTML, so "/<id>" vanished as a tag."""
+    return escape(text) if "<" in str(text) else text
+
+
 class EndpointForm(forms.ModelForm):
     """The endpoint form, plus a write-only Basic password field."""
 
     allowed_methods = forms.MultipleChoiceField(
-        choices=Endpoint.Method.choices, widget=forms.CheckboxSelectMultiple, required=False
+        choices=Endpoint.Method.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="What callers may do: GET lists and reads, POST creates, PUT updates, DELETE deletes; "
+        "a method not ticked answers 405",
     )
     new_basic_password = forms.CharField(
         label="Basic password",
@@ -45,6 +54,22 @@ class EndpointForm(forms.ModelForm):
         # the page's layout comes from EndpointAdmin.fieldsets.
         fields = [*ENDPOINT_FIELDS, "connection"]
         widgets = {"domain": forms.Textarea(attrs={"rows": 3, "cols": 80})}  # a domain is a line or two
+        help_texts = {
+            "request_type": "Inbound endpoints answer calls at /bj_api_sync/v1/<endpoint identifier>",
+            "slug": "The URL part: /bj_api_sync/v1/<endpoint identifier>, e.g. partners",
+            "connection": "The Odoo server whose records this endpoint serves",
+            "auth": "Bearer: create tokens with the list action “Create a bearer token” or under Endpoint tokens. "
+            "HTTP Basic: set the user name and password below",
+            "basic_username": "HTTP Basic only",
+            "is_paginated": "Lists answer a page (limit/offset) with a total; off: every matching record at once",
+            "page_size": "Records per page when the caller gives no limit (at most 1000)",
+            "log_mode": "Which calls leave a row in the request log; off keeps no row, not even for a crash",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.help_text = plain_help_text(field.help_text)
 
     def clean(self):
         cleaned = super().clean()
@@ -78,6 +103,8 @@ class MappingLineInline(admin.TabularInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in ("odoo_field", "external_key"):
             field.widget.attrs.update({"class": "", "size": 14})  # not the admin's 20em vTextField
+        if field is not None:
+            field.help_text = plain_help_text(field.help_text)
         if field is not None and db_field.name == "default":
             field.widget.attrs["cols"] = 14
         if field is not None and db_field.name in ("parent", "value_type", "odoo_type", "direction"):

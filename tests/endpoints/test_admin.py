@@ -303,3 +303,28 @@ def test_the_token_add_page_asks_only_what_it_needs_and_says_the_token_is_shown_
         assert f'name="{name}"' in page
     for readonly in ["Prefix:", "Revoked at:", "Last used at:", "Created at:"]:
         assert readonly not in page
+
+
+def test_the_endpoint_form_explains_its_fields(admin_client, odoo_connection):
+    page = admin_client.get("/admin/endpoints/endpoint/add/").content.decode()
+    for help_text in [
+        "What callers may do: GET lists and reads, POST creates, PUT updates, DELETE deletes; "
+        "a method not ticked answers 405",
+        "Inbound endpoints answer calls at /bj_api_sync/v1/&lt;endpoint identifier&gt;",
+        "The URL part: /bj_api_sync/v1/&lt;endpoint identifier&gt;, e.g. partners",
+        "The Odoo server whose records this endpoint serves",
+        "Bearer: create tokens with the list action “Create a bearer token” or under Endpoint tokens. "
+        "HTTP Basic: set the user name and password below",
+        "HTTP Basic only",
+        "Lists answer a page (limit/offset) with a total; off: every matching record at once",
+        "Records per page when the caller gives no limit (at most 1000)",
+        "Which calls leave a row in the request log; off keeps no row, not even for a crash",
+    ]:
+        assert f"<div>{help_text}</div>" in page, help_text
+
+
+def test_mapping_line_help_texts_keep_their_angle_brackets(admin_client, make_endpoint, seeded):
+    endpoint = make_endpoint()
+    page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
+    # the inline's column headers carry help texts as tooltips, with tags stripped
+    assert 'title="The key that names a record in /&lt;endpoint&gt;/&lt;id&gt; (one per endpoint)"' in page
