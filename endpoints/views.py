@@ -7,6 +7,8 @@ wrap the answer in the envelope. Every error is an exception the envelope handle
 import logging
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -94,8 +96,16 @@ class EndpointView(APIView):
         return response
 
     def json_body(self, request):
-        """The parsed JSON body: 415 for another content type, 400 for broken JSON (DRF's parser)."""
-        if not request.body:
+        """The parsed JSON body: 413 when too large, 415 for another content type, 400 for broken JSON."""
+        try:
+            raw = request.body
+        except RequestDataTooBig:
+            raise ApiError(
+                413, f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+            ) from None
+        except ValueError:  # Django reads Content-Length with int(); some servers pass any text on
+            raise ApiError(400, "The Content-Length header must be a number of bytes.") from None
+        if not raw:
             raise ApiError(400, "The request has no body; send a JSON object.")
         content_type = (request.content_type or "").split(";")[0].strip().lower()
         if content_type not in JSON_TYPES:

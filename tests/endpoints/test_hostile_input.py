@@ -129,3 +129,25 @@ def test_the_location_header_stays_up_to_its_limit(client, customers):
     ref = "C" * (2000 - len("http://testserver/bj_api_sync/v1/customers/"))
     response = client.post(URL, {"customer_id": ref, "name": "Long"}, content_type="application/json")
     assert response["Location"] == f"http://testserver{URL}/{ref}"
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", URL), ("PUT", f"{URL}/C001")])
+def test_a_body_over_the_limit_is_413_and_logged(client, customers, settings, rpc_calls, method, path):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    raw = '{"customer_id": "C010", "name": "' + "x" * 2000 + '"}'
+    response = client.generic(method, path, raw, content_type="application/json")
+    error(response, 413, "The request body is larger than 1000 bytes.")
+    assert rpc_calls == []
+    row = logged(response)
+    assert (row.status, row.request_body_size, row.request_body) == (
+        413,
+        len(raw),
+        "(body not read: RequestDataTooBig)",
+    )
+
+
+def test_a_content_length_that_is_no_number_is_400(client, customers, rpc_calls):
+    response = client.generic("POST", URL, b"{}", content_type="application/json", CONTENT_LENGTH="abc")
+    error(response, 400, "The Content-Length header must be a number of bytes.")
+    assert rpc_calls == []
+    assert logged(response).status == 400
