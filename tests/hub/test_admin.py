@@ -211,3 +211,12 @@ def test_the_api_key_add_page_asks_only_what_it_needs_and_says_the_key_is_shown_
         assert f'name="{name}"' in page
     for readonly in ["Prefix:", "Revoked at:", "Last used at:", "Created at:"]:
         assert readonly not in page
+
+
+def test_a_new_api_key_never_travels_in_a_cookie(admin_client, db):
+    response = admin_client.post("/admin/hub/apikey/add/", {"name": "erp", "allowed_routes": ["logs"]})
+    assert response.status_code == 302
+    # the message carrying the key waits in the server-side session, not in a browser cookie
+    assert "messages" not in response.cookies  # (the cookie storage's value is signed and compressed)
+    shown = admin_client.get(response["Location"]).content.decode()
+    assert re.search(r"The key for erp is hubk_\S+ — copy it now", shown)
