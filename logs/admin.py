@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from hub import jsonbody
 from logs import replay as replay_service
 from logs.changelist import LogChangeList
 from logs.models import RequestLog, StatusClass
@@ -74,9 +75,9 @@ def mapping_line_admin_url(line_id: int | None, endpoint_url: str | None = None)
 
 
 def pretty(text: str) -> str:
-    """JSON indented for reading; any other text as it is."""
+    """JSON indented for reading; any other text (or JSON nested too deep to walk) as it is."""
     try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False, sort_keys=False)
+        return json.dumps(jsonbody.loads(text), indent=2, ensure_ascii=False, sort_keys=False)
     except ValueError:
         return text
 

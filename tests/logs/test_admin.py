@@ -257,3 +257,12 @@ def test_support_staff_see_the_endpoint_and_line_without_links_they_could_not_op
     assert "<dt>Endpoint</dt><dd>orders</dd>" in content
     assert "<dt>Mapping line</dt><dd>line 7</dd>" in content
     assert "/admin/endpoints/endpoint/" not in content
+
+
+def test_detail_page_shows_json_nested_too_deep_to_walk_as_text(client, integration_admin):
+    deep = "[" * 5000 + "]" * 5000
+    log = make_log(request_id="deep-1", status=400, outcome="failure", request_body=deep, request_body_size=10000)
+    client.force_login(integration_admin)
+    response = client.get(change_url(log))
+    assert response.status_code == 200
+    assert f'<pre id="request-body">{deep}</pre>' in response.content.decode()
