@@ -6,6 +6,7 @@ Error: ``{"status": "error", "code", "message", "line_id", "request_id"}``.
 
 import logging
 
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
@@ -60,6 +61,13 @@ def describe(exc: Exception) -> tuple[int, str, int | None, dict]:
         return exc.http_status, exc.message, getattr(exc, "line_id", None), dict(getattr(exc, "headers", {}))
     if isinstance(exc, Http404):
         return 404, "Not found.", None, {}
+    # Django's own client errors, raised while a view reads the request
+    if isinstance(exc, RequestDataTooBig):
+        return 413, "The request body is too large.", None, {}
+    if isinstance(exc, SuspiciousOperation | BadRequest):
+        return 400, "Bad request.", None, {}
+    if isinstance(exc, PermissionDenied):
+        return 403, "Forbidden.", None, {}
     if isinstance(exc, drf_exceptions.APIException):
         headers = {}
         if getattr(exc, "auth_header", None):
