@@ -135,12 +135,14 @@ def postman_collection(schema: dict, base_url: str) -> dict:
                 request["url"]["variable"] = variables
             if query:
                 request["url"]["query"] = query
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-            if body is not None:
+            media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            if "schema" in media:
+                # a documented example is a real call; placeholders only when there is none
+                example = media["example"] if "example" in media else example_value(media["schema"], components)
                 request["header"].append({"key": "Content-Type", "value": "application/json"})
                 request["body"] = {
                     "mode": "raw",
-                    "raw": json.dumps(example_value(body, components), indent=2),
+                    "raw": json.dumps(example, indent=2),
                     "options": {"raw": {"language": "json"}},
                 }
             name = operation.get("summary") or f"{method.upper()} {path}"

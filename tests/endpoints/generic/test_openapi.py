@@ -1,0 +1,246 @@
+"""The generic data routes and the session routes in the OpenAPI document and the Postman collection."""
+
+import json
+
+import pytest
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate
+
+from tests.endpoints.generic.conftest import rpc_result
+
+pytestmark = pytest.mark.django_db
+
+DATA_ROUTES = ["create_data", "create_update_data", "update_data", "search_data", "call_function"]
+SESSION_ROUTES = ["authenticate", "destroy"]
+ALL_PATHS = [f"/api/{route}" for route in DATA_ROUTES] + [f"/web/session/{route}" for route in SESSION_ROUTES]
+DATA_SECURITY = [{"apiKeyBearer": []}, {"apiKeyHeader": []}, {"sessionCookie": []}]
+JSONRPC_ID = {
+    "description": "Echoed in the answer",
+    "anyOf": [{"type": "string", "nullable": True}, {"type": "number", "nullable": True}],
+}
+
+
+@pytest.fixture
+def schema(client, django_user_model) -> dict:
+    client.force_login(django_user_model.objects.create_user("staff", password="pw-for-tests", is_staff=True))
+    response = client.get("/api/schema/")
+    assert response.status_code == 200, response.content
+    return json.loads(response.content)
+
+
+def operation(schema: dict, path: str) -> dict:
+    return schema["paths"][path]["post"]
+
+
+def request_media(schema: dict, path: str) -> dict:
+    return operation(schema, path)["requestBody"]["content"]["application/json"]
+
+
+def answer_schema(schema: dict, path: str, status: str = "200") -> dict:
+    return operation(schema, path)["responses"][status]["content"]["application/json"]["schema"]
+
+
+def conforms(schema: dict, document: dict, value) -> bool:
+    """Does ``value`` validate against an OpenAPI 3.0 schema of the document (its $refs resolved)?"""
+    wrapped = {**schema, "components": document["components"]}
+    return OAS30Validator(wrapped).is_valid(value)
+
+
+def vals_of(schema: dict, path: str) -> dict:
+    return request_media(schema, path)["schema"]["properties"]["params"]["properties"]["vals"]
+
+
+def test_document_with_the_generic_routes_is_valid_openapi(schema):
+    validate(schema)
+    assert sorted(p for p in schema["paths"] if p in ALL_PATHS) == sorted(ALL_PATHS)
+    assert all(list(schema["paths"][p]) == ["post"] for p in ALL_PATHS)
+    assert {"name": "generic", "description": "Generic data routes (JSON-RPC, as the Odoo webhook module)"} in schema[
+        "tags"
+    ]
+
+
+def test_the_jsonrpc_request_envelope(schema):
+    request = request_media(schema, "/api/create_data")["schema"]
+    assert request["required"] == ["params"]
+    assert request["properties"]["jsonrpc"] == {"type": "string", "enum": ["2.0"]}
+    assert request["properties"]["method"] == {"type": "string", "description": 'Ignored ("call")'}
+    assert request["properties"]["id"] == JSONRPC_ID
+    params = request["properties"]["params"]
+    assert params["required"] == ["model", "vals"]
+    assert params["properties"]["model"]["type"] == "string"
+    # the schema refuses what the hub answers with 400
+    assert not conforms(request, schema, {"jsonrpc": "1.0", "params": {"model": "res.partner", "vals": {}}})
+    assert not conforms(request, schema, {"id": 1})
+    assert not conforms(request, schema, {"params": {"model": "res partner", "vals": {"payload": {}}}})
+    assert not conforms(request, schema, {"params": {"model": "res.partner", "vals": []}})
+    assert not conforms(request, schema, {"id": [1], "params": {"model": "res.partner", "vals": {"payload": {}}}})
+    assert conforms(request, schema, {"id": None, "params": {"model": "res.partner", "vals": {"payload": {}}}})
+
+
+@pytest.mark.parametrize(
+    ("route", "keys", "required"),
+    [
+        ("create_data", ["auto_create", "payload", "result_field"], ["payload"]),
+        ("update_data", ["auto_create", "payload", "result_field", "search_key"], ["search_key", "payload"]),
+        ("create_update_data", ["auto_create", "payload", "result_field", "search_key"], ["search_key", "payload"]),
+        ("search_data", ["payload"], None),
+        ("call_function", ["payload", "search_key"], ["payload"]),
+    ],
+)
+def test_each_route_takes_its_vals(schema, route, keys, required):
+    vals = vals_of(schema, f"/api/{route}")
+    assert sorted(vals["properties"]) == keys
+    assert vals.get("required") == required
+
+
+def test_search_and_call_payloads(schema):
+    search = vals_of(schema, "/api/search_data")["properties"]["payload"]["properties"]
+    assert sorted(search) == ["limit", "offset", "order", "search_domain", "search_field"]
+    assert search["limit"] == {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}
+    assert search["offset"] == {"type": "integer", "minimum": 0, "default": 0}
+    call = vals_of(schema, "/api/call_function")["properties"]["payload"]
+    assert call["required"] == ["method"]
+    assert sorted(call["properties"]) == ["context", "method", "parameter"]
+    bad_limit = {"params": {"model": "res.partner", "vals": {"payload": {"limit": 1001}}}}
+    assert not conforms(request_media(schema, "/api/search_data")["schema"], schema, bad_limit)
+
+
+def test_answers_are_the_result_object_or_the_error_object(schema):
+    assert schema["components"]["schemas"]["JsonRpcError"]["properties"]["error"] == {
+        "type": "object",
+        "required": ["code", "message", "data"],
+        "properties": {
+            "code": {"type": "integer", "description": "The HTTP status"},
+            "message": {"type": "string"},
+            "data": {
+                "type": "object",
+                "required": ["request_id"],
+                "properties": {"request_id": {"type": "string", "nullable": True}},
+            },
+        },
+    }
+    for route in DATA_ROUTES:
+        path = f"/api/{route}"
+        answer = answer_schema(schema, path)
+        assert answer["required"] == ["jsonrpc", "id", "result"]
+        assert answer["properties"]["result"]["required"] == ["is_success", "result", "messages"]
+        responses = operation(schema, path)["responses"]
+        assert sorted(responses) == ["200", "400", "401", "403", "405", "413", "415", "429", "502", "503", "504"]
+        assert all(
+            answer_schema(schema, path, status) == {"$ref": "#/components/schemas/JsonRpcError"}
+            for status in responses
+            if status != "200"
+        )
+        assert sorted(responses["401"]["headers"]) == ["WWW-Authenticate", "X-Request-ID"]
+        assert sorted(responses["429"]["headers"]) == ["Retry-After", "X-Request-ID"]
+    assert sorted(operation(schema, "/web/session/destroy")["responses"]) == ["200", "400", "405", "413", "415"]
+
+
+def test_security_schemes_api_key_and_session_cookie(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["apiKeyBearer"]["type"] == "http"
+    assert schemes["apiKeyBearer"]["scheme"] == "bearer"
+    assert {k: schemes["apiKeyHeader"][k] for k in ("type", "in", "name")} == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Api-Key",
+    }
+    assert {k: schemes["sessionCookie"][k] for k in ("type", "in", "name")} == {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "session_id",
+    }
+    for route in DATA_ROUTES:
+        assert operation(schema, f"/api/{route}")["security"] == DATA_SECURITY
+    assert operation(schema, "/web/session/authenticate")["security"] == []
+    assert operation(schema, "/web/session/destroy")["security"] == [{"sessionCookie": []}, {}]
+
+
+def test_examples_are_the_documented_ones_and_fit_their_schemas(schema):
+    create = request_media(schema, "/api/create_data")
+    assert create["example"] == {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 1,
+        "params": {"model": "res.partner", "vals": {"payload": {"name": "Customer A"}}},
+    }
+    created = operation(schema, "/api/create_data")["responses"]["200"]["content"]["application/json"]["examples"]
+    assert created["success"]["value"] == {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "result": {"is_success": True, "result": {"id": 42}, "messages": "Record created."},
+    }
+    unauthorized = operation(schema, "/api/create_data")["responses"]["401"]["content"]["application/json"]
+    assert unauthorized["example"] == {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "error": {
+            "code": 401,
+            "message": "The API key is unknown, revoked or expired.",
+            "data": {"request_id": "3f0c…"},
+        },
+    }
+    login = request_media(schema, "/web/session/authenticate")["example"]
+    assert login["params"] == {"db": "odoo18", "login": "demo", "password": "demo"}
+    for path in ALL_PATHS:
+        media = request_media(schema, path)
+        assert conforms(media["schema"], schema, media["example"]), path
+        for status, response in operation(schema, path)["responses"].items():
+            answer = response["content"]["application/json"]
+            for example in [answer.get("example"), *[e["value"] for e in answer.get("examples", {}).values()]]:
+                if example is not None:
+                    assert conforms(answer["schema"], schema, example), (path, status)
+
+
+def test_real_answers_fit_the_documented_schemas(client, schema, rpc, shop):
+    """The documented request examples, sent through the hub to the stand-in, answer as documented."""
+    for route in ["create_data", "update_data", "create_update_data", "search_data"]:
+        example = request_media(schema, f"/api/{route}")["example"]
+        response = rpc(route, example["params"]["model"], example["params"]["vals"])
+        assert rpc_result(response)["is_success"] is True, response.content
+        assert conforms(answer_schema(schema, f"/api/{route}"), schema, response.json()), route
+    missing = rpc("update_data", "res.partner", {"search_key": {"ref": "C-404"}, "payload": {"name": "X"}})
+    assert rpc_result(missing)["is_success"] is False
+    assert conforms(answer_schema(schema, "/api/update_data"), schema, missing.json())
+    refused = rpc("create_data", "res.partner", {"payload": {"name": "X"}}, key="not-a-key")
+    assert refused.status_code == 401
+    assert conforms(answer_schema(schema, "/api/create_data", "401"), schema, refused.json())
+
+
+def test_real_session_answers_fit_the_documented_schemas(client, schema, odoo_connection):
+    example = request_media(schema, "/web/session/authenticate")["example"]
+    response = client.post("/web/session/authenticate", data=json.dumps(example), content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert conforms(answer_schema(schema, "/web/session/authenticate"), schema, response.json())
+    response = client.post("/web/session/destroy", data="", content_type="application/json")
+    assert response.json() == {"jsonrpc": "2.0", "id": None, "result": None}
+    assert conforms(answer_schema(schema, "/web/session/destroy"), schema, response.json())
+
+
+def test_postman_collection_lists_the_generic_requests(client, schema):
+    response = client.get("/api/postman/")
+    assert response.status_code == 200
+    folders = {folder["name"]: folder["item"] for folder in json.loads(response.content)["item"]}
+    generic = {item["request"]["url"]["raw"]: item for item in folders["generic"]}
+    assert sorted(generic) == sorted(f"{{{{baseUrl}}}}/api/{route}" for route in DATA_ROUTES)
+    create = generic["{{baseUrl}}/api/create_data"]
+    assert create["name"] == "Create one record (with its lines and files)"
+    assert create["request"]["method"] == "POST"
+    assert create["request"]["auth"] == {
+        "type": "bearer",
+        "bearer": [{"key": "token", "value": "{{generic_token}}", "type": "string"}],
+    }
+    assert {"key": "Content-Type", "value": "application/json"} in create["request"]["header"]
+    assert json.loads(create["request"]["body"]["raw"]) == request_media(schema, "/api/create_data")["example"]
+    session = {item["request"]["url"]["raw"]: item["request"] for item in folders["session"]}
+    assert sorted(session) == ["{{baseUrl}}/web/session/authenticate", "{{baseUrl}}/web/session/destroy"]
+    login = session["{{baseUrl}}/web/session/authenticate"]
+    assert login["auth"] == {"type": "noauth"}
+    assert json.loads(login["body"]["raw"]) == {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 1,
+        "params": {"db": "odoo18", "login": "demo", "password": "demo"},
+    }
+    # the cookie travels in Postman's cookie jar, not as request auth
+    assert session["{{baseUrl}}/web/session/destroy"]["auth"] == {"type": "noauth"}
