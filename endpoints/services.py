@@ -9,6 +9,7 @@ delete 2.
 """
 
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -155,13 +156,14 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
     endpoint, mapping = config.endpoint, config.mapping
     client = _client(config)
     vals_list = mapping.to_odoo(payloads, client)  # checks keys first: 400 before any Odoo call
-    existing = _existing_identifiers(config, client, payloads)
+    keys = _identifier_keys(config, payloads, vals_list)
+    existing = _existing_identifiers(config, client, payloads, keys)
     key = mapping.identifier.external_key if mapping.identifier else ""
     if existing and not endpoint.upsert_on_post:
-        shown = ", ".join(repr(v) for v in sorted(existing, key=str))
-        raise ApiError(409, f"A record with {key} {shown} already exists.")
+        raise ApiError(409, f"A record with {key} {_given(config, payloads, keys, existing)} already exists.")
     if existing:
-        # an upsert may only update records the endpoint serves: one more search tells which
+        # an upsert may only update records the endpoint serves (its domain, and Odoo's active
+        # filter: an archived record is not served): one more search tells which
         inside = set(
             client.execute_kw(
                 endpoint.odoo_model,
@@ -169,15 +171,18 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
                 [and_domains(config.domain, [("id", "in", sorted(existing.values()))])],
             )
         )
-        outside = sorted((v for v, record_id in existing.items() if record_id not in inside), key=str)
+        outside = {value for value, record_id in existing.items() if record_id not in inside}
         if outside:
-            shown = ", ".join(repr(v) for v in outside)
-            raise ApiError(409, f"A record with {key} {shown} exists outside this endpoint's records.")
+            raise ApiError(
+                409,
+                f"A record with {key} {_given(config, payloads, keys, outside)} exists outside this endpoint's "
+                "records (outside its domain, or archived).",
+            )
 
     ids: list[int | None] = [None] * len(payloads)
     new_positions = []
-    for position, (payload, vals) in enumerate(zip(payloads, vals_list, strict=True)):
-        record_id = existing.get(_identifier_value(config, payload))
+    for position, vals in enumerate(vals_list):
+        record_id = existing.get(keys[position]) if keys[position] is not None else None
         if record_id is None:
             new_positions.append(position)
         else:
@@ -191,33 +196,55 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
     return _read_back(config, client, ids)
 
 
-def _identifier_value(config: EndpointConfig, payload: dict):
-    key = config.mapping.identifier.external_key
-    if key not in payload:
-        return None
-    return config.mapping.identifier_domain(payload[key])[0][2]
+def _identifier_keys(config: EndpointConfig, payloads: list[dict], vals_list: list[dict]) -> list:
+    """Per payload, the value Odoo stores for its identifier (a lookup's resolved id); None when it names none.
 
-
-def _existing_identifiers(config: EndpointConfig, client, payloads: list[dict]) -> dict:
-    """Identifier value -> id of the records that already exist (one search for the whole batch)."""
+    Taken from the vals about to be written, so the check compares what Odoo holds: a selection's
+    key, a formatted date as Odoo's text, a many2one looked up by code as the record's id.
+    """
     mapping = config.mapping
-    if not mapping.identifier_is_writable or mapping.identifier.kind.lookup_target is not None:
-        return {}  # a lookup identifier (e.g. a many2one by code) is left to Odoo's own constraints
-    values = [_identifier_value(config, p) for p in payloads]
-    given = [v for v in values if v is not None and v is not False]
-    duplicates = sorted({repr(v) for v in given if given.count(v) > 1})
-    if duplicates:
-        key = mapping.identifier.external_key
-        raise ApiError(400, f"The request repeats {key} {', '.join(duplicates)}.")
+    if not mapping.identifier_is_writable:
+        return [None] * len(payloads)
+    line = mapping.identifier
+    keys = []
+    for payload, vals in zip(payloads, vals_list, strict=True):
+        value = vals.get(line.odoo_field) if line.external_key in payload else None
+        keys.append(value if isinstance(value, str | int | float) and not isinstance(value, bool) else None)
+    return keys
+
+
+def _given(config: EndpointConfig, payloads: list[dict], keys: list, wanted) -> str:
+    """The identifiers of the payloads whose Odoo value is in ``wanted``, as the caller wrote them."""
+    key = config.mapping.identifier.external_key
+    shown = dict.fromkeys(repr(p[key]) for p, value in zip(payloads, keys, strict=True) if value in wanted)
+    return ", ".join(shown)
+
+
+def _existing_identifiers(config: EndpointConfig, client, payloads: list[dict], keys: list) -> dict:
+    """Odoo identifier value -> id of the records that already exist (one search for the whole batch)."""
+    given = [value for value in keys if value is not None]
+    counts = Counter(given)
+    repeated = {value for value, count in counts.items() if count > 1}
+    if repeated:
+        key = config.mapping.identifier.external_key
+        raise ApiError(400, f"The request repeats {key} {_given(config, payloads, keys, repeated)}.")
     if not given:
         return {}
-    field = mapping.identifier.odoo_field
-    # searched without the endpoint's domain: a record outside it exists all the same, and a
-    # second one with the same identifier would break the identifier's uniqueness
+    field = config.mapping.identifier.odoo_field
+    # Searched without the endpoint's domain and with archived records (active_test False, which
+    # models without ``active`` ignore): a record outside the domain or archived exists all the
+    # same, and a second one with the same identifier would break the identifier's uniqueness.
     records = client.execute_kw(
-        config.endpoint.odoo_model, "search_read", [[(field, "in", given)]], {"fields": [field]}
+        config.endpoint.odoo_model,
+        "search_read",
+        [[(field, "in", given)]],
+        {"fields": [field], "context": {"active_test": False}},
     )
-    return {r[field]: r["id"] for r in records}
+    found = {}
+    for record in records:
+        value = record[field]
+        found[value[0] if isinstance(value, list | tuple) and value else value] = record["id"]  # many2one: [id, name]
+    return found
 
 
 def update_record(config: EndpointConfig, identifier: str, body) -> dict:
@@ -235,9 +262,24 @@ def update_record(config: EndpointConfig, identifier: str, body) -> dict:
 
 
 def delete_record(config: EndpointConfig, identifier: str) -> dict:
-    """Delete the record at ``identifier`` (find, unlink: 2 RPC); answers its identifier."""
+    """Delete the record at ``identifier`` (find, unlink: 2 RPC); answers its identifier as GET shows it.
+
+    The find reads the identifier field with it, so the answer is the caller's value ('alice' for a
+    selection mapped to 'C001', '21/11/2026' for a formatted date), never Odoo's stored one.
+    """
     client = _client(config)
-    record_id = _find_id(config, client, identifier)
-    client.execute_kw(config.endpoint.odoo_model, "unlink", [[record_id]])
-    value = config.mapping.identifier_domain(identifier)[0][2]
-    return {config.mapping.identifier.external_key: value}
+    line = config.mapping.identifier
+    found = client.execute_kw(
+        config.endpoint.odoo_model,
+        "web_search_read",
+        [_identified(config, identifier), reading.specification([line])],
+        {"limit": 2},
+    )
+    records = found["records"]
+    if not records:
+        raise _not_found(config, identifier)
+    if len(records) > 1:
+        raise _ambiguous(config, identifier)
+    client.execute_kw(config.endpoint.odoo_model, "unlink", [[records[0]["id"]]])
+    value = config.mapping.external_identifier(reading.shaped(records[0], [line]))
+    return {line.external_key: value}

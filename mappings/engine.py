@@ -351,6 +351,13 @@ class EndpointMapping:
             field, coerced = line.odoo_field, line.kind.to_odoo(value, line, Context())
         return [(field, "=", coerced)]
 
+    def external_identifier(self, record: Mapping):
+        """The identifier of an Odoo record as read (specification-shaped) -> its value as GET shows it."""
+        line = self.identifier
+        if line is None:
+            raise MappingError("This endpoint has no record identifier line.")
+        return line.kind.to_external(record.get(line.odoo_field, False), line, Context(payload=record))
+
 
 def _writable(line: LineSpec) -> bool:
     return line.inbound and line.kind.reads_payload

@@ -127,10 +127,161 @@ def test_upsert_on_post_updates_the_existing_record(client, make_endpoint, seede
 def test_upsert_never_updates_a_record_outside_the_domain(client, make_endpoint, seeded, fake_odoo):
     make_endpoint(upsert_on_post=True)
     response = post(client, [{"customer_id": "C010", "name": "Dave"}, {"customer_id": "K001", "name": "Taken over"}])
-    error(response, 409, "A record with customer_id 'K001' exists outside this endpoint's records.")
+    error(
+        response,
+        409,
+        "A record with customer_id 'K001' exists outside this endpoint's records (outside its domain, or archived).",
+    )
     [company] = stored(fake_odoo, "K001")
     assert company["name"] == "Kompany"
     assert stored(fake_odoo, "C010") == []
+
+
+def test_post_an_archived_identifier_is_409_and_creates_nothing(client, customers, odoo_client, fake_odoo, seeded):
+    # Odoo's default search hides archived records; the identifier check must not
+    odoo_client.execute_kw("res.partner", "write", [[seeded["C001"]], {"active": False}])
+    error(
+        post(client, {"customer_id": "C001", "name": "Alice Again"}),
+        409,
+        "A record with customer_id 'C001' already exists.",
+    )
+    assert [r["name"] for r in stored(fake_odoo, "C001")] == ["Alice Martin"]
+
+
+def test_upsert_never_revives_an_archived_record(client, make_endpoint, seeded, odoo_client, fake_odoo):
+    make_endpoint(upsert_on_post=True)
+    odoo_client.execute_kw("res.partner", "write", [[seeded["C001"]], {"active": False}])
+    error(
+        post(client, {"customer_id": "C001", "name": "Alice Again"}),
+        409,
+        "A record with customer_id 'C001' exists outside this endpoint's records (outside its domain, or archived).",
+    )
+    [alice] = stored(fake_odoo, "C001")
+    assert (alice["name"], alice["active"]) == ("Alice Martin", False)
+
+
+def test_upsert_updates_an_archived_record_the_endpoint_serves(client, make_endpoint, seeded, odoo_client, fake_odoo):
+    # a domain that names active itself serves archived records: the upsert may update them
+    make_endpoint(upsert_on_post=True, domain="[('active', 'in', [True, False]), ('ref', '=like', 'C%')]")
+    odoo_client.execute_kw("res.partner", "write", [[seeded["C001"]], {"active": False}])
+    response = post(client, {"customer_id": "C001", "name": "Alice Again"})
+    assert response.status_code == 201, response.content
+    assert body(response)["data"] == {**ALICE, "name": "Alice Again"}
+    assert [r["name"] for r in stored(fake_odoo, "C001")] == ["Alice Again"]
+
+
+def test_post_a_selection_identifier_checks_the_odoo_key_and_answers_the_callers_value(
+    client, make_endpoint, seeded, fake_odoo
+):
+    make_endpoint(
+        slug="sel",
+        lines=[
+            {
+                "odoo_field": "ref",
+                "external_key": "code",
+                "value_type": "selection",
+                "options": {"map": {"alice": "C001", "ally": "C001", "dave": "C010"}},
+                "is_identifier": True,
+            },
+            {"odoo_field": "name", "external_key": "name", "odoo_type": "char"},
+        ],
+    )
+    url = "/bj_api_sync/v1/sel"
+    error(
+        client.post(url, {"code": "ally", "name": "Alias"}, content_type="application/json"),
+        409,
+        "A record with code 'ally' already exists.",  # the caller's word, not Odoo's 'C001'
+    )
+    error(
+        client.post(
+            url, [{"code": "dave", "name": "D"}, {"code": "dave", "name": "E"}], content_type="application/json"
+        ),
+        400,
+        "The request repeats code 'dave'.",
+    )
+    response = client.post(url, {"code": "dave", "name": "Dave Lee"}, content_type="application/json")
+    assert body(response) == {"status": "success", "data": {"code": "dave", "name": "Dave Lee"}}
+    assert response["Location"] == "http://testserver/bj_api_sync/v1/sel/dave"
+    assert [r["name"] for r in stored(fake_odoo, "C010")] == ["Dave Lee"]
+
+
+# An endpoint whose identifier is a lookup: one contact per company, named by the company's ref.
+CONTACT_LINES = [
+    {
+        "odoo_field": "parent_id",
+        "external_key": "company",
+        "value_type": "many2one",
+        "options": {"model": "res.partner", "field": "ref"},
+        "is_identifier": True,
+        "required": True,
+    },
+    {"odoo_field": "name", "external_key": "name", "odoo_type": "char", "required": True},
+]
+CONTACTS = "/bj_api_sync/v1/contacts"
+
+
+@pytest.fixture
+def company_contact(make_endpoint, seeded, odoo_client):
+    """The company K001 with one contact; returns the contact's id."""
+    return odoo_client.execute_kw(
+        "res.partner", "create", [{"name": "Kim Contact", "parent_id": seeded["K001"], "is_company": False}]
+    )
+
+
+def contacts_of(fake_odoo, company_id):
+    return [r["name"] for r in fake_odoo.records("res.partner") if r["parent_id"] == company_id]
+
+
+def test_post_an_existing_lookup_identifier_is_409(
+    client, make_endpoint, seeded, company_contact, fake_odoo, rpc_calls
+):
+    make_endpoint(slug="contacts", domain="[('parent_id', '!=', False)]", lines=CONTACT_LINES)
+    response = client.post(CONTACTS, {"company": "K001", "name": "Second Contact"}, content_type="application/json")
+    error(response, 409, "A record with company 'K001' already exists.")
+    assert rpc_calls == [
+        ("res.partner", "search_read"),  # the lookup of K001 (batched for all records)
+        ("res.partner", "search_read"),  # does a contact of that company exist? (by the id found)
+    ]
+    assert contacts_of(fake_odoo, seeded["K001"]) == ["Kim Contact"]
+
+
+def test_post_a_list_repeating_a_lookup_identifier_is_400(client, make_endpoint, seeded):
+    make_endpoint(slug="contacts", domain="[('parent_id', '!=', False)]", lines=CONTACT_LINES)
+    data = [{"company": "K001", "name": "One"}, {"company": "K001", "name": "Two"}]
+    error(client.post(CONTACTS, data, content_type="application/json"), 400, "The request repeats company 'K001'.")
+
+
+def test_post_a_new_lookup_identifier_creates_it(client, make_endpoint, seeded, odoo_client, fake_odoo, rpc_calls):
+    make_endpoint(slug="contacts", domain="[('parent_id', '!=', False)]", lines=CONTACT_LINES)
+    other = odoo_client.execute_kw("res.partner", "create", [{"ref": "K002", "name": "Other Co", "is_company": True}])
+    rpc_calls.clear()
+    response = client.post(CONTACTS, {"company": "K002", "name": "Olga Other"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert body(response) == {"status": "success", "data": {"company": "K002", "name": "Olga Other"}}
+    assert contacts_of(fake_odoo, other) == ["Olga Other"]
+    assert rpc_calls == [
+        ("res.partner", "search_read"),
+        ("res.partner", "search_read"),
+        ("res.partner", "create"),
+        ("res.partner", "web_read"),
+    ]
+
+
+def test_upsert_on_a_lookup_identifier_updates_the_existing_record(
+    client, make_endpoint, seeded, company_contact, fake_odoo, rpc_calls
+):
+    make_endpoint(slug="contacts", domain="[('parent_id', '!=', False)]", lines=CONTACT_LINES, upsert_on_post=True)
+    response = client.post(CONTACTS, {"company": "K001", "name": "Kim Renamed"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert body(response) == {"status": "success", "data": {"company": "K001", "name": "Kim Renamed"}}
+    assert contacts_of(fake_odoo, seeded["K001"]) == ["Kim Renamed"]
+    assert rpc_calls == [
+        ("res.partner", "search_read"),  # lookup
+        ("res.partner", "search_read"),  # which identifiers exist
+        ("res.partner", "search"),  # inside the endpoint's domain?
+        ("res.partner", "write"),
+        ("res.partner", "web_read"),
+    ]
 
 
 def test_post_missing_required_keys_is_400_listing_them(client, customers, rpc_calls):

@@ -143,7 +143,7 @@ def test_delete_answers_the_identifier_and_removes_the_record(client, customers,
     assert response.status_code == 200
     assert body(response) == {"status": "success", "data": {"customer_id": "C003"}}
     assert seeded["C003"] not in [r["id"] for r in fake_odoo.records("res.partner")]
-    assert rpc_calls == [("res.partner", "search"), ("res.partner", "unlink")]
+    assert rpc_calls == [("res.partner", "web_search_read"), ("res.partner", "unlink")]
     error(client.get(f"{URL}/C003"), 404, "No customers record with customer_id 'C003'.")
 
 
@@ -239,3 +239,101 @@ def test_nested_one2many_lines_and_many2many_lookups_are_read_in_the_same_call(
     assert rpc_calls == [("sale.order", "web_search_read")]
     assert order
     assert body(client.get("/bj_api_sync/v1/tagged/NB1"))["data"] == {"customer_id": "NB1", "tags": ["VIP"]}
+
+
+# A selection-mapped identifier: callers say 'alice', Odoo stores 'C001' in ref.
+SELECTION_LINES = [
+    {
+        "odoo_field": "ref",
+        "external_key": "code",
+        "value_type": "selection",
+        "options": {"map": {"alice": "C001", "bob": "C002", "carol": "C003"}},
+        "is_identifier": True,
+    },
+    {"odoo_field": "name", "external_key": "name", "odoo_type": "char"},
+]
+
+
+def test_a_selection_identifier_is_answered_as_the_caller_names_it_on_every_call(
+    client, make_endpoint, seeded, fake_odoo, rpc_calls
+):
+    make_endpoint(slug="sel", lines=SELECTION_LINES)
+    assert body(client.get("/bj_api_sync/v1/sel/alice")) == {
+        "status": "success",
+        "data": {"code": "alice", "name": "Alice Martin"},
+    }
+    response = client.put("/bj_api_sync/v1/sel/alice", {"name": "Alice Roe"}, content_type="application/json")
+    assert body(response) == {"status": "success", "data": {"code": "alice", "name": "Alice Roe"}}
+    rpc_calls.clear()
+    response = client.delete("/bj_api_sync/v1/sel/alice")
+    assert response.status_code == 200
+    assert body(response) == {"status": "success", "data": {"code": "alice"}}  # not Odoo's 'C001'
+    assert rpc_calls == [("res.partner", "web_search_read"), ("res.partner", "unlink")]
+    assert seeded["C001"] not in [r["id"] for r in fake_odoo.records("res.partner")]
+    error(client.delete("/bj_api_sync/v1/sel/alice"), 404, "No sel record with code 'alice'.")
+
+
+def test_an_unknown_selection_identifier_is_400_naming_the_line(client, make_endpoint, seeded, rpc_calls):
+    endpoint = make_endpoint(slug="sel", lines=SELECTION_LINES)
+    line = endpoint.lines.get(external_key="code")
+    error(
+        client.delete("/bj_api_sync/v1/sel/C001"),
+        400,
+        "Mapping line 'code' (ref): unknown value 'C001'; expected one of: alice, bob, carol.",
+        line_id=line.pk,
+    )
+    assert rpc_calls == []
+
+
+QUOTE_LINES = [
+    {
+        "odoo_field": "validity_date",
+        "external_key": "valid_until",
+        "value_type": "date",
+        "options": {"format": "%d.%m.%Y"},
+        "is_identifier": True,
+    },
+    {"odoo_field": "client_order_ref", "external_key": "reference", "odoo_type": "char"},
+]
+
+
+def test_a_date_format_identifier_is_answered_in_its_format_on_every_call(
+    client, make_endpoint, odoo_client, fake_odoo, rpc_calls
+):
+    partner = odoo_client.execute_kw("res.partner", "create", [{"name": "Quote Buyer"}])
+    order = odoo_client.execute_kw(
+        "sale.order", "create", [{"partner_id": partner, "client_order_ref": "DQ-1", "validity_date": "2026-11-21"}]
+    )
+    make_endpoint(
+        slug="quotes", odoo_model="sale.order", domain="[('client_order_ref', '=like', 'DQ-%')]", lines=QUOTE_LINES
+    )
+    url = "/bj_api_sync/v1/quotes/21.11.2026"
+    assert body(client.get(url)) == {"status": "success", "data": {"valid_until": "21.11.2026", "reference": "DQ-1"}}
+    response = client.put(url, {"reference": "DQ-2"}, content_type="application/json")
+    assert body(response) == {"status": "success", "data": {"valid_until": "21.11.2026", "reference": "DQ-2"}}
+    rpc_calls.clear()
+    response = client.delete(url)
+    assert response.status_code == 200
+    assert body(response) == {"status": "success", "data": {"valid_until": "21.11.2026"}}  # not '2026-11-21'
+    assert rpc_calls == [("sale.order", "web_search_read"), ("sale.order", "unlink")]
+    assert order not in [r["id"] for r in fake_odoo.records("sale.order")]
+    error(client.delete(url), 404, "No quotes record with valid_until '21.11.2026'.")
+
+
+def test_an_integer_identifier_is_answered_as_a_number_by_delete_as_by_get(client, make_endpoint, seeded):
+    make_endpoint(
+        slug="partners",
+        lines=[
+            {
+                "odoo_field": "id",
+                "external_key": "id",
+                "odoo_type": "integer",
+                "is_identifier": True,
+                "direction": "out",
+            },
+            {"odoo_field": "name", "external_key": "name", "odoo_type": "char"},
+        ],
+    )
+    url = f"/bj_api_sync/v1/partners/{seeded['C002']}"
+    assert body(client.get(url))["data"] == {"id": seeded["C002"], "name": "Bob Stone"}
+    assert body(client.delete(url)) == {"status": "success", "data": {"id": seeded["C002"]}}
