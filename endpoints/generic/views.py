@@ -43,6 +43,11 @@ def _log(request, route_kind: str, principal: str | None, outcome: str, error: s
     annotate(request, **details)
 
 
+def _note_error(request, exc: Exception) -> None:
+    """Keep the exception behind an error answer for the log's error_class, as hub.envelope does for REST."""
+    request.hub_error = exc
+
+
 def _error(request, call_id, exc: RpcError) -> JsonResponse:
     response = JsonResponse(
         protocol.error_body(call_id, exc.http_status, exc.message, getattr(request, "request_id", None)),
@@ -65,12 +70,15 @@ def _data_route(route: str, operation):
             try:
                 outcome = operation(caller, call.model, call.vals)
             except BusinessFailure as exc:
+                _note_error(request, exc)
                 outcome = Outcome(False, exc.result, exc.message)
             except OdooError as exc:
                 if isinstance(exc, OdooUnavailable | OdooAuthError):
                     raise
+                _note_error(request, exc)
                 outcome = Outcome(False, {}, exc.message)
         except (RpcError, OdooUnavailable, OdooAuthError) as exc:
+            _note_error(request, exc)
             failure = _as_rpc_error(exc, principal)
             _log(request, "generic", principal or failure.principal, "failure", failure.message)
             return _error(request, call_id, failure)
@@ -111,6 +119,7 @@ def session_authenticate(request):
         principal = f"odoo:{login}" if isinstance(login, str) and login else None
         odoo_session, token = session.authenticate(params, request)
     except (RpcError, OdooUnavailable, OdooAuthError) as exc:
+        _note_error(request, exc)
         failure = _as_rpc_error(exc, None)
         _log(request, "session", principal, "failure", failure.message)
         return _error(request, call_id, failure)
@@ -137,6 +146,7 @@ def session_destroy(request):
         if raw.strip():
             call_id, _params = protocol.decode_body(raw)
     except RpcError as exc:
+        _note_error(request, exc)
         _log(request, "session", None, "failure", exc.message)
         return _error(request, call_id, exc)
     ended = session.destroy(request.COOKIES.get(auth.SESSION_COOKIE))
