@@ -179,3 +179,30 @@ def test_date_formats_allow_plain_directives(fmt):
 def test_date_formats_refuse_widths_and_junk(fmt):
     with pytest.raises(ExpressionError, match=r"^Invalid date format"):
         sandbox.check_format(fmt)
+
+
+@pytest.mark.parametrize(
+    ("source", "value", "message"),
+    [
+        # "index" is allowed for lists and tuples, so the save-time check (any allowed name) passes it
+        ("value.index('b')", "abc", "Expression failed: Sorry, '.index' access not allowed on '<class 'str'>'"),
+        # without the run-time check, simpleeval would fall back to payload["count"]
+        ("payload.count", None, "Expression failed: Sorry, '.count' access not allowed on '<class 'dict'>'"),
+        ("value.title", {"title": "x"}, "Expression failed: Sorry, '.title' access not allowed on '<class 'dict'>'"),
+        (
+            "value.lower()",
+            5,
+            "Expression failed: Sorry, attribute access not allowed on '<class 'int'>' (attempted to access `.lower`)",
+        ),
+    ],
+)
+def test_attributes_are_checked_against_the_values_type_when_evaluated(source, value, message):
+    expression = compile_expression(source)  # each name is allowed on some type: the save-time check passes
+    with pytest.raises(ExpressionError) as caught:
+        expression.evaluate(value, {**PAYLOAD, "count": 3})
+    assert str(caught.value) == message
+
+
+def test_attributes_allowed_for_the_values_type_work_when_evaluated():
+    assert run("value.index('b')", ["a", "b"]) == 1
+    assert run("value.count('a') + payload.get('n')", "banana") == 7
