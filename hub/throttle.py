@@ -48,11 +48,11 @@ def retry_after(request, target: str) -> int:
     """Seconds before this caller may try credentials on ``target`` again; 0 when it may try now."""
     key, ends_key = _keys(request, target)
     values = cache.get_many([key, ends_key])
-    if values.get(key, 0) < settings.HUB_AUTH_FAILURES_PER_WINDOW:
-        return 0
     ends = values.get(ends_key)
-    remaining = ends - time.time() if ends is not None else settings.HUB_AUTH_FAILURE_WINDOW_SECONDS
-    return max(1, math.ceil(remaining))
+    if ends is None or values.get(key, 0) < settings.HUB_AUTH_FAILURES_PER_WINDOW:
+        return 0
+    # The window's end decides, not the cache's own expiry (which may lag behind it).
+    return max(0, math.ceil(ends - time.time()))
 
 
 def record_failure(request, target: str) -> None:
@@ -71,6 +71,9 @@ def record_failure(request, target: str) -> None:
 
 
 def _increment(key: str, ends_key: str, window: int) -> int:
+    ends = cache.get(ends_key)
+    if ends is not None and ends <= time.time():
+        cache.delete_many([key, ends_key])  # the window is over even if the cache still holds it
     # add() then incr(): both atomic in local memory and in Redis, so concurrent failures from
     # several processes are all counted, and only the first one opens (and times) the window.
     for _attempt in range(2):
