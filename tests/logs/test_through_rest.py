@@ -2,6 +2,8 @@
 
 import base64
 import json
+import socket
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -126,6 +128,37 @@ def test_odoo_down_is_a_502_row(client, customers, fake_odoo):
     assert response.status_code == 502
     row = RequestLog.objects.get()
     assert (row.status, row.outcome, row.error_class) == (502, "failure", "hub.odoo.exceptions.OdooUnavailable")
+
+
+def test_odoo_refusing_connections_is_a_502_row(client, customers, make_connection):
+    with socket.socket() as sock:  # a port of 127.0.0.1 nothing listens on once closed
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    down = make_connection(name="down", server=SimpleNamespace(url=f"http://127.0.0.1:{closed_port}"))
+    Endpoint.objects.filter(pk=customers.pk).update(connection=down)
+    response = client.get(f"{URL}/C001")
+    assert response.status_code == 502
+    assert response.json()["message"] == RequestLog.objects.get().error
+    assert only_row(response) == {
+        "endpoint_slug": "customers",
+        "route_kind": "rest",
+        "method": "GET",
+        "status": 502,
+        "outcome": "failure",
+        "rpc_count": 1,  # the refused login
+        "line_id": None,
+    }
+    row = RequestLog.objects.get()
+    assert row.error_class == "hub.odoo.exceptions.OdooUnavailable"
+    assert f"127.0.0.1:{closed_port}" in row.error
+
+
+def test_rpc_time_is_recorded(client, customers, fake_odoo):
+    fake_odoo.faults.latency(0.05)
+    response = client.get(f"{URL}/C001")
+    assert response.status_code == 200
+    assert only_row(response)["rpc_count"] == 1
+    assert RequestLog.objects.get().rpc_ms >= 50  # a lower bound only: timings have no upper bound in tests
 
 
 def test_odoo_too_slow_is_a_504_row(client, customers, make_connection, fake_odoo):
