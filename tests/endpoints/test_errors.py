@@ -1,5 +1,8 @@
 """Errors of the REST routes: methods, unknown endpoints, bodies, versions, and Odoo's refusals."""
 
+import json
+import re
+
 import pytest
 
 from endpoints.models import Endpoint
@@ -42,13 +45,6 @@ def test_authentication_comes_before_the_method_check(client, make_endpoint, see
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("path", ["/bj_api_sync/v1/nothing", "/bj_api_sync/v1/nothing/1"])
-def test_unknown_endpoint_is_404(client, customers, path):
-    response = client.get(path)
-    error(response, 404, "No endpoint 'nothing'.")
-    assert "Allow" not in response
-
-
 def test_inactive_endpoint_is_404(client, make_endpoint, seeded):
     make_endpoint(active=False)
     error(client.get(URL), 404, "No endpoint 'customers'.")
@@ -80,18 +76,6 @@ def test_invalid_json_on_put_is_400(client, customers):
     response = client.put(f"{URL}/C001", "[1,", content_type="application/json")
     assert response.status_code == 400
     assert body(response)["message"].startswith("JSON parse error")
-
-
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
-def test_wrong_content_type_is_415(client, customers, content_type):
-    response = client.generic("POST", URL, b'{"customer_id": "C010", "name": "x"}', content_type=content_type)
-    assert response.status_code == 415
-    assert body(response)["code"] == 415
-
-
-def test_missing_content_type_is_415(client, customers):
-    response = client.generic("PUT", f"{URL}/C001", b'{"phone": "1"}', content_type="")
-    error(response, 415, "Content-Type must be application/json, not 'none'.")
 
 
 def test_empty_body_is_400(client, customers):
@@ -159,14 +143,6 @@ def test_odoo_refusals_map_to_http_statuses(client, customers, fake_odoo, kind, 
     assert row.outcome == "failure"
 
 
-def test_wrong_hub_credentials_for_odoo_are_502(client, make_endpoint, make_connection, seeded):
-    make_endpoint(connection=make_connection(name="wrong password", secret="not-the-password"))
-    response = client.get(URL)
-    assert response.status_code == 502
-    assert body(response)["code"] == 502
-    assert "not-the-password" not in response.content.decode()
-
-
 def test_odoo_refusing_an_update_is_422(client, customers, fake_odoo):
     fake_odoo.faults.fail_next(2, "user")  # find and write
     response = client.put(f"{URL}/C001", {"phone": "1"}, content_type="application/json")
@@ -182,18 +158,6 @@ def test_odoo_refusing_created_values_is_422(client, customers, fake_odoo):
     fake_odoo.faults.fail_next(2, "validation")  # the identifier check fails first: any call may refuse
     response = client.post(URL, {"customer_id": "C010", "name": "Dave"}, content_type="application/json")
     error(response, 422, "The operation cannot be completed: Contacts require a name")
-
-
-def test_unknown_odoo_field_in_a_line_is_400(client, make_endpoint, seeded):
-    make_endpoint(
-        lines=[
-            {"odoo_field": "ref", "external_key": "customer_id", "odoo_type": "char", "is_identifier": True},
-            {"odoo_field": "no_such_field", "external_key": "nope", "odoo_type": "char"},
-        ]
-    )
-    response = client.get(URL)
-    assert response.status_code == 400
-    assert "no_such_field" in body(response)["message"]
 
 
 def test_odoo_access_error_for_a_restricted_user_is_403(client, make_endpoint, make_connection, seeded):
@@ -228,13 +192,6 @@ def test_odoo_down_is_502(client, make_endpoint, make_connection, seeded):
     response = client.get(URL)
     assert response.status_code == 502
     assert body(response)["code"] == 502
-
-
-def test_odoo_answering_garbage_is_502(client, customers, fake_odoo):
-    fake_odoo.faults.garbage("html")
-    response = client.get(URL)
-    assert response.status_code == 502
-    assert "<html" not in body(response)["message"].lower()
 
 
 def test_odoo_timeout_is_504(client, make_endpoint, make_connection, fake_odoo, seeded):
@@ -378,3 +335,170 @@ def test_routes_without_query_parameters_refuse_them(client, customers, rpc_call
     response = call(client, method, f"{path}?fields=name", data)
     error(response, 400, "Unknown query parameter(s): fields. This route takes none.")
     assert rpc_calls == []
+
+
+def unchanged(fake_odoo, before: list[dict]) -> bool:
+    """The stand-in's partners are as they were: a refused call wrote nothing."""
+    return fake_odoo.records("res.partner") == before
+
+
+@pytest.mark.parametrize(("method", "path", "data"), CALLS)
+def test_odoo_answering_an_html_page_is_502_on_every_call(client, customers, fake_odoo, method, path, data):
+    fake_odoo.faults.garbage("html")
+    response = call(client, method, path, data)
+    fake_odoo.faults.clear()
+    error(response, 502, f"Odoo at {fake_odoo.url} answered HTTP 200 (text/html), not jsonrpc")
+
+
+@pytest.mark.parametrize(("method", "path", "data"), CALLS)
+def test_odoo_cutting_its_answer_short_is_502_on_every_call(client, customers, fake_odoo, method, path, data):
+    fake_odoo.faults.garbage("truncated")
+    response = call(client, method, path, data)
+    fake_odoo.faults.clear()
+    assert response.status_code == 502, response.content
+    payload = body(response)
+    # the byte counts depend on the answer cut short; the rest of the envelope is exact
+    assert re.fullmatch(
+        re.escape(f"Odoo at {fake_odoo.url} closed the connection: peer closed connection without sending")
+        + r" complete message body \(received \d+ bytes, expected \d+\)",
+        payload.pop("message"),
+    )
+    assert payload == {"status": "error", "code": 502, "line_id": None, "request_id": response["X-Request-ID"]}
+
+
+@pytest.mark.parametrize(("method", "path", "data"), CALLS)
+def test_wrong_hub_credentials_for_odoo_are_502_on_every_call(
+    client, make_endpoint, make_connection, seeded, fake_odoo, method, path, data
+):
+    make_endpoint(connection=make_connection(name="wrong password", secret="not-the-password"))
+    before = fake_odoo.records("res.partner")
+    response = call(client, method, path, data)
+    error(response, 502, "Access Denied")  # the hub's own Odoo login failed: not the caller's fault (no 401)
+    assert "WWW-Authenticate" not in response
+    assert "not-the-password" not in response.content.decode()
+    assert unchanged(fake_odoo, before)
+
+
+# A line naming a field the Odoo model lacks; the identifier's own field, or another one.
+UNKNOWN_IDENTIFIER_FIELD = [
+    {"odoo_field": "no_such_ref", "external_key": "customer_id", "odoo_type": "char", "is_identifier": True},
+    {"odoo_field": "name", "external_key": "name", "odoo_type": "char"},
+    {"odoo_field": "phone", "external_key": "phone", "odoo_type": "char"},
+]
+UNKNOWN_OTHER_FIELD = [
+    {"odoo_field": "ref", "external_key": "customer_id", "odoo_type": "char", "is_identifier": True},
+    {"odoo_field": "name", "external_key": "name", "odoo_type": "char"},
+    {"odoo_field": "no_such_field", "external_key": "phone", "odoo_type": "char"},
+]
+
+
+def _invalid_leaf(field: str, operator: str, value) -> str:
+    return f"Invalid field res.partner.{field} in leaf ({field!r}, {operator!r}, {value!r})"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "message"),
+    [
+        ("get", URL, None, "Invalid field 'no_such_ref' on model 'res.partner'"),
+        ("post", URL, {"customer_id": "C010", "name": "Dave Lee"}, _invalid_leaf("no_such_ref", "in", ["C010"])),
+        ("get", f"{URL}/C001", None, _invalid_leaf("no_such_ref", "=", "C001")),
+        ("put", f"{URL}/C001", {"phone": "+32 9"}, _invalid_leaf("no_such_ref", "=", "C001")),
+        ("delete", f"{URL}/C002", None, _invalid_leaf("no_such_ref", "=", "C002")),
+    ],
+)
+def test_unknown_odoo_field_of_the_identifier_is_400_on_every_call(
+    client, make_endpoint, seeded, fake_odoo, method, path, data, message
+):
+    make_endpoint(lines=UNKNOWN_IDENTIFIER_FIELD)
+    before = fake_odoo.records("res.partner")
+    error(call(client, method, path, data), 400, message)
+    assert unchanged(fake_odoo, before)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "rpc"),
+    [
+        ("get", URL, None, ["web_search_read"]),
+        ("post", URL, {"customer_id": "C010", "name": "Dave Lee", "phone": "1"}, ["search_read", "create"]),
+        ("get", f"{URL}/C001", None, ["web_search_read"]),
+        ("put", f"{URL}/C001", {"phone": "+32 9"}, ["search", "write"]),
+    ],
+)
+def test_unknown_odoo_field_of_a_line_is_400_on_every_call_that_reads_or_writes_it(
+    client, make_endpoint, seeded, fake_odoo, rpc_calls, method, path, data, rpc
+):
+    make_endpoint(lines=UNKNOWN_OTHER_FIELD)
+    before = fake_odoo.records("res.partner")
+    error(call(client, method, path, data), 400, "Invalid field 'no_such_field' on model 'res.partner'")
+    assert rpc_calls == [("res.partner", name) for name in rpc]  # Odoo refused the first call naming it
+    assert unchanged(fake_odoo, before)
+
+
+def test_unknown_odoo_field_of_a_line_does_not_stop_a_delete(client, make_endpoint, seeded, fake_odoo):
+    # DELETE reads only the identifier: a broken line elsewhere does not concern it
+    make_endpoint(lines=UNKNOWN_OTHER_FIELD)
+    assert body(client.delete(f"{URL}/C002")) == {"status": "success", "data": {"customer_id": "C002"}}
+    assert seeded["C002"] not in [r["id"] for r in fake_odoo.records("res.partner")]
+
+
+REFUSALS = {
+    "validation": "The operation cannot be completed: Contacts require a name",
+    "user": "Some orders are not in a state requiring confirmation.",
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "status"),
+    [
+        ("get", URL, None, 400),
+        ("post", URL, {"customer_id": "C010", "name": "Dave Lee"}, 422),  # a body parsed and Odoo refused it
+        ("get", f"{URL}/C001", None, 400),
+        ("put", f"{URL}/C001", {"phone": "+32 9"}, 422),
+        ("delete", f"{URL}/C002", None, 400),
+    ],
+)
+@pytest.mark.parametrize("kind", sorted(REFUSALS))
+def test_odoo_validation_and_user_errors_on_every_call(client, customers, fake_odoo, kind, method, path, data, status):
+    before = fake_odoo.records("res.partner")
+    fake_odoo.faults.fail_next(1, kind)
+    response = call(client, method, path, data)
+    error(response, status, REFUSALS[kind])
+    assert unchanged(fake_odoo, before)
+    row = RequestLog.objects.get(request_id=response["X-Request-ID"])
+    assert (row.status, row.outcome, row.error) == (status, "failure", REFUSALS[kind])
+
+
+@pytest.mark.parametrize(("method", "path", "data"), CALLS)
+@pytest.mark.parametrize("slug", ["nothing", "CUSTOMERS", "customers-"])
+def test_unknown_endpoint_is_404_on_every_call(client, customers, rpc_calls, slug, method, path, data):
+    response = call(client, method, path.replace("customers", slug, 1), data)
+    error(response, 404, f"No endpoint {slug!r}.")
+    assert "Allow" not in response
+    assert rpc_calls == []
+
+
+@pytest.mark.parametrize(("method", "path", "data"), [c for c in CALLS if c[0] in ("post", "put")])
+@pytest.mark.parametrize(
+    ("content_type", "shown"),
+    [
+        ("text/plain", "'text/plain'"),
+        ("application/x-www-form-urlencoded", "'application/x-www-form-urlencoded'"),
+        ("application/xml", "'application/xml'"),
+        ("multipart/form-data; boundary=x", "'multipart/form-data'"),
+        ("", "'none'"),
+    ],
+)
+def test_wrong_content_type_is_415_on_every_call_with_a_body(
+    client, customers, fake_odoo, rpc_calls, content_type, shown, method, path, data
+):
+    before = fake_odoo.records("res.partner")
+    response = client.generic(method.upper(), path, json.dumps(data).encode(), content_type=content_type)
+    error(response, 415, f"Content-Type must be application/json, not {shown}.")
+    assert rpc_calls == []
+    assert unchanged(fake_odoo, before)
+
+
+@pytest.mark.parametrize(("method", "path", "data"), [c for c in CALLS if c[0] in ("get", "delete")])
+def test_calls_without_a_body_ignore_one_whatever_its_content_type(client, customers, method, path, data):
+    response = client.generic(method.upper(), path, b"<not-json/>", content_type="application/xml")
+    assert response.status_code == 200, response.content
