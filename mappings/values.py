@@ -10,6 +10,7 @@ a ``MappingError`` naming the line. Adding a type: docs/adding-a-value-type.md.
 
 import datetime as dt
 import json
+import math
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -114,7 +115,10 @@ def parse_param_text(text: str, odoo_type: str):
     if odoo_type in (OdooType.INTEGER, OdooType.MANY2ONE):
         return int(text)
     if odoo_type in (OdooType.FLOAT, OdooType.MONETARY):
-        return float(text)
+        number = float(text)
+        if not math.isfinite(number):  # "nan", "inf", "1e400": no number a caller could have sent in JSON
+            raise ValueError(text)
+        return number
     if odoo_type == OdooType.BOOLEAN:
         lowered = text.strip().lower()
         if lowered in ("true", "1", "yes"):
@@ -143,7 +147,7 @@ def plain_to_odoo(value, line: LineSpec, ctx: Context):
         raise line.error(f"expects an integer, got {_shown(value)}.")
     if kind in (OdooType.FLOAT, OdooType.MONETARY):
         if _is_number(value):
-            return float(value)
+            return _finite_float(value, line)
         raise line.error(f"expects a number, got {_shown(value)}.")
     if kind == OdooType.BOOLEAN:
         if isinstance(value, bool):
@@ -177,6 +181,17 @@ def _int32(value: int, line: LineSpec) -> int:
     if INT32_MIN <= value <= INT32_MAX:
         return value
     raise line.error(f"expects an integer from {INT32_MIN} to {INT32_MAX}, got {_shown(value)}.")
+
+
+def _finite_float(value: int | float, line: LineSpec) -> float:
+    """JSON reads 1e400 as infinity and float() of a 400-digit integer overflows: neither is a value Odoo stores."""
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if math.isfinite(number):
+        return number
+    raise line.error(f"expects a finite number, got {_shown(value)}.")
 
 
 def _odoo_date(value, line: LineSpec) -> str:

@@ -295,6 +295,16 @@ def test_list_answers_every_type_in_its_external_form(client, contacts, partners
             "Mapping line 'debit_limit' (debit_limit): 'lots' is not a monetary value.",
             "debit_limit",
         ),
+        (
+            {"debit_limit": "nan"},
+            "Mapping line 'debit_limit' (debit_limit): 'nan' is not a monetary value.",
+            "debit_limit",
+        ),
+        (
+            {"credit_limit__lt": "1e400"},
+            "Mapping line 'credit_limit' (credit_limit): '1e400' is not a float value.",
+            "credit_limit",
+        ),
         ({"employee": "maybe"}, "Mapping line 'employee' (employee): 'maybe' is not a boolean value.", "employee"),
     ],
 )
@@ -462,4 +472,22 @@ def test_listed_dates_are_answered_in_the_lines_format_and_zone(client, orders, 
 )
 def test_a_date_filter_in_another_format_is_400_naming_the_line(client, orders, rpc_calls, params, message, key):
     error(client.get(ORDERS, params), 400, message, line_id=line_id(orders, key))
+    assert rpc_calls == []
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "shown"),
+    [
+        ("debit_limit", "1e400", "inf"),  # JSON reads an out-of-range exponent as infinity
+        ("credit_limit", "-1e400", "-inf"),
+        ("debit_limit", "1" + "0" * 400, repr(10**400)[:57] + "..."),  # float() of it overflows
+    ],
+)
+def test_a_number_out_of_float_range_is_400_naming_its_line_and_creates_nothing(
+    client, contacts, fake_odoo, rpc_calls, key, raw, shown
+):
+    data = '{"contact_id": "P100", "name": "Ann", "%s": %s}' % (key, raw)  # noqa: UP031 - raw JSON number text
+    response = client.post(CONTACTS, data, content_type="application/json")
+    error(response, 400, f"Mapping line '{key}' ({key}): expects a finite number, got {shown}.", line_id(contacts, key))
+    assert [r for r in fake_odoo.records("res.partner") if r.get("ref") == "P100"] == []
     assert rpc_calls == []
