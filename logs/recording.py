@@ -230,29 +230,49 @@ def finish(request, response, stats, error: BaseException | None) -> RequestLog 
 def write(row: RequestLog, using: str = "default") -> None:
     """Insert the row once: INSERT … ON CONFLICT DO NOTHING, retried on transient errors.
 
-    A retry after a lost acknowledgement finds the row already there and inserts nothing. A
-    conflict on the first attempt means another request reused the caller's X-Request-ID: that
-    request's row is kept and this one is stored under a suffixed id, so both calls are recorded.
+    A retry after a lost acknowledgement finds this very row already there and inserts nothing.
+    Any other conflict means another request reused the caller's X-Request-ID: that request's row
+    is kept and this one is stored under a suffixed id, so both calls are recorded.
     """
     connection = connections[using]
-    for attempt in range(1, WRITE_ATTEMPTS + 1):
+    failures = 0
+    renamed = False
+    while True:
         try:
             inserted = _insert_ignoring_conflict(row, using)
         except DatabaseError:
-            if attempt == WRITE_ATTEMPTS or connection.in_atomic_block:
+            failures += 1
+            if failures == WRITE_ATTEMPTS or connection.in_atomic_block:
                 raise
-            logger.warning("Writing log row %s failed (attempt %s), retrying", row.request_id, attempt)
+            logger.warning("Writing log row %s failed (attempt %s), retrying", row.request_id, failures)
             connection.close()  # reconnect on the next attempt
-            time.sleep(0.05 * attempt)
+            time.sleep(0.05 * failures)
             continue
-        if inserted or attempt > 1:
+        # After a failed attempt the conflicting row may be ours (the insert went through, its
+        # answer was lost) or another request's that took the id meanwhile: only ours ends here.
+        if inserted or (failures and _is_stored(row, using)):
             return
+        if renamed:  # even the random suffix is taken: give up rather than loop
+            raise DatabaseError(f"log row {row.request_id} was not written")
         original = row.request_id
         row.request_id = f"{original[: REQUEST_ID_MAX_LENGTH - 13]}.{uuid.uuid4().hex[:12]}"
+        renamed = True
         logger.info("Request id %s was already logged; this call is logged as %s", original, row.request_id)
-        if _insert_ignoring_conflict(row, using):
-            return
-    raise DatabaseError(f"log row {row.request_id} was not written")
+
+
+def _is_stored(row: RequestLog, using: str) -> bool:
+    """Whether the row under ``row.request_id`` is this one (same start time, method, path and status)."""
+    return (
+        RequestLog.objects.using(using)
+        .filter(
+            request_id=row.request_id,
+            created_at=row.created_at,
+            method=row.method,
+            path=row.path,
+            status=row.status,
+        )
+        .exists()
+    )
 
 
 def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:

@@ -302,6 +302,29 @@ def test_a_retried_write_after_a_lost_acknowledgement_does_not_duplicate(client,
     assert list(RequestLog.objects.values_list("request_id", flat=True)) == ["req-1"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_retried_write_that_meets_another_requests_row_is_still_stored(client, monkeypatch):
+    """A failed first insert, then a conflict with a row another request wrote meanwhile: not our row, so suffix."""
+    client.get("/api/_test/echo?first=1", headers={"X-Request-ID": "req-1"})
+    real_insert = recording._insert_ignoring_conflict
+    calls = []
+
+    def fail_once_without_inserting(row, using):
+        calls.append(row.request_id)
+        if len(calls) == 1:
+            raise OperationalError("database table is locked")
+        return real_insert(row, using)
+
+    monkeypatch.setattr(recording, "_insert_ignoring_conflict", fail_once_without_inserting)
+    client.get("/api/_test/echo?second=1", headers={"X-Request-ID": "req-1"})
+    assert calls[:2] == ["req-1", "req-1"]
+    rows = list(RequestLog.objects.order_by("id").values_list("request_id", "query_string"))
+    assert rows[0] == ("req-1", "first=1")
+    assert len(rows) == 2
+    assert rows[1][0].startswith("req-1.")
+    assert rows[1][1] == "second=1"
+
+
 def test_a_reused_caller_request_id_still_gets_its_own_row(client, db):
     client.get("/api/_test/echo", headers={"X-Request-ID": "same-id"})
     second = client.get("/api/_test/echo?second=1", headers={"X-Request-ID": "same-id"})
