@@ -583,6 +583,10 @@ class BaseModel:
             if name not in fields:
                 continue
             meta = localized(self._name, name, fields[name], self.env.lang)
+            if self._name == "res.users" and name.startswith(("in_group_", "sel_groups_")):
+                # Odoo describes the users' group pseudo-fields after filtering: all their keys come back.
+                result[name] = dict(meta)
+                continue
             result[name] = {k: val for k, val in meta.items() if not attributes or k in attributes}
         return result
 

@@ -16,7 +16,7 @@ from typing import Any
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "odoo18"
 # The recorded order of the session matters inside a file (crud and methods build on earlier calls).
-FILES = ("common", "search_read", "jsonrpc", "faults_xmlrpc", "crud", "methods", "web_search_read")
+FILES = ("common", "fields_get", "search_read", "jsonrpc", "faults_xmlrpc", "crud", "methods", "web_search_read")
 RECORDED_ON = date(2026, 11, 20)
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -41,8 +41,9 @@ PRECONDITIONS = {
 
 
 def load(name: str) -> list[dict]:
-    """The recorded entries of one fixture file."""
-    return json.loads((FIXTURES / f"{name}.json").read_text())
+    """The recorded entries of one fixture file (fields_get.json is keyed by model: its entries in file order)."""
+    data = json.loads((FIXTURES / f"{name}.json").read_text())
+    return list(data.values()) if isinstance(data, dict) else data
 
 
 def call_params(entry: dict) -> list:
