@@ -54,6 +54,28 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...], *, upper: bool = False) -> str:
+    """A variable that must be one of ``choices`` (compared upper-cased when ``upper``)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().upper() if upper else raw.strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return value
+
+
+def cache_from_url(name: str) -> dict:
+    """Django's CACHES['default']: unset = local memory, redis://, rediss:// or unix:// = Redis."""
+    url = os.environ.get(name, "").strip()
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        # The value is not quoted back: it may hold a password.
+        raise ImproperlyConfigured(f"{name} must start with redis://, rediss:// or unix://")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
 def env_secret(name: str, default: str = "") -> str:
     """A secret from ``NAME`` or from the file named by ``NAME_FILE`` (Docker/K8s secrets)."""
     path = os.environ.get(f"{name}_FILE")
@@ -76,7 +98,9 @@ def database_from_url(name: str, default_sqlite: Path) -> dict:
         # sqlite:///relative/path or sqlite:////absolute/path
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path[1:]) or str(default_sqlite)}
     if parts.scheme not in {"postgres", "postgresql"}:
-        raise ImproperlyConfigured(f"{name} must start with postgres:// or sqlite://, not {parts.scheme or url!r}://")
+        # Only the scheme is quoted back: the rest of the URL may hold a password.
+        given = f"{parts.scheme}://" if parts.scheme else "a URL without a scheme"
+        raise ImproperlyConfigured(f"{name} must start with postgres:// or sqlite://, not {given}")
     dbname = unquote(parts.path.lstrip("/"))
     if not dbname:
         raise ImproperlyConfigured(f"{name} must name a database: postgres://user@host:5432/<database>")
