@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 
+from hub.crypto import fernet
 from hub.odoo import PROTOCOLS
 from hub.odoo.transports import url_problem
 
@@ -12,6 +14,12 @@ def encryption_key_set(app_configs, **kwargs):
     """Production needs a stable key, or stored Odoo secrets cannot be read after a restart."""
     if not settings.HUB_ENCRYPTION_KEY:
         return [Error("HUB_ENCRYPTION_KEY is not set", hint="Generate one with: make key", id="hub.E001")]
+    try:
+        fernet(settings.HUB_ENCRYPTION_KEY)
+    except ImproperlyConfigured:
+        # The key itself is never quoted back: it is a secret.
+        message = "HUB_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64-encoded bytes)"
+        return [Error(message, hint="Generate one with: make key", id="hub.E001")]
     return []
 
 

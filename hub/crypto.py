@@ -8,7 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 @cache
-def _fernet(key: str) -> Fernet:
+def fernet(key: str) -> Fernet:
+    """The Fernet of ``key``; ImproperlyConfigured when it is not a Fernet key."""
     try:
         return Fernet(key.encode())
     except (ValueError, TypeError):
@@ -18,7 +19,7 @@ def _fernet(key: str) -> Fernet:
 def _current() -> Fernet:
     if not settings.HUB_ENCRYPTION_KEY:
         raise ImproperlyConfigured("HUB_ENCRYPTION_KEY is not set: the hub cannot store or read Odoo secrets")
-    return _fernet(settings.HUB_ENCRYPTION_KEY)
+    return fernet(settings.HUB_ENCRYPTION_KEY)
 
 
 def encrypt(plain: str) -> str:

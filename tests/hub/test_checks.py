@@ -1,8 +1,9 @@
-"""System checks of the ODOO_* settings."""
+"""System checks of the ODOO_* settings and of HUB_ENCRYPTION_KEY."""
 
 import pytest
+from cryptography.fernet import Fernet
 
-from hub.checks import odoo_environment
+from hub.checks import encryption_key_set, odoo_environment
 
 
 def ids(settings_errors):
@@ -74,3 +75,43 @@ def test_manage_py_check_runs_the_odoo_checks(odoo_env):
     odoo_env.ODOO_PROTOCOL = "soap"
     with pytest.raises(SystemCheckError, match=r"hub\.E003"):
         call_command("check")
+
+
+# --- HUB_ENCRYPTION_KEY (deploy check hub.E001) -------------------------------------------------
+
+GOOD_KEY = "bXlfdGhpcnR5X3R3b19ieXRlX2xvbmdfdGVzdF9rZXk="  # base64 of 32 bytes
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("", "HUB_ENCRYPTION_KEY is not set"),
+        ("garbage", "HUB_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64-encoded bytes)"),
+        (
+            "bXlfdGhpcnR5X3R3b19ieXRlX2xvbmdfdGVzdF9r",
+            "HUB_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64-encoded bytes)",
+        ),
+    ],
+)
+def test_a_missing_or_malformed_encryption_key_is_hub_e001(settings, key, message):
+    settings.HUB_ENCRYPTION_KEY = key
+    [error] = encryption_key_set(None)
+    assert (error.id, error.msg, error.hint) == ("hub.E001", message, "Generate one with: make key")
+
+
+def test_a_fernet_encryption_key_passes(settings):
+    settings.HUB_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    assert encryption_key_set(None) == []
+    settings.HUB_ENCRYPTION_KEY = GOOD_KEY
+    assert encryption_key_set(None) == []
+
+
+def test_check_deploy_refuses_a_garbage_encryption_key(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.HUB_ENCRYPTION_KEY = "garbage"
+    with pytest.raises(SystemCheckError, match=r"hub\.E001.*not a Fernet key"):
+        call_command("check", deploy=True)
+    settings.HUB_ENCRYPTION_KEY = GOOD_KEY
+    call_command("check", deploy=True)  # only warnings (DEBUG is on in tests): no SystemCheckError
