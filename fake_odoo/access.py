@@ -11,7 +11,10 @@ if TYPE_CHECKING:
     from fake_odoo.orm import Env
 
 DATABASE = "odoo18"
+# Fixed API keys, so tests and the demo can log in with them (JSON-2 needs one). Admin's is the one
+# recorded on the real server; the recording made none for demo, so demo's is our own fixed value.
 ADMIN_API_KEY = "822933af3de7d25b7a08837644440c62829a3172"
+DEMO_API_KEY = "5d1e0c7a9b3f4e6d8a2c1b0f9e8d7c6b5a4f3e2d"
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class User:
 
 USERS = {
     2: User(2, "admin", "admin", "Mitchell Admin", 3, "admin", ADMIN_API_KEY),
-    6: User(6, "demo", "demo", "Marc Demo", 7, "internal"),
+    6: User(6, "demo", "demo", "Marc Demo", 7, "internal", DEMO_API_KEY),
     7: User(7, "portal", "portal", "Joel Willis", 8, "portal"),
 }
 BY_LOGIN = {user.login: user for user in USERS.values()}

@@ -26,6 +26,7 @@ class FakeOdoo:
     """An Odoo 18 or 19 stand-in serving XML-RPC, JSON-RPC and (19) JSON-2 on 127.0.0.1."""
 
     ADMIN_API_KEY = access.ADMIN_API_KEY
+    DEMO_API_KEY = access.DEMO_API_KEY
     database = access.DATABASE
 
     def __init__(self, version: str = "18.0", host: str = "127.0.0.1", port: int = 0) -> None:
