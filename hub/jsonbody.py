@@ -7,6 +7,7 @@ malformed JSON, not a crash.
 """
 
 import json
+import math
 from typing import Any
 
 from django.conf import settings
@@ -29,10 +30,18 @@ def _refuse_constant(name: str):
     raise ValueError(f"Out of range float values are not JSON compliant: {name!r}")
 
 
+def _finite_float(text: str) -> float:
+    # 1e400 parses as infinity: no more JSON than NaN, and Odoo cannot store it either
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"Number out of range: {text[:40]}")
+    return value
+
+
 def loads(raw: bytes | str) -> Any:
     """The JSON value of ``raw``; ValueError when it is not strict JSON, JsonTooDeep when it nests too deeply."""
     try:
-        value = json.loads(raw, parse_constant=_refuse_constant)
+        value = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise JsonTooDeep() from None
     if nests_deeper_than(value, MAX_DEPTH):

@@ -477,11 +477,7 @@ def test_a_date_filter_in_another_format_is_400_naming_the_line(client, orders, 
 
 @pytest.mark.parametrize(
     ("key", "raw", "shown"),
-    [
-        ("debit_limit", "1e400", "inf"),  # JSON reads an out-of-range exponent as infinity
-        ("credit_limit", "-1e400", "-inf"),
-        ("debit_limit", "1" + "0" * 400, repr(10**400)[:57] + "..."),  # float() of it overflows
-    ],
+    [("debit_limit", "1" + "0" * 400, repr(10**400)[:57] + "...")],  # float() of it overflows
 )
 def test_a_number_out_of_float_range_is_400_naming_its_line_and_creates_nothing(
     client, contacts, fake_odoo, rpc_calls, key, raw, shown
@@ -489,5 +485,14 @@ def test_a_number_out_of_float_range_is_400_naming_its_line_and_creates_nothing(
     data = '{"contact_id": "P100", "name": "Ann", "%s": %s}' % (key, raw)  # noqa: UP031 - raw JSON number text
     response = client.post(CONTACTS, data, content_type="application/json")
     error(response, 400, f"Mapping line '{key}' ({key}): expects a finite number, got {shown}.", line_id(contacts, key))
+    assert [r for r in fake_odoo.records("res.partner") if r.get("ref") == "P100"] == []
+    assert rpc_calls == []
+
+
+@pytest.mark.parametrize("raw", ["1e400", "-1e400"])  # JSON text that Python would read as infinity
+def test_an_infinite_json_number_is_refused_by_the_body_reader(client, contacts, fake_odoo, rpc_calls, raw):
+    data = '{"contact_id": "P100", "name": "Ann", "debit_limit": %s}' % raw  # noqa: UP031 - raw JSON number text
+    response = client.post(CONTACTS, data, content_type="application/json")
+    error(response, 400, f"JSON parse error - Number out of range: {raw}", None)
     assert [r for r in fake_odoo.records("res.partner") if r.get("ref") == "P100"] == []
     assert rpc_calls == []

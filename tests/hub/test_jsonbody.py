@@ -46,5 +46,12 @@ def test_non_json_numbers_are_refused(constant):
         loads(f'{{"x": {constant}}}')
 
 
+@pytest.mark.parametrize("number", ["1e400", "-1e400"])
+def test_numbers_beyond_float_range_are_refused(number):
+    with pytest.raises(ValueError, match=f"^Number out of range: {number}$"):
+        loads(f'{{"x": {number}}}')
+    assert loads('{"x": 1.5e300}') == {"x": 1.5e300}
+
+
 def test_bytes_and_text_are_read_alike():
     assert loads(b'{"name": "Zo\xc3\xab"}') == loads('{"name": "Zoë"}') == {"name": "Zoë"}
