@@ -20,6 +20,11 @@ TARGETS = {"read_1": 1000.0, "search_read80": 500.0}
 # /work/shared/odoo18/timings.json, "throughput", protocol xmlrpc, concurrent_clients 1.
 ODOO18_REQ_PER_S = {"read_1": 268.4, "search_read80": 116.6}
 
+# The recording's search_read limit 80 returned every active partner of its database: 61 (timings.json,
+# "records_returned"). The stand-in's dataset holds fewer; the benchmark adds partners so both answers
+# carry as many records. They exist only in the benchmark's stand-in, never in the dataset.
+RECORDED_SEARCH_READ80_RECORDS = 61
+
 SEARCH_READ_FIELDS = ["name", "email", "phone", "country_id", "is_company", "parent_id", "city", "zip", "street", "ref"]
 CALLS = {
     "read_1": ("res.partner", "read", [[12]], {"fields": ["name"]}),
@@ -59,9 +64,41 @@ def measure(server: FakeOdoo, call: str, duration: float = DURATION_S) -> tuple[
     return result
 
 
+def match_recorded_partner_count(server: FakeOdoo) -> int:
+    """Create partners over XML-RPC until search_read limit 80 returns as many as the recording; the count."""
+    proxy = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object")
+    call = ("odoo18", 2, "admin", "res.partner")
+    active = proxy.execute_kw(*call, "search_count", [[]])
+    missing = RECORDED_SEARCH_READ80_RECORDS - active
+    if missing > 0:
+        # Filled like the demo contacts, so the answers are as heavy per record as the recording's.
+        vals = [
+            {
+                "name": f"Benchmark Contact {n:02d}",
+                "email": f"contact{n:02d}@bench.example.com",
+                "phone": f"+1 555-01{n:02d}",
+                "street": f"{n} Benchmark Street",
+                "city": "Springfield",
+                "zip": f"{10000 + n}",
+                "country_id": 233,
+                "is_company": n % 3 == 0,
+                "ref": f"B{n:03d}",
+            }
+            for n in range(1, missing + 1)
+        ]
+        proxy.execute_kw(*call, "create", [vals])
+    return proxy.execute_kw(*call, "search_count", [[]])
+
+
 def run() -> None:
     """Print the stand-in's XML-RPC throughput next to real Odoo 18's, and whether it meets the targets."""
     with FakeOdoo(version="18.0") as server:
+        partners = match_recorded_partner_count(server)
+        print(f"active partners: {partners} (recording: {RECORDED_SEARCH_READ80_RECORDS})")
+        if partners != RECORDED_SEARCH_READ80_RECORDS:
+            raise RuntimeError(
+                f"search_read80 would return {partners} partners, the recording {RECORDED_SEARCH_READ80_RECORDS}"
+            )
         print(f"{'call':<16}{'stand-in req/s':>16}{'Odoo 18 req/s':>16}{'target':>10}  records")
         for call in CALLS:
             rate, records = measure(server, call)
