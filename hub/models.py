@@ -244,8 +244,6 @@ class ApiKey(RevocableSecret):
         LOGS = "logs", "/api/logs/ (read the request log)"
 
     TOKEN_KIND = "hubk"  # noqa: S105 - a label, not a secret
-    # Every use is recorded, as it always was for keys.
-    LAST_USED_RESOLUTION = timedelta(0)
 
     name = models.CharField(max_length=100, unique=True, help_text="Who uses this key, e.g. 'webshop'")
     connection = models.ForeignKey(

@@ -1,7 +1,6 @@
 """Many requests in parallel threads against the live server: exactly one row per request, each id once."""
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
 import httpx
 import pytest
@@ -54,13 +53,8 @@ def test_parallel_requests_reusing_one_request_id_are_all_logged(live_server, lo
 
 
 @pytest.fixture
-def real_routes(odoo_connection, odoo_client, monkeypatch):
+def real_routes(odoo_connection, odoo_client):
     """A public REST endpoint over partner C001 and an API key for /api/search_data, both on the stand-in."""
-    # Keys note every use (LAST_USED_RESOLUTION 0). That write is not what this test is about, and the
-    # shared in-memory SQLite of live_server refuses concurrent writers at once ("table is locked",
-    # no busy wait), which would turn some calls into 500s: the key was just used, and notes a use
-    # at most once a minute here.
-    monkeypatch.setattr(ApiKey, "LAST_USED_RESOLUTION", timedelta(minutes=1))
     cache.clear()
     config.clear_local()
     odoo_client.execute_kw("res.partner", "create", [{"ref": "C001", "name": "Alice Martin", "is_company": False}])
