@@ -357,17 +357,20 @@ def selection_to_odoo(value, line: LineSpec, ctx: Context):
         return False
     mapping = line.options["map"]
     if isinstance(value, list | dict) or _map_key(value) not in mapping:
-        raise line.error(f"unknown value {_shown(value)}; expected one of: {', '.join(mapping)}.")
+        raise line.error(f"unknown value {_shown(value)}; expected one of: {', '.join(sorted(mapping))}.")
     return mapping[_map_key(value)]
 
 
 def selection_to_external(value, line: LineSpec, ctx: Context):
-    """Odoo selection key -> the first external value mapped to it."""
+    """Odoo selection key -> the external value mapped to it (the first in sort order when several are).
+
+    Sorted, not first as written: PostgreSQL's jsonb does not keep the order of an object's keys.
+    """
     if _empty(value):
         return None
-    for external, odoo in line.options["map"].items():
-        if odoo == value:
-            return external
+    externals = sorted(external for external, odoo in line.options["map"].items() if odoo == value)
+    if externals:
+        return externals[0]
     raise line.error(f"Odoo value {_shown(value)} has no external value in the selection map.")
 
 

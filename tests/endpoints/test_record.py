@@ -280,7 +280,7 @@ def test_an_unknown_selection_identifier_is_400_naming_the_line(client, make_end
     error(
         client.delete("/bj_api_sync/v1/sel/C001"),
         400,
-        "Mapping line 'code' (ref): unknown value 'C001'; expected one of: bob, alice, carol.",
+        "Mapping line 'code' (ref): unknown value 'C001'; expected one of: alice, bob, carol.",
         line_id=line.pk,
     )
     assert rpc_calls == []
