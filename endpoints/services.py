@@ -116,10 +116,15 @@ def _ambiguous(config: EndpointConfig, identifier: str) -> ApiError:
 
 def get_record(config: EndpointConfig, identifier: str) -> dict:
     """The record at ``identifier`` as external JSON (one RPC); 404 outside the endpoint's domain."""
-    found = _client(config).execute_kw(
+    return _external(config, _one_record(_client(config), config, identifier, config.specification))
+
+
+def _one_record(client, config: EndpointConfig, identifier: str, specification: dict) -> dict:
+    """The single record at ``identifier`` read with ``specification`` (one RPC); 404 or 409 otherwise."""
+    found = client.execute_kw(
         config.endpoint.odoo_model,
         "web_search_read",
-        [_identified(config, identifier), config.specification],
+        [_identified(config, identifier), specification],
         {"limit": 2},
     )
     records = found["records"]
@@ -127,7 +132,7 @@ def get_record(config: EndpointConfig, identifier: str) -> dict:
         raise _not_found(config, identifier)
     if len(records) > 1:
         raise _ambiguous(config, identifier)
-    return _external(config, records[0])
+    return records[0]
 
 
 def _find_id(config: EndpointConfig, client, identifier: str) -> int:
@@ -269,17 +274,7 @@ def delete_record(config: EndpointConfig, identifier: str) -> dict:
     """
     client = _client(config)
     line = config.mapping.identifier
-    found = client.execute_kw(
-        config.endpoint.odoo_model,
-        "web_search_read",
-        [_identified(config, identifier), reading.specification([line])],
-        {"limit": 2},
-    )
-    records = found["records"]
-    if not records:
-        raise _not_found(config, identifier)
-    if len(records) > 1:
-        raise _ambiguous(config, identifier)
-    client.execute_kw(config.endpoint.odoo_model, "unlink", [[records[0]["id"]]])
-    value = config.mapping.external_identifier(reading.shaped(records[0], [line]))
+    record = _one_record(client, config, identifier, reading.specification([line]))
+    client.execute_kw(config.endpoint.odoo_model, "unlink", [[record["id"]]])
+    value = config.mapping.external_identifier(reading.shaped(record, [line]))
     return {line.external_key: value}

@@ -30,27 +30,33 @@ JSONRPC_ID = {  # string, number or null (OpenAPI 3.0 has no null type)
     "description": "Echoed in the answer",
     "anyOf": [{"type": "string", "nullable": True}, {"type": "number", "nullable": True}],
 }
-ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["jsonrpc", "id", "error"],
-    "properties": {
-        "jsonrpc": {"type": "string", "enum": [protocol.JSONRPC_VERSION]},
-        "id": JSONRPC_ID,
-        "error": {
-            "type": "object",
-            "required": ["code", "message", "data"],
-            "properties": {
-                "code": {"type": "integer", "description": "The HTTP status"},
-                "message": {"type": "string"},
-                "data": {
-                    "type": "object",
-                    "required": ["request_id"],
-                    "properties": {"request_id": {"type": "string", "nullable": True}},
-                },
+
+
+def _envelope(key: str, body: dict) -> dict:
+    """A JSON-RPC answer object carrying ``body`` under ``key`` ("result" or "error")."""
+    return {
+        "type": "object",
+        "required": ["jsonrpc", "id", key],
+        "properties": {"jsonrpc": {"type": "string", "enum": [protocol.JSONRPC_VERSION]}, "id": JSONRPC_ID, key: body},
+    }
+
+
+ERROR_SCHEMA = _envelope(
+    "error",
+    {
+        "type": "object",
+        "required": ["code", "message", "data"],
+        "properties": {
+            "code": {"type": "integer", "description": "The HTTP status"},
+            "message": {"type": "string"},
+            "data": {
+                "type": "object",
+                "required": ["request_id"],
+                "properties": {"request_id": {"type": "string", "nullable": True}},
             },
         },
     },
-}
+)
 REQUEST_ID_HEADER = {"X-Request-ID": {"description": "The request log's id of this call", "schema": {"type": "string"}}}
 
 ERRORS = {
@@ -178,23 +184,18 @@ def _data_params(vals: dict) -> dict:
 
 def _answer(result: dict) -> dict:
     """The JSON-RPC answer to a call that was carried out (is_success true or false)."""
-    return {
-        "type": "object",
-        "required": ["jsonrpc", "id", "result"],
-        "properties": {
-            "jsonrpc": {"type": "string", "enum": [protocol.JSONRPC_VERSION]},
-            "id": JSONRPC_ID,
-            "result": {
-                "type": "object",
-                "required": ["is_success", "result", "messages"],
-                "properties": {
-                    "is_success": {"type": "boolean", "description": "false: a business failure, told in messages"},
-                    "result": result,
-                    "messages": {"type": "string"},
-                },
+    return _envelope(
+        "result",
+        {
+            "type": "object",
+            "required": ["is_success", "result", "messages"],
+            "properties": {
+                "is_success": {"type": "boolean", "description": "false: a business failure, told in messages"},
+                "result": result,
+                "messages": {"type": "string"},
             },
         },
-    }
+    )
 
 
 def _rpc(call_id: int, params: dict) -> dict:
