@@ -3,3 +3,13 @@
 from tests.fixtures.hub import *  # noqa: F403
 from tests.fixtures.odoo import *  # noqa: F403
 from tests.fixtures.throttle import *  # noqa: F403
+
+# The production hasher (PBKDF2, a million rounds) costs ~0.3 s per hash: most of the suite's
+# time went there. Tests that are about the stored hash ask for it themselves.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_HASHERS

@@ -93,7 +93,8 @@ def test_page_size_is_bounded(connection):
         make(connection, page_size=0).save()
 
 
-def test_basic_password_is_stored_through_django_hashers(connection):
+def test_basic_password_is_stored_through_django_hashers(connection, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # production's
     endpoint = make(connection, auth=Endpoint.Auth.BASIC, basic_username="shop")
     endpoint.set_basic_password("s3cret-pass")
     endpoint.save()
