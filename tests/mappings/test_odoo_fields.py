@@ -32,8 +32,10 @@ def test_a_changed_connection_asks_again(odoo_connection, odoo_client):
     cache.clear()
     odoo_fields.fields_of(odoo_connection, odoo_client, "res.partner")
     odoo_connection.save()  # a new updated_at: the server or user may be another one
+    client = odoo_connection.client()
+    assert client.uid == 2  # the new client's login, outside the count
     with callstats.tracking() as stats:
-        odoo_fields.fields_of(odoo_connection, odoo_connection.client(), "res.partner")
+        odoo_fields.fields_of(odoo_connection, client, "res.partner")
     assert stats.count == 1
 
 
