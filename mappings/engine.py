@@ -8,9 +8,10 @@ builds the vals through the value types of mappings.values.
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from mappings import lookups
 from mappings.choices import OdooType, ValueType
 from mappings.errors import MappingError
 from mappings.sandbox import ExpressionError, compile_expression
@@ -75,13 +76,6 @@ def _build_specs(lines: Iterable) -> tuple[LineSpec, ...]:
         )
 
     return build(None, frozenset())
-
-
-def _norm(value) -> str:
-    """Lookup keys compare by text: a caller's 42 finds Odoo's "42"."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
 
 
 def _where(path: str) -> str:
@@ -155,12 +149,13 @@ class EndpointMapping:
         return self._external(self.lines, record)
 
     def _external(self, lines: tuple[LineSpec, ...], record: Mapping) -> dict:
-        ctx = Context(payload=record, nested=lambda line, items: [self._external(line.children, i) for i in items])
-        return {
-            line.external_key: line.kind.to_external(record.get(line.odoo_field, False), line, ctx)
-            for line in lines
-            if line.outbound
-        }
+        result = {}
+        for line in lines:
+            if line.outbound:
+                value = record.get(line.odoo_field, False)
+                nested = [self._external(line.children, item) for item in value] if _objects(line, value) else None
+                result[line.external_key] = line.kind.to_external(value, line, Context(payload=record, nested=nested))
+        return result
 
     # -- inbound -------------------------------------------------------------------------------
 
@@ -172,21 +167,9 @@ class EndpointMapping:
         for index, payload in enumerate(payloads):
             path = f"record {index}" if len(payloads) > 1 else ""
             effective.append(self._prepare(self.lines, payload, path, partial=partial))
-        wanted: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
-        for payload in effective:
-            self._collect(self.lines, payload, wanted)
-        found = self._search(wanted, client)
-
-        def lookup(line: LineSpec, key) -> int:
-            model, field = line.kind.lookup_target(line)
-            ids = found.get((model, field), {}).get(_norm(key), [])
-            if not ids:
-                raise line.error(f"no {model} record has {field} {key!r}.")
-            if len(ids) > 1:
-                raise line.error(f"several {model} records have {field} {key!r} (ids {', '.join(map(str, ids))}).")
-            return ids[0]
-
-        return [self._vals(self.lines, payload, lookup, partial=partial) for payload in effective]
+        wanted = [item for payload in effective for item in self._collect(self.lines, payload)]
+        found = lookups.search(client, wanted)
+        return [self._vals(self.lines, payload, found, partial=partial) for payload in effective]
 
     def _prepare(self, lines: tuple[LineSpec, ...], payload, path: str, *, partial: bool) -> dict:
         """Check keys (unknown, missing required) and add defaults; nested objects recursively."""
@@ -225,51 +208,39 @@ class EndpointMapping:
                 ]
         return result
 
-    def _collect(self, lines: tuple[LineSpec, ...], payload: Mapping, wanted: dict) -> None:
-        """Every lookup key of this payload, by (model, field)."""
+    def _collect(self, lines: tuple[LineSpec, ...], payload: Mapping) -> Iterator[tuple[str, str, Any]]:
+        """Every lookup key of this payload and its nested objects, as (model, lookup field, key)."""
         for line in lines:
             if line.external_key not in payload or not _writable(line):
                 continue
             value = payload[line.external_key]
             if line.kind.lookup_target is not None and value is not None:
-                target = line.kind.lookup_target(line)
+                model, field = line.kind.lookup_target(line)
                 for key in value if isinstance(value, list) else [value]:
-                    if isinstance(key, str | int | float) and not isinstance(key, bool):
-                        wanted[target].setdefault(_norm(key), key)
+                    if lookups.is_key(key):
+                        yield model, field, key
             elif line.value_type == ValueType.ONE2MANY and isinstance(value, list):
                 for item in value:
                     if isinstance(item, Mapping):
-                        self._collect(line.children, item, wanted)
+                        yield from self._collect(line.children, item)
 
-    @staticmethod
-    def _search(wanted: dict, client) -> dict[tuple[str, str], dict[str, list[int]]]:
-        found: dict[tuple[str, str], dict[str, list[int]]] = {}
-        for (model, field), keys in wanted.items():
-            records = client.execute_kw(
-                model, "search_read", [[(field, "in", list(keys.values()))]], {"fields": [field]}
-            )
-            index: dict[str, list[int]] = defaultdict(list)
-            for record in records:
-                index[_norm(record.get(field))].append(record["id"])
-            found[(model, field)] = dict(index)
-        return found
-
-    def _vals(self, lines: tuple[LineSpec, ...], payload: Mapping, lookup, *, partial: bool) -> dict:
-        ctx = Context(
-            payload=payload,
-            partial=partial,
-            lookup=lookup,
-            nested=lambda line, items: [self._vals(line.children, i, lookup, partial=False) for i in items],
-        )
+    def _vals(self, lines: tuple[LineSpec, ...], payload: Mapping, found: lookups.Found, *, partial: bool) -> dict:
         vals = {}
         for line in lines:
             if not line.inbound:
                 continue
             if line.value_type == ValueType.CONSTANT:
                 if not partial:
-                    vals[line.odoo_field] = line.kind.to_odoo(None, line, ctx)
+                    vals[line.odoo_field] = line.kind.to_odoo(None, line, Context(payload=payload, found=found))
             elif line.external_key in payload:
-                vals[line.odoo_field] = line.kind.to_odoo(payload[line.external_key], line, ctx)
+                value = payload[line.external_key]
+                nested = (
+                    [self._vals(line.children, item, found, partial=False) for item in value]
+                    if _objects(line, value)
+                    else None
+                )
+                ctx = Context(payload=payload, partial=partial, found=found, nested=nested)
+                vals[line.odoo_field] = line.kind.to_odoo(value, line, ctx)
         return vals
 
     # -- query parameters ----------------------------------------------------------------------
@@ -357,6 +328,13 @@ class EndpointMapping:
         if line is None:
             raise MappingError("This endpoint has no record identifier line.")
         return line.kind.to_external(record.get(line.odoo_field, False), line, Context(payload=record))
+
+
+def _objects(line: LineSpec, value) -> bool:
+    """Whether a one2many line's value is a list of objects, which the engine maps through the child lines."""
+    if line.value_type != ValueType.ONE2MANY or not isinstance(value, list):
+        return False
+    return all(isinstance(item, Mapping) for item in value)
 
 
 def _writable(line: LineSpec) -> bool:

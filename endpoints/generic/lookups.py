@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from endpoints.generic.payload import Ref, Use
+from mappings import lookups
 
 
 @dataclass
@@ -38,39 +39,21 @@ def ambiguous_message(ref: Ref, use: Use, count: int) -> str:
 
 
 def resolve(client, refs: Iterable[tuple[Ref, Use]]) -> Resolution:
-    """Look every Ref up, one ``search_read`` per (model, lookup field)."""
+    """Look every Ref up with the engine's batched lookups: one ``search_read`` per (model, lookup field)."""
     uses: dict[Ref, list[Use]] = defaultdict(list)
     for ref, use in refs:
         uses[ref].append(use)
-    groups: dict[tuple[str, str], list] = defaultdict(list)
-    for ref in uses:
-        values = groups[(ref.model, ref.field)]
-        if ref.value not in values:
-            values.append(ref.value)
+    found = lookups.search(client, ((ref.model, ref.field, ref.value) for ref in uses))
     resolution = Resolution()
-    for (model, lookup_field), values in groups.items():
-        rows = client.execute_kw(model, "search_read", [[[lookup_field, "in", values]]], {"fields": [lookup_field]})
-        matches: dict = defaultdict(list)
-        for row in rows:
-            for key in _keys(row.get(lookup_field)):
-                matches[key].append(row["id"])
-        for value in values:
-            ref = Ref(model, lookup_field, value)
-            ids = matches.get(value, [])
-            if len(ids) == 1:
-                resolution.found[ref] = ids[0]
-            elif not ids:
-                resolution.missing[ref] = uses[ref]
-            else:
-                resolution.ambiguous[ref] = (len(ids), uses[ref][0])
+    # grouped by (model, lookup field) in order of first use: the first problem named is the same one
+    targets = list(dict.fromkeys((ref.model, ref.field) for ref in uses))
+    for ref in sorted(uses, key=lambda ref: targets.index((ref.model, ref.field))):
+        ref_uses = uses[ref]
+        ids = found.ids(ref.model, ref.field, ref.value)
+        if len(ids) == 1:
+            resolution.found[ref] = ids[0]
+        elif not ids:
+            resolution.missing[ref] = ref_uses
+        else:
+            resolution.ambiguous[ref] = (len(ids), ref_uses[0])
     return resolution
-
-
-def _keys(value) -> list:
-    """The values a record holds for a lookup field, as comparable keys."""
-    if isinstance(value, list):
-        # many2one reads as [id, display_name], x2many as a list of ids
-        if len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str):
-            return [value[0]]
-        return [item for item in value if isinstance(item, int | str | float)]
-    return [value] if isinstance(value, int | str | float) and not isinstance(value, bool) else []
