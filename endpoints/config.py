@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 
-from endpoints import reading
 from endpoints.models import Endpoint
+from mappings import reading
 from mappings.engine import EndpointMapping
 from mappings.models import MappingLine
 

@@ -13,10 +13,10 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from endpoints import reading
 from endpoints.config import EndpointConfig
 from endpoints.models import MAX_PAGE_SIZE
 from hub.envelope import ApiError
+from mappings import reading
 from mappings.domain import and_domains
 
 logger = logging.getLogger(__name__)

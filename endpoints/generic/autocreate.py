@@ -92,7 +92,7 @@ def create(client, planned: list[tuple[Ref, Use, RecordPlan]], made: list[Made])
         by_model[item[0].model].append(item)
     ids: dict[Ref, int] = {}
     for model, items in by_model.items():
-        new_ids = client.execute_kw(model, "create", [[plan.vals(resolution.found) for _, _, plan in items]])
+        new_ids = client.create(model, [plan.vals(resolution.found) for _, _, plan in items])
         new_ids = new_ids if isinstance(new_ids, list) else [new_ids]
         for (ref, use, _plan), new_id in zip(items, new_ids, strict=True):
             made.append(Made(ref, use.field, new_id))
@@ -109,7 +109,7 @@ def remove(client, made: list[Made]) -> tuple[bool, str]:
     listing = ", ".join(f"{item.ref.model} {item.id}" for item in made)
     try:
         for model, ids in by_model.items():
-            client.execute_kw(model, "unlink", [ids])
+            client.unlink(model, ids)
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, the caller must hear what is left
         logger.warning("Could not remove records made by auto_create (%s): %s", listing, exc)
         return False, f"The record(s) made by auto_create could NOT be removed ({listing}): {_message(exc)}"

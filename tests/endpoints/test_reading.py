@@ -1,6 +1,7 @@
 """Read specifications and record shapes from mapping lines, and line schemas (pure, no database)."""
 
-from endpoints import reading, schema
+from endpoints import schema
+from mappings import reading
 from mappings.values import LineSpec
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from endpoints import reading
 from hub import callstats
+from mappings import reading
 from mappings.admin_support import check_field_names, check_lines
 from mappings.engine import EndpointMapping, MappingError
 from mappings.models import MappingLine
