@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from endpoints.generic import autocreate, lookups
 from endpoints.generic.caller import Caller
 from endpoints.generic.models import CallableMethod
-from endpoints.generic.payload import PayloadError, RecordPlan, parse_record
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
 from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
+from mappings import autocreate
+from mappings.attachments import ATTACHMENT_MODEL
 from mappings.domain import DomainError, parse_domain
+from mappings.generic_payload import PayloadError, RecordPlan, ambiguous_message, parse_record, resolve
 from mappings.reading import SpecError, expand, field_names, parse_fields, related_models
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,6 @@ MAX_LIMIT = 1000
 DEFAULT_SEARCH_FIELDS = {"display_name": {}}
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ORDER_TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(\s+(asc|desc))?(\s+nulls\s+(first|last))?$", re.IGNORECASE)
-ATTACHMENT_MODEL = "ir.attachment"
 
 
 @dataclass
@@ -142,8 +142,8 @@ def _write_request(caller: Caller, model: str, vals: dict, payload) -> WriteRequ
     caller.check_models([model])
     if payload is None:
         raise BusinessFailure('"vals.payload" is required: the values of the record.')
-    spec = autocreate.check_spec(vals.get("auto_create"))
     try:
+        spec = autocreate.check_spec(vals.get("auto_create"))
         plan = parse_record(model, payload, caller.fields_of, max_attachment_bytes=settings.HUB_ATTACHMENT_MAX_BYTES)
     except PayloadError as exc:
         raise BusinessFailure(str(exc)) from None
@@ -159,16 +159,19 @@ def _write_request(caller: Caller, model: str, vals: dict, payload) -> WriteRequ
 def _save(caller: Caller, request: WriteRequest, record_id: int | None) -> Outcome:
     client = caller.client
     creating = record_id is None
-    resolution = lookups.resolve(client, request.plan.refs())
+    resolution = resolve(client, request.plan.refs())
     for ref, (count, use) in resolution.ambiguous.items():
-        raise BusinessFailure(lookups.ambiguous_message(ref, use, count))
+        raise BusinessFailure(ambiguous_message(ref, use, count))
     made: list[autocreate.Made] = []
     try:
         ids = dict(resolution.found)
         if resolution.missing:
-            planned = autocreate.plan_missing(resolution.missing, request.auto_create, caller.fields_of)
-            caller.check_models(model for _, _, plan in planned for model in plan.models())
-            ids.update(autocreate.create(client, planned, made))
+            try:
+                planned = autocreate.plan_missing(resolution.missing, request.auto_create, caller.fields_of)
+                caller.check_models(model for _, _, plan in planned for model in plan.models())
+                ids.update(autocreate.create(client, planned, made))
+            except PayloadError as exc:
+                raise BusinessFailure(str(exc)) from None
         vals = request.plan.vals(ids, replace_lines=not creating)
         if creating:
             record_id = _single_id(client.create(request.model, vals))

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from endpoints.generic.payload import PayloadError, RecordPlan, parse_record
+from mappings.generic_payload import PayloadError, RecordPlan, parse_record
 from mappings.reading import SpecError, parse_fields, related_models
-from tests.endpoints.generic.test_payload import FIELDS
+from tests.mappings.test_generic_payload import FIELDS
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
