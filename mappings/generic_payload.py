@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mappings import lookups
 from mappings.attachments import ATTACHMENT_KEY, Attachment, AttachmentError, parse_attachments
+from mappings.engine import search_keys
 from mappings.odoo_fields import FieldsOf
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -262,7 +262,7 @@ def resolve(client, refs: Iterable[tuple[Ref, Use]]) -> Resolution:
     uses: dict[Ref, list[Use]] = defaultdict(list)
     for ref, use in refs:
         uses[ref].append(use)
-    found = lookups.search(client, ((ref.model, ref.field, ref.value) for ref in uses))
+    found = search_keys(client, ((ref.model, ref.field, ref.value) for ref in uses))
     resolution = Resolution()
     # grouped by (model, lookup field) in order of first use: the first problem named is the same one
     targets = list(dict.fromkeys((ref.model, ref.field) for ref in uses))

@@ -1,84 +1,18 @@
-"""The nested reader: what to read of a record and its related records, as one tree, Odoo's
-read *specification* (``{"name": {}, "partner_id": {"fields": {"email": {}}}}``).
+"""The nested reader: records and their related records read with a read *specification*, level by level.
 
-Both input dialects describe their reads with it: the REST mapping lines (``specification``) and
-the generic routes' field lists (``parse_fields``: ``"name, partner_id{email}"``). It is read in
-one of two ways, each keeping its route's RPC budget and answer shape:
-
-- in ONE ``web_search_read`` / ``web_read`` call (Odoo 17+), by the REST endpoints: the nested
-  records of one2many lines, the lookup field of lookup lines (a country's code: what a caller
-  sends, so a GET answers what a POST took) and, for a list, the total count come in the same
-  call; ``shaped`` then gives plain many2one values ``read()``'s shape, ``[id, display name]``,
-  which plain lines and expressions expect (lookup lines read the nested dict themselves);
-- level by level with ``read`` (``expand``), by the generic routes, which answer ``read()``'s
-  shapes: one call per (related model, sub-field list) per level, whatever the number of records.
+A specification is Odoo's tree of what to read (``{"name": {}, "partner_id": {"fields": {"email":
+{}}}}``). Both input dialects describe their reads with one: the engine builds it from the REST
+mapping lines (``mappings.engine.specification``), ``parse_fields`` from the generic routes' field
+lists (``"name, partner_id{email}"``). The REST endpoints hand it to Odoo's ``web_read`` (Odoo
+17+ reads the nested records in the same call); the generic routes, which answer ``read()``'s
+shapes, read it here with ``expand``: one ``read`` per (related model, sub-field list) per level,
+whatever the number of records.
 """
 
 import re
 from collections import defaultdict
 
-from mappings.choices import OdooType, ValueType
 from mappings.odoo_fields import FieldsOf
-from mappings.values import lookup_read_field
-
-MANY2ONE_SPEC = {"fields": {"display_name": {}}}
-_LOOKUPS = (ValueType.MANY2ONE, ValueType.MANY2MANY)
-
-
-def specification(lines) -> dict:
-    """The ``web_read`` specification of the fields the lines show (and the identifier)."""
-    spec: dict = {}
-    for line in lines:
-        expression = line.expressions.get("to_external")
-        if line.outbound and expression is not None:
-            for key in expression.payload_keys:
-                spec.setdefault(key, {})
-        if line.is_identifier or (line.outbound and line.value_type != ValueType.CONSTANT):
-            spec[line.odoo_field] = _merged(spec.get(line.odoo_field, {}), _field_spec(line))
-    return spec
-
-
-def _field_spec(line) -> dict:
-    if line.value_type == ValueType.ONE2MANY and line.children:
-        return {"fields": specification(line.children)}
-    if line.value_type in _LOOKUPS:
-        wanted = lookup_read_field(line)
-        # an id needs no sub-read: Odoo answers a many2one as its id, a many2many as its ids
-        return {} if wanted == "id" else {"fields": {wanted: {}}}
-    if line.value_type == ValueType.PLAIN and line.odoo_type == OdooType.MANY2ONE:
-        return MANY2ONE_SPEC
-    return {}
-
-
-def _merged(first: dict, second: dict) -> dict:
-    """Two lines on one field (say a country's code and its name): one read asking for both."""
-    if "fields" not in first or "fields" not in second:
-        return second if "fields" in second else first
-    fields = dict(first["fields"])
-    for name, sub in second["fields"].items():
-        fields[name] = _merged(fields.get(name, {}), sub)
-    return {**first, **second, "fields": fields}
-
-
-def shaped(record: dict, lines) -> dict:
-    """A ``web_read`` record with plain many2one values as ``read()`` gives them, nested records too.
-
-    A field that a lookup line also reads keeps its dict (plain lines read a dict as well).
-    """
-    looked_up = {line.odoo_field for line in lines if line.value_type in _LOOKUPS}
-    result = dict(record)
-    for line in lines:
-        value = record.get(line.odoo_field)
-        if isinstance(value, dict) and line.odoo_field not in looked_up:
-            result[line.odoo_field] = [value.get("id"), value.get("display_name", "")]
-        elif line.value_type == ValueType.ONE2MANY and line.children and isinstance(value, list):
-            result[line.odoo_field] = [
-                shaped(item, line.children) if isinstance(item, dict) else item for item in value
-            ]
-    return result
-
-
-# -- the generic routes' field lists: "name, partner_id{name, email, country_id{code}}" ----------------
 
 MAX_DEPTH = 5  # each level costs one read per related model; deeper trees are a mistake, not a need
 RELATIONAL = ("many2one", "one2many", "many2many")

@@ -19,7 +19,6 @@ from typing import Any
 
 from mappings.choices import Direction, OdooType, ValueType
 from mappings.errors import MappingError
-from mappings.lookups import Found, is_key
 from mappings.sandbox import ODOO_DATE, ODOO_DATETIME, Expression, ExpressionError, check_format, compile_expression
 
 ISO = "iso"
@@ -57,6 +56,29 @@ class LineSpec:
     def error(self, message: str) -> MappingError:
         """A 400 naming this line by its external key and id."""
         return MappingError(f"Mapping line '{self.external_key}' ({self.odoo_field}): {message}", line_id=self.id)
+
+
+def lookup_key(value: Any) -> str:
+    """A lookup key as the text it is compared by: a caller's 42 finds Odoo's "42"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def is_lookup_key(value: Any) -> bool:
+    """Whether a value can be looked up: a string or a number, not a boolean."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the engine's batched lookups found: per (model, lookup field) and key, the matching ids."""
+
+    ids_by_target: Mapping[tuple[str, str], Mapping[str, list[int]]] = field(default_factory=dict)
+
+    def ids(self, model: str, lookup_field: str, value: Any) -> list[int]:
+        """The ids of the ``model`` records whose ``lookup_field`` is ``value`` (none, one or several)."""
+        return self.ids_by_target.get((model, lookup_field), {}).get(lookup_key(value), [])
 
 
 @dataclass(frozen=True)
@@ -396,7 +418,7 @@ def _lookup_target(line: LineSpec) -> tuple[str, str]:
 def _record_id(value, line: LineSpec, ctx: Context) -> int:
     """The id of the one record the lookup key ``value`` names, from what the engine found."""
     model, lookup_field = _lookup_target(line)
-    if not is_key(value):
+    if not is_lookup_key(value):
         raise line.error(f"expects a {lookup_field} of {model}, got {_shown(value)}.")
     ids = ctx.found.ids(model, lookup_field, value)
     if not ids:

@@ -3,7 +3,6 @@
 import pytest
 
 from hub import callstats
-from mappings import reading
 from mappings.admin_support import check_field_names, check_lines
 from mappings.engine import EndpointMapping, MappingError
 from mappings.models import MappingLine
@@ -109,9 +108,9 @@ def test_the_vals_are_what_odoo_accepts(odoo_client, seeded):
     assert len(record["child_ids"]) == 2
     assert record["parent_id"][0] == seeded["ACME"]
     [read] = odoo_client.execute_kw(
-        "res.partner", "web_read", [[record_id]], {"specification": reading.specification(mapping.lines)}
+        "res.partner", "web_read", [[record_id]], {"specification": mapping.specification}
     )
-    out = mapping.to_external(reading.shaped(read, mapping.lines))
+    out = mapping.to_external(read)
     # what the caller sent comes back: codes, names and refs, not display names
     assert out == {
         "customer_id": "D1-1",

@@ -7,8 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mappings.errors import MappingError
-from mappings.lookups import Found
-from mappings.values import REGISTRY, Context, LineSpec
+from mappings.values import REGISTRY, Context, Found, LineSpec
 
 
 def line(value_type="plain", odoo_type="", options=None, **kwargs):
