@@ -19,11 +19,11 @@ from endpoints.models import MAX_PAGE_SIZE
 from hub.envelope import ApiError
 from hub.params import whole_number
 from mappings.domain import and_domains
+from mappings.engine import RESERVED_PARAMS
 
 logger = logging.getLogger(__name__)
 
 ORDER_PARAM = "order"
-LIST_PARAMS = ("limit", "offset", ORDER_PARAM)  # besides the filters, in the order an error lists them
 MAX_BATCH = 1000
 
 
@@ -51,7 +51,7 @@ def list_records(config: EndpointConfig, params: Mapping[str, str]) -> Page:
     """Records of the endpoint's domain narrowed by the filter parameters, one page of them."""
     endpoint, mapping = config.endpoint, config.mapping
     paginated = endpoint.is_paginated
-    search = mapping.search(params, within=config.domain, reserved=LIST_PARAMS if paginated else (ORDER_PARAM,))
+    search = mapping.search(params, within=config.domain, reserved=RESERVED_PARAMS if paginated else (ORDER_PARAM,))
     if paginated:
         limit = min(max(whole_number(params, "limit", endpoint.page_size), 1), MAX_PAGE_SIZE)
         offset = whole_number(params, "offset", 0)

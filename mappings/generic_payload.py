@@ -12,17 +12,16 @@ field)); :meth:`RecordPlan.vals` then builds Odoo's values.
 """
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hub.odoo.names import is_field_name
 from mappings.attachments import ATTACHMENT_KEY, Attachment, AttachmentError, parse_attachments
 from mappings.engine import search_keys
 from mappings.odoo_fields import FieldsOf
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MANY2MANY_MODES = ("replace", "add")
 
 
@@ -172,7 +171,7 @@ def parse_lookup(model: str, value: Any, where: str) -> Ref:
     if not isinstance(value, dict) or len(value) != 1:
         raise PayloadError(f'{where}: a lookup is an object with one field, e.g. {{"name": "…"}} or {{"id": 5}}.')
     ((lookup_field, lookup_value),) = value.items()
-    if not _IDENTIFIER.match(lookup_field):
+    if not is_field_name(lookup_field):
         raise PayloadError(f"{where}: {lookup_field!r} is not a field name.")
     if lookup_field == "id":
         if not isinstance(lookup_value, int) or isinstance(lookup_value, bool):

@@ -19,6 +19,7 @@ from endpoints.generic.caller import Caller
 from endpoints.generic.models import CallableMethod
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
 from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
+from hub.odoo.names import is_field_name
 from mappings import autocreate
 from mappings.attachments import ATTACHMENT_MODEL
 from mappings.domain import DomainError, parse_domain
@@ -30,7 +31,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 DEFAULT_SEARCH_FIELDS = {"display_name": {}}
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ORDER_TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(\s+(asc|desc))?(\s+nulls\s+(first|last))?$", re.IGNORECASE)
 
 
@@ -109,7 +109,7 @@ def call_function(caller: Caller, model: str, vals: dict) -> Outcome:
     if not isinstance(payload, dict):
         raise BusinessFailure('"vals.payload" must be an object with "method" (and "parameter", "context").')
     method = payload.get("method")
-    if not isinstance(method, str) or not _IDENTIFIER.match(method):
+    if not is_field_name(method):
         raise BusinessFailure('"payload.method" must be a method name.')
     if method.startswith("_"):
         raise RpcError(403, f"Private methods such as {method} cannot be called.")
@@ -296,7 +296,7 @@ def _search_key_domain(vals: dict) -> list:
         raise BusinessFailure('"vals.search_key" must be an object such as {"ref": "C-1"}.')
     domain = []
     for name, value in key.items():
-        if not _IDENTIFIER.match(name):
+        if not is_field_name(name):
             raise BusinessFailure(f"search_key: {name!r} is not a field name.")
         if not isinstance(value, str | int | float | bool):
             raise BusinessFailure(f"search_key.{name}: must be a string, a number or a boolean.")
