@@ -18,7 +18,6 @@ from endpoints.models import Endpoint
 from hub.envelope import ApiError, error_response, success_body
 from hub.jsonbody import JsonBodyParser
 from hub.odoo.exceptions import OdooValidationError
-from logs.recording import annotate
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +55,15 @@ class EndpointView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        annotate(request, route_kind="rest")
+        log = request.hub_log
+        log.route_kind = "rest"
         check_api_version(request)
         self.endpoint_config = config.load(kwargs["slug"])
         if self.endpoint_config is None:
             raise ApiError(404, f"No endpoint {kwargs['slug']!r}.")
         endpoint = self.endpoint_config.endpoint
-        annotate(request, endpoint=endpoint, log_mode=endpoint.log_mode)
-        principal = auth.authenticate(request, endpoint)
-        annotate(request, principal=principal)
+        log.endpoint = endpoint
+        log.principal = auth.authenticate(request, endpoint) or ""
         method = "GET" if request.method == "HEAD" else request.method  # HEAD is a GET without the body
         if method not in self.route_allowed():
             raise ApiError(
@@ -82,8 +81,6 @@ class EndpointView(APIView):
         if isinstance(exc, OdooValidationError) and self.request.method not in BODY_METHODS:
             # ARCHITECTURE.md: 422 only where a body parsed and Odoo refused it; else a plain 400
             exc.http_status = 400
-        line_id = getattr(exc, "line_id", None)
-        annotate(self.request, outcome="failure", error=str(getattr(exc, "message", "") or exc)[:4000], line_id=line_id)
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -113,7 +110,6 @@ class EndpointView(APIView):
         return request.data
 
     def success(self, data, status: int = 200, pagination: dict | None = None) -> Response:
-        annotate(self.request, outcome="success")
         return Response(success_body(data, pagination), status=status)
 
 
@@ -167,5 +163,5 @@ class RecordView(EndpointView):
 
 def no_route(request, *args, **kwargs):
     """Anything else under /bj_api_sync/: 404 in the envelope rather than Django's HTML page."""
-    annotate(request, route_kind="rest")
+    request.hub_log.route_kind = "rest"
     return error_response(request, 404, "No such route; endpoints live at /bj_api_sync/v1/<endpoint>[/<id>].")

@@ -93,9 +93,9 @@ def exception_handler(exc, context):
             status = 403 if status == 401 else status
     if status == 500:
         logger.exception("Unhandled error in %s", getattr(request, "path", "?"))
-    if request is not None:
-        # On Django's request, not DRF's wrapper: the request log middleware only sees the former.
-        getattr(request, "_request", request).hub_error = exc
+    log = getattr(request, "hub_log", None)  # the request log's object (logs.recording), when it runs
+    if log is not None:
+        log.failed(exception=exc)
     response = Response(error_body(status, message, line_id=line_id, request_id=request_id_of(request)), status=status)
     for name, value in headers.items():
         response[name] = value

@@ -15,7 +15,6 @@ from endpoints.generic import auth, protocol, services, session
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
 from hub.models import ApiKey
 from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
-from logs.recording import annotate
 
 logger = logging.getLogger(__name__)
 
@@ -35,17 +34,18 @@ def _body(request, *, may_be_empty: bool = False) -> bytes:
 
 def _log(request, route_kind: str, principal: str | None, outcome: str, error: str = "") -> None:
     """Tell the request log who called and how it ended (only what is known)."""
-    details = {"route_kind": route_kind, "outcome": outcome}
+    log = request.hub_log
+    log.route_kind = route_kind
+    log.outcome = outcome
     if principal:
-        details["principal"] = principal
+        log.principal = principal
     if error:
-        details["error"] = error
-    annotate(request, **details)
+        log.error = error[:4000]
 
 
 def _note_error(request, exc: Exception) -> None:
     """Keep the exception behind an error answer for the log's error_class, as hub.envelope does for REST."""
-    request.hub_error = exc
+    request.hub_log.exception = exc
 
 
 def _error(request, call_id, exc: RpcError) -> JsonResponse:

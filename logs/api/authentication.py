@@ -8,7 +8,6 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 from rest_framework.permissions import BasePermission
 
 from hub import throttle
-from logs.recording import annotate
 
 # hub.models imports the Odoo client, which the logs app must never import (import-linter
 # contract): the key model is reached through the app registry instead.
@@ -63,7 +62,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             throttle.record_failure(request, throttle.LOGS)
             raise exceptions.AuthenticationFailed("Invalid or expired API key.")
         key.touch()
-        annotate(request, principal=f"key:{key.name}")
+        request.hub_log.principal = f"key:{key.name}"
         return KeyUser(key), key
 
     def authenticate_header(self, request) -> str:
@@ -76,7 +75,7 @@ class StaffSessionAuthentication(SessionAuthentication):
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is not None:
-            annotate(request, principal=f"user:{result[0].get_username()}")
+            request.hub_log.principal = f"user:{result[0].get_username()}"
         return result
 
 

@@ -15,7 +15,6 @@ from logs.api.authentication import ApiKeyAuthentication, CanReadLogs, StaffSess
 from logs.api.serializers import RequestLogDetailSerializer, RequestLogSerializer
 from logs.filtersets import RequestLogFilterSet
 from logs.models import RequestLog
-from logs.recording import annotate
 
 PAGING_PARAMS = ("cursor", "limit")
 
@@ -117,7 +116,7 @@ class RequestLogViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[A-Za-z0-9._:-]+"
 
     def initial(self, request, *args, **kwargs):
-        annotate(request, route_kind="logs")
+        request.hub_log.route_kind = "logs"
         super().initial(request, *args, **kwargs)
 
     def get_serializer_class(self):

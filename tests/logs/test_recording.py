@@ -415,19 +415,12 @@ def test_client_address_honours_only_trusted_proxies(client, db, settings, trust
     assert RequestLog.objects.get().client_ip == client_ip
 
 
-def test_annotate_refuses_unknown_fields(rf):
+def test_the_log_object_refuses_unknown_fields(rf):
     request = rf.get("/api/x")
-    with pytest.raises(TypeError, match="unknown fields: colour"):
-        recording.annotate(request, colour="red")
-    recording.start(request, "r")
-    with pytest.raises(ValueError, match="log_mode must be one of"):
-        recording.annotate(request, log_mode="sometimes")
-
-
-def test_annotate_without_the_middleware_does_nothing(rf):
-    request = rf.get("/api/x")
-    recording.annotate(request, principal="token:x")
-    assert not hasattr(request, "_hub_log")
+    log = recording.start(request, "r")
+    assert request.hub_log is log
+    with pytest.raises(AttributeError):
+        log.colour = "red"
 
 
 def test_a_body_too_large_to_read_is_a_400_row_with_its_size(client, db, settings):
