@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets served by the hub: docs work offline
     "hub",
     "endpoints",
+    "endpoints.generic",
     "mappings",
     "logs",
 ]
@@ -136,7 +137,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HUB_MAX_REQUEST_BYTES", 20 * 1024 * 1024,
 
 # Failed authentication (Basic, bearer tokens, API keys, session logins, log API keys): after
 # this many failures from one client address on one endpoint or route within the window, further
-# attempts answer 429 with Retry-After until the window ends (hub/throttle.py).
+# attempts answer 429 with Retry-After until the window ends (hub/auth/throttle.py).
 HUB_AUTH_FAILURES_PER_WINDOW = env_int("HUB_AUTH_FAILURES_PER_WINDOW", 10, minimum=1)
 HUB_AUTH_FAILURE_WINDOW_SECONDS = env_int("HUB_AUTH_FAILURE_WINDOW_SECONDS", 300, minimum=1)
 
