@@ -40,7 +40,7 @@ def check_api_version(request) -> None:
 class EndpointView(APIView):
     """Common pipeline of both routes; subclasses name the methods their route serves."""
 
-    authentication_classes = []  # each endpoint authenticates its own way (endpoints.auth)
+    authentication_classes = [auth.EndpointAuthentication]  # each endpoint its own way
     permission_classes = []
     parser_classes = [JsonBodyParser]  # strict JSON, nesting bounded: a 400, never a crash
     route_methods: tuple[str, ...] = ()
@@ -54,16 +54,9 @@ class EndpointView(APIView):
         return [m for m in self.route_methods if endpoint.allows(m)]
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        log = request.hub_log
-        log.route_kind = "rest"
-        check_api_version(request)
-        self.endpoint_config = config.load(kwargs["slug"])
-        if self.endpoint_config is None:
-            raise ApiError(404, f"No endpoint {kwargs['slug']!r}.")
+        request.hub_log.route_kind = "rest"
+        super().initial(request, *args, **kwargs)  # content negotiation, then perform_authentication below
         endpoint = self.endpoint_config.endpoint
-        log.endpoint = endpoint
-        log.principal = auth.authenticate(request, endpoint) or ""
         method = "GET" if request.method == "HEAD" else request.method  # HEAD is a GET without the body
         if method not in self.route_allowed():
             raise ApiError(
@@ -71,6 +64,15 @@ class EndpointView(APIView):
                 f"Method {request.method} is not enabled on this route of {endpoint.slug}.",
                 headers={"Allow": ", ".join(self.route_allowed())},
             )
+
+    def perform_authentication(self, request):
+        """Resolve the endpoint first: its configuration says how its callers authenticate."""
+        check_api_version(request)
+        self.endpoint_config = config.load(self.kwargs["slug"])
+        if self.endpoint_config is None:
+            raise ApiError(404, f"No endpoint {self.kwargs['slug']!r}.")
+        request.hub_log.endpoint = self.endpoint_config.endpoint
+        super().perform_authentication(request)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise ApiError(

@@ -7,7 +7,7 @@ path items are written here as schema dicts and added by ``EndpointSchemaGenerat
 
 from endpoints.generic import auth, protocol
 from endpoints.generic.services import DEFAULT_LIMIT, MAX_LIMIT
-from hub.models import ApiKey
+from hub.auth.models import ApiKey
 
 DATA_TAG = "generic"
 SESSION_TAG = "session"

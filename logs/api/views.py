@@ -9,9 +9,10 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from hub.auth.authentication import ApiKeyAuthentication, StaffSessionAuthentication
 from hub.envelope import ApiError, success_body
 from logs.api import schema as _schema_extensions  # noqa: F401 - registers the authentication schemes with drf-spectacular
-from logs.api.authentication import ApiKeyAuthentication, CanReadLogs, StaffSessionAuthentication
+from logs.api.authentication import CanReadLogs
 from logs.api.serializers import RequestLogDetailSerializer, RequestLogSerializer
 from logs.filtersets import RequestLogFilterSet
 from logs.models import RequestLog
