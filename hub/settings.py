@@ -117,6 +117,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The configured endpoints (truly dynamic) and the JSON-RPC routes join the generated document here.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "endpoints.schema.add_configured_endpoints",
+        "endpoints.generic.openapi.add_generic_routes",
+    ],
 }
 
 # The Odoo connection may come from the environment; it is then the default connection.
