@@ -301,4 +301,3 @@ class EndpointTokenAdmin(admin.ModelAdmin):
         self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
 
 
-from endpoints.generic import admin as generic_admin  # noqa: E402, F401 - registers the generic routes models

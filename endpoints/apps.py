@@ -1,4 +1,4 @@
-"""Inbound endpoints: configurations, their authentication, the REST and generic data routes."""
+"""Inbound endpoints: configurations, their authentication and the REST routes that serve them."""
 
 from django.apps import AppConfig
 

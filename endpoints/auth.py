@@ -1,19 +1,19 @@
 """Authentication of a REST call with its endpoint's method: none, HTTP Basic or a bearer token.
 
-Credentials come only from the ``Authorization`` header (never the query string, where they
-would end up in proxy logs). A refusal is 401 with ``WWW-Authenticate`` naming the scheme;
-secrets are compared in constant time. Wrong credentials count against the caller's address
-(hub.throttle): past the limit, the endpoint answers 429 before looking at any credentials.
+A DRF authentication class built on hub.auth: credentials only from the ``Authorization``
+header, a refusal is 401 with ``WWW-Authenticate`` naming the scheme, secrets are compared in
+constant time, and wrong credentials count against the caller's address on the endpoint's own
+throttle target (past the limit: 429 before any credentials are looked at).
 """
 
-import base64
-import binascii
 import hmac
 import logging
 
+from rest_framework.authentication import BaseAuthentication
+
 from endpoints.models import Endpoint, EndpointToken
-from hub import throttle
-from hub.envelope import ApiError
+from hub.auth import credentials, throttle
+from hub.auth.authentication import Refused, authenticated
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,8 @@ INVALID = "Invalid credentials."
 MALFORMED = "Malformed Authorization header."
 
 
-def _challenge(endpoint: Endpoint, *, error: str | None = None) -> str:
+def challenge(endpoint: Endpoint, *, error: str | None = None) -> str:
+    """The WWW-Authenticate header of a refusal on this endpoint."""
     realm = f'realm="{endpoint.slug}"'
     if endpoint.auth == Endpoint.Auth.BASIC:
         return f'Basic {realm}, charset="UTF-8"'
@@ -31,60 +32,50 @@ def _challenge(endpoint: Endpoint, *, error: str | None = None) -> str:
     return f"Bearer {realm}"
 
 
-def _refuse(endpoint: Endpoint, message: str, *, error: str | None = None) -> ApiError:
-    return ApiError(401, message, headers={"WWW-Authenticate": _challenge(endpoint, error=error)})
+class EndpointAuthentication(BaseAuthentication):
+    """The caller checked against the endpoint its view resolved (``view.endpoint_config``)."""
 
+    def authenticate(self, request):
+        endpoint = self._endpoint(request)
+        if endpoint.auth == Endpoint.Auth.NONE:
+            return None
+        target = throttle.endpoint_target(endpoint.slug)
+        throttle.guard(request, target)
+        scheme = "basic" if endpoint.auth == Endpoint.Auth.BASIC else "bearer"
+        given = credentials.authorization(request)
+        if given is None:
+            raise Refused(MISSING, challenge(endpoint))
+        if given.scheme != scheme or not given.credentials:
+            raise Refused(MALFORMED, challenge(endpoint, error="invalid_request"))
+        if scheme == "basic":
+            return self._basic(request, endpoint, target, given.credentials)
+        token = EndpointToken.find(endpoint.pk, given.credentials)
+        if token is None:
+            logger.info("Bearer authentication failed on endpoint %s", endpoint.slug)
+            throttle.record_failure(request, target)
+            raise Refused(INVALID, challenge(endpoint, error="invalid_token"))
+        token.touch()
+        return authenticated(request, f"token:{token.name}", token)
 
-def _credentials(request, endpoint: Endpoint, scheme: str) -> str:
-    """The credentials part of ``Authorization: <scheme> <credentials>``; 401 when absent or other."""
-    header = request.headers.get("Authorization", "")
-    if not header.strip():
-        raise _refuse(endpoint, MISSING)
-    given_scheme, _, credentials = header.strip().partition(" ")
-    if given_scheme.lower() != scheme.lower() or not credentials.strip():
-        raise _refuse(endpoint, MALFORMED, error="invalid_request")
-    return credentials.strip()
+    def _basic(self, request, endpoint: Endpoint, target: str, encoded: str):
+        pair = credentials.basic_pair(encoded)
+        if pair is None:
+            raise Refused(MALFORMED, challenge(endpoint))
+        login, password = pair
+        # both checks always run, so the time taken does not tell a wrong login from a wrong password
+        login_ok = hmac.compare_digest(login.encode(), endpoint.basic_username.encode())
+        password_ok = endpoint.check_basic_password(password)
+        if not (login_ok and password_ok):
+            logger.info("Basic authentication failed on endpoint %s for login %r", endpoint.slug, login[:150])
+            throttle.record_failure(request, target)
+            raise Refused(INVALID, challenge(endpoint))
+        return authenticated(request, f"basic:{login}", None)
 
+    def authenticate_header(self, request) -> str | None:
+        endpoint = self._endpoint(request)
+        return None if endpoint.auth == Endpoint.Auth.NONE else challenge(endpoint)
 
-def authenticate(request, endpoint: Endpoint) -> str | None:
-    """Check the caller against the endpoint; the principal for the log (``basic:…``, ``token:…``) or None."""
-    if endpoint.auth == Endpoint.Auth.NONE:
-        return None
-    wait = throttle.retry_after(request, throttle.endpoint_target(endpoint.slug))
-    if wait:
-        raise ApiError(429, throttle.message(wait), headers={"Retry-After": str(wait)})
-    if endpoint.auth == Endpoint.Auth.BASIC:
-        return "basic:" + _basic(request, endpoint)
-    if endpoint.auth == Endpoint.Auth.BEARER:
-        return "token:" + _bearer(request, endpoint)
-    return None
-
-
-def _basic(request, endpoint: Endpoint) -> str:
-    credentials = _credentials(request, endpoint, "Basic")
-    try:
-        decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        raise _refuse(endpoint, MALFORMED) from None
-    login, colon, password = decoded.partition(":")
-    if not colon:
-        raise _refuse(endpoint, MALFORMED)
-    # both checks always run, so the time taken does not tell a wrong login from a wrong password
-    login_ok = hmac.compare_digest(login.encode(), endpoint.basic_username.encode())
-    password_ok = endpoint.check_basic_password(password)
-    if not (login_ok and password_ok):
-        logger.info("Basic authentication failed on endpoint %s for login %r", endpoint.slug, login[:150])
-        throttle.record_failure(request, throttle.endpoint_target(endpoint.slug))
-        raise _refuse(endpoint, INVALID)
-    return login
-
-
-def _bearer(request, endpoint: Endpoint) -> str:
-    credentials = _credentials(request, endpoint, "Bearer")
-    token = EndpointToken.find(endpoint.pk, credentials)
-    if token is None:
-        logger.info("Bearer authentication failed on endpoint %s", endpoint.slug)
-        throttle.record_failure(request, throttle.endpoint_target(endpoint.slug))
-        raise _refuse(endpoint, INVALID, error="invalid_token")
-    token.touch()
-    return token.name
+    @staticmethod
+    def _endpoint(request) -> Endpoint:
+        # DRF hands the view to parsers and authenticators through the request's parser context
+        return request.parser_context["view"].endpoint_config.endpoint

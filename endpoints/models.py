@@ -1,35 +1,18 @@
 """API configurations: an Odoo model served at a slug, with methods, authentication, pagination;
 and the bearer tokens that callers of an endpoint present."""
 
-import hashlib
-import hmac
-import threading
-
-from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from endpoints.generic.models import *  # noqa: F403 - Django finds models through this module
-from hub.models import OdooConnection, RevocableSecret
+from hub.auth import passwords
+from hub.auth.secrets import RevocableSecret
+from hub.models import OdooConnection
 from hub.odoo.names import is_model_name
 from mappings.domain import DomainError, parse_domain
 
 MAX_PAGE_SIZE = 1000
-
-
-# Django's password hashers are slow on purpose (PBKDF2, a million rounds): paying that on every
-# API call would cap an endpoint at a few requests per second. A password that verified once is
-# remembered per process as a keyed HMAC (never in clear), tied to the stored hash, so changing
-# the password forgets it.
-_verified_basic: dict[int, tuple[str, str]] = {}
-_verified_lock = threading.Lock()
-
-
-def _credential_mac(password: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), password.encode(), hashlib.sha256).hexdigest()
 
 
 class EndpointQuerySet(models.QuerySet):
@@ -143,21 +126,11 @@ class Endpoint(models.Model):
 
     def set_basic_password(self, raw_password: str) -> None:
         """Store the Basic password through Django's hashers (the clear text is never kept)."""
-        self.basic_password_hash = make_password(raw_password)
+        self.basic_password_hash = passwords.hash_password(raw_password)
 
     def check_basic_password(self, raw_password: str) -> bool:
-        """Whether ``raw_password`` is the Basic password (constant time; see ``_verified_basic``)."""
-        if not self.basic_password_hash:
-            return False
-        mac = _credential_mac(raw_password)
-        remembered = _verified_basic.get(self.pk)
-        if remembered is not None and remembered[0] == self.basic_password_hash:
-            return hmac.compare_digest(remembered[1], mac)
-        if not check_password(raw_password, self.basic_password_hash):
-            return False
-        with _verified_lock:
-            _verified_basic[self.pk] = (self.basic_password_hash, mac)
-        return True
+        """Whether ``raw_password`` is the Basic password (constant time, fast after the first time)."""
+        return passwords.verify(("endpoint", self.pk), raw_password, self.basic_password_hash)
 
 
 class EndpointToken(RevocableSecret):

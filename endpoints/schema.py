@@ -1,18 +1,16 @@
 """OpenAPI paths for every active inbound endpoint, built from its mapping lines and Odoo field types.
 
 drf-spectacular documents the hub's static DRF views; the configured endpoints are one static
-pattern each, so their paths are added here (``EndpointSchemaGenerator``), per endpoint, with
-request and response schemas taken from the mapping lines. Field types come from Odoo's
+pattern each, so their paths are added by a drf-spectacular postprocessing hook
+(``add_configured_endpoints``), per endpoint, with request and response schemas taken from the
+mapping lines. Field types come from Odoo's
 ``fields_get`` when the connection answers, else from the value types alone.
 """
 
 import json
 import logging
 
-from drf_spectacular.generators import SchemaGenerator
-
 from endpoints import config as endpoint_config
-from endpoints.generic.openapi import add_generic_routes
 from endpoints.models import MAX_PAGE_SIZE, Endpoint
 from hub.odoo.exceptions import OdooError
 from mappings import odoo_fields
@@ -247,7 +245,7 @@ def _filter_parameters(mapping, fields: dict) -> list[dict]:
 
 
 def example_value(schema: dict, components: dict, key: str = ""):
-    """A placeholder value for a JSON schema (``"<key>"`` for text), for Postman bodies and curl examples."""
+    """A placeholder value for a JSON schema (``"<key>"`` for text), for curl examples."""
     if "$ref" in schema:
         return example_value(components.get(schema["$ref"].rpartition("/")[2], {}), components, key)
     if "oneOf" in schema:
@@ -363,7 +361,11 @@ def endpoint_paths(endpoint: Endpoint, mapping, fields: dict) -> dict:
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/json": {"schema": {"oneOf": [create_body, {"type": "array", "items": create_body}]}}
+                    "application/json": {
+                        "schema": {"oneOf": [create_body, {"type": "array", "items": create_body}]},
+                        # a ready body for clients that import the document (Postman, Insomnia)
+                        "example": example_payload(mapping),
+                    }
                 },
             },
             "responses": _responses(
@@ -432,8 +434,15 @@ def add_endpoints(schema: dict) -> dict:
     return schema
 
 
-class EndpointSchemaGenerator(SchemaGenerator):
-    """drf-spectacular's generator plus the configured endpoints and the generic routes."""
+def add_configured_endpoints(result: dict, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS): the configured endpoints' paths,
+    and the hub's address as the server, so a client importing the document (Postman, Insomnia)
+    knows where to send its requests.
 
-    def get_schema(self, request=None, public=False):
-        return add_generic_routes(add_endpoints(super().get_schema(request=request, public=public)))
+    Only for a document served over HTTP: the configuration lives in the database, which
+    ``manage.py spectacular`` and drf-spectacular's deploy check must not need.
+    """
+    if request is None:
+        return result
+    result["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/")}]
+    return add_endpoints(result)

@@ -15,5 +15,4 @@ urlpatterns = [
     path("api/schema/", docs.SchemaView.as_view(), name="schema"),
     path("api/docs/", docs.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", docs.RedocView.as_view(url_name="schema"), name="redoc"),
-    path("api/postman/", docs.PostmanView.as_view(), name="postman"),
 ]

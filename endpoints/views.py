@@ -7,8 +7,6 @@ wrap the answer in the envelope. Every error is an exception the envelope handle
 import logging
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,14 +14,12 @@ from rest_framework.views import APIView
 from endpoints import auth, config, services
 from endpoints.models import Endpoint
 from hub.envelope import ApiError, error_response, success_body
-from hub.jsonbody import JsonBodyParser
+from hub.jsonbody import JsonBodyParser, JsonOnlyNegotiation
 from hub.odoo.exceptions import OdooValidationError
-from logs.recording import annotate
 
 logger = logging.getLogger(__name__)
 
 API_VERSION = "1.0"
-JSON_TYPES = ("application/json",)
 BODY_METHODS = ("POST", "PUT")
 # A longer Location (an identifier of thousands of characters) breaks clients and proxies that
 # cap header lines (nginx 4-8 KiB, Python's http.client 64 KiB): the answer then goes without it.
@@ -41,9 +37,10 @@ def check_api_version(request) -> None:
 class EndpointView(APIView):
     """Common pipeline of both routes; subclasses name the methods their route serves."""
 
-    authentication_classes = []  # each endpoint authenticates its own way (endpoints.auth)
+    authentication_classes = [auth.EndpointAuthentication]  # each endpoint its own way
     permission_classes = []
     parser_classes = [JsonBodyParser]  # strict JSON, nesting bounded: a 400, never a crash
+    content_negotiation_class = JsonOnlyNegotiation  # another Content-Type: 415 naming it
     route_methods: tuple[str, ...] = ()
     endpoint_config = None
 
@@ -55,16 +52,9 @@ class EndpointView(APIView):
         return [m for m in self.route_methods if endpoint.allows(m)]
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        annotate(request, route_kind="rest")
-        check_api_version(request)
-        self.endpoint_config = config.load(kwargs["slug"])
-        if self.endpoint_config is None:
-            raise ApiError(404, f"No endpoint {kwargs['slug']!r}.")
+        request.hub_log.route_kind = "rest"
+        super().initial(request, *args, **kwargs)  # content negotiation, then perform_authentication below
         endpoint = self.endpoint_config.endpoint
-        annotate(request, endpoint=endpoint, log_mode=endpoint.log_mode)
-        principal = auth.authenticate(request, endpoint)
-        annotate(request, principal=principal)
         method = "GET" if request.method == "HEAD" else request.method  # HEAD is a GET without the body
         if method not in self.route_allowed():
             raise ApiError(
@@ -72,6 +62,15 @@ class EndpointView(APIView):
                 f"Method {request.method} is not enabled on this route of {endpoint.slug}.",
                 headers={"Allow": ", ".join(self.route_allowed())},
             )
+
+    def perform_authentication(self, request):
+        """Resolve the endpoint first: its configuration says how its callers authenticate."""
+        check_api_version(request)
+        self.endpoint_config = config.load(self.kwargs["slug"])
+        if self.endpoint_config is None:
+            raise ApiError(404, f"No endpoint {self.kwargs['slug']!r}.")
+        request.hub_log.endpoint = self.endpoint_config.endpoint
+        super().perform_authentication(request)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise ApiError(
@@ -82,8 +81,6 @@ class EndpointView(APIView):
         if isinstance(exc, OdooValidationError) and self.request.method not in BODY_METHODS:
             # ARCHITECTURE.md: 422 only where a body parsed and Odoo refused it; else a plain 400
             exc.http_status = 400
-        line_id = getattr(exc, "line_id", None)
-        annotate(self.request, outcome="failure", error=str(getattr(exc, "message", "") or exc)[:4000], line_id=line_id)
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -96,24 +93,17 @@ class EndpointView(APIView):
         return response
 
     def json_body(self, request):
-        """The parsed JSON body: 413 when too large, 415 for another content type, 400 for broken JSON."""
+        """The parsed JSON body; DRF's parser and the envelope answer a wrong type (415), broken JSON
+        (400) and a body over the limit (413); an empty body would parse as {}, so it is refused here."""
         try:
             raw = request.body
-        except RequestDataTooBig:
-            raise ApiError(
-                413, f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
-            ) from None
         except ValueError:  # Django reads Content-Length with int(); some servers pass any text on
             raise ApiError(400, "The Content-Length header must be a number of bytes.") from None
         if not raw:
             raise ApiError(400, "The request has no body; send a JSON object.")
-        content_type = (request.content_type or "").split(";")[0].strip().lower()
-        if content_type not in JSON_TYPES:
-            raise ApiError(415, f"Content-Type must be application/json, not {content_type or 'none'!r}.")
         return request.data
 
     def success(self, data, status: int = 200, pagination: dict | None = None) -> Response:
-        annotate(self.request, outcome="success")
         return Response(success_body(data, pagination), status=status)
 
 
@@ -167,5 +157,5 @@ class RecordView(EndpointView):
 
 def no_route(request, *args, **kwargs):
     """Anything else under /bj_api_sync/: 404 in the envelope rather than Django's HTML page."""
-    annotate(request, route_kind="rest")
+    request.hub_log.route_kind = "rest"
     return error_response(request, 404, "No such route; endpoints live at /bj_api_sync/v1/<endpoint>[/<id>].")

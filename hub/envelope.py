@@ -6,6 +6,7 @@ Error: ``{"status": "error", "code", "message", "line_id", "request_id"}``.
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
@@ -63,7 +64,7 @@ def describe(exc: Exception) -> tuple[int, str, int | None, dict]:
         return 404, "Not found.", None, {}
     # Django's own client errors, raised while a view reads the request
     if isinstance(exc, RequestDataTooBig):
-        return 413, "The request body is too large.", None, {}
+        return 413, f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.", None, {}
     if isinstance(exc, SuspiciousOperation | BadRequest):
         return 400, "Bad request.", None, {}
     if isinstance(exc, PermissionDenied):
@@ -93,9 +94,9 @@ def exception_handler(exc, context):
             status = 403 if status == 401 else status
     if status == 500:
         logger.exception("Unhandled error in %s", getattr(request, "path", "?"))
-    if request is not None:
-        # On Django's request, not DRF's wrapper: the request log middleware only sees the former.
-        getattr(request, "_request", request).hub_error = exc
+    log = getattr(request, "hub_log", None)  # the request log's object (logs.recording), when it runs
+    if log is not None:
+        log.failed(exception=exc)
     response = Response(error_body(status, message, line_id=line_id, request_id=request_id_of(request)), status=status)
     for name, value in headers.items():
         response[name] = value

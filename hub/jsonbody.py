@@ -11,7 +11,8 @@ import math
 from typing import Any
 
 from django.conf import settings
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 
 # Far deeper than any record with lines of lines, far below the interpreter's recursion limit.
@@ -70,3 +71,14 @@ class JsonBodyParser(JSONParser):
             return loads(stream.read().decode(encoding))
         except ValueError as exc:  # UnicodeDecodeError is one too
             raise ParseError(f"JSON parse error - {exc}") from None
+
+
+class JsonOnlyNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, refusing a body that is not JSON with a message naming the type sent (415)."""
+
+    def select_parser(self, request, parsers):
+        parser = super().select_parser(request, parsers)
+        if parser is None:
+            sent = (request.content_type or "").split(";")[0].strip().lower()
+            raise UnsupportedMediaType(sent, detail=f"Content-Type must be application/json, not {sent or 'none'!r}.")
+        return parser

@@ -1,17 +1,14 @@
-"""Where and how to reach an Odoo (``OdooConnection``), the keys the hub issues (``ApiKey``), and the
-bases of every secret the hub issues (``IssuedSecret``, ``RevocableSecret``)."""
+"""Where and how to reach an Odoo (``OdooConnection``); the hub app's other models live in hub.auth.models."""
 
-from datetime import timedelta
-from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
-from hub import crypto, tokens
+from hub import crypto
+from hub.auth.models import ApiKey  # noqa: F401 - Django loads the hub app's models from here
 from hub.odoo import OdooClient, pool
 from hub.odoo.exceptions import OdooAuthError
 from hub.odoo.transports import url_problem
@@ -138,128 +135,3 @@ class OdooConnection(models.Model):
             self.read_timeout,
         )
 
-
-class IssuedSecret(models.Model):
-    """A secret the hub issues (key, token, session cookie): shown once, stored as a digest (hub/tokens.py)."""
-
-    # The token's leading word, e.g. "hubk" for "hubk_3fQ9c1Zk…": says what a leaked token is.
-    TOKEN_KIND = "hub"  # noqa: S105 - a label, not a secret
-
-    prefix = models.CharField(max_length=tokens.PREFIX_LENGTH, db_index=True, editable=False)
-    digest = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-
-    def issue(self) -> str:
-        """Give this row a new secret and return it; the caller shows it once."""
-        token = tokens.new_token(self.TOKEN_KIND)
-        self.prefix = tokens.lookup_prefix(token)
-        self.digest = tokens.digest(token)
-        return token
-
-    @classmethod
-    def find_among(cls, candidates: models.QuerySet, token: str) -> Self | None:
-        """The row of ``candidates`` that ``token`` is, or None (one indexed query)."""
-        found = None
-        for candidate in candidates.filter(prefix=tokens.lookup_prefix(token)):
-            # every candidate is compared, so the time taken does not tell which one matched
-            if tokens.matches(token, candidate.digest):
-                found = candidate
-        return found
-
-
-class RevocableSecretQuerySet(models.QuerySet):
-    def usable(self):
-        """Not revoked and not expired."""
-        now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-
-    def revoke(self) -> int:
-        """Revoke the rows not revoked yet; how many were."""
-        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
-class RevocableSecret(IssuedSecret):
-    """An issued secret that may expire, can be revoked (the row stays for the record) and notes its last use."""
-
-    # last_used_at is written at most this often per row, so a busy caller does not turn every
-    # read into a database write (zero: on every use).
-    LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires")
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = RevocableSecretQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_usable(self) -> bool:
-        """Not revoked and not expired."""
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
-
-    def revoke(self) -> None:
-        """Make the secret unusable from now on (the row stays for the record)."""
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])
-
-    def touch(self) -> None:
-        """Record a use, at most once per ``LAST_USED_RESOLUTION``."""
-        now = timezone.now()
-        last = self.last_used_at
-        if self.LAST_USED_RESOLUTION and last is not None and now - last < self.LAST_USED_RESOLUTION:
-            return
-        self.last_used_at = now
-        type(self).objects.filter(pk=self.pk).update(last_used_at=now)
-
-
-class ApiKey(RevocableSecret):
-    """A key the hub issues to an external system for the generic data routes and the log API.
-
-    Shown once at creation, stored hashed; bound to an Odoo connection and to allow-lists of
-    routes and models.
-    """
-
-    class Route(models.TextChoices):
-        CREATE_DATA = "create_data", "/api/create_data"
-        CREATE_UPDATE_DATA = "create_update_data", "/api/create_update_data"
-        UPDATE_DATA = "update_data", "/api/update_data"
-        SEARCH_DATA = "search_data", "/api/search_data"
-        CALL_FUNCTION = "call_function", "/api/call_function"
-        LOGS = "logs", "/api/logs/ (read the request log)"
-
-    TOKEN_KIND = "hubk"  # noqa: S105 - a label, not a secret
-
-    name = models.CharField(max_length=100, unique=True, help_text="Who uses this key, e.g. 'webshop'")
-    connection = models.ForeignKey(
-        OdooConnection, on_delete=models.PROTECT, null=True, blank=True, related_name="api_keys"
-    )
-    allowed_routes = models.JSONField(default=list, blank=True, help_text="Route names this key may call")
-    allowed_models = models.JSONField(
-        default=list, blank=True, help_text="Odoo models this key may touch, e.g. ['res.partner']"
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "API key"
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        unknown = set(self.allowed_routes or []) - set(self.Route.values)
-        if unknown:
-            raise ValidationError({"allowed_routes": f"Unknown routes: {', '.join(sorted(unknown))}"})
-
-    @classmethod
-    def find(cls, token: str) -> "ApiKey | None":
-        """The usable key this token belongs to, or None."""
-        return cls.find_among(cls.objects.usable().select_related("connection"), token)
-
-    def allows(self, route: str, model: str | None = None) -> bool:
-        return route in (self.allowed_routes or []) and (model is None or model in (self.allowed_models or []))

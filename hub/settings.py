@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc assets served by the hub: docs work offline
     "hub",
     "endpoints",
+    "endpoints.generic",
     "mappings",
     "logs",
 ]
@@ -116,6 +117,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The configured endpoints (truly dynamic) and the JSON-RPC routes join the generated document here.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "endpoints.schema.add_configured_endpoints",
+        "endpoints.generic.openapi.add_generic_routes",
+    ],
 }
 
 # The Odoo connection may come from the environment; it is then the default connection.
@@ -136,7 +143,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HUB_MAX_REQUEST_BYTES", 20 * 1024 * 1024,
 
 # Failed authentication (Basic, bearer tokens, API keys, session logins, log API keys): after
 # this many failures from one client address on one endpoint or route within the window, further
-# attempts answer 429 with Retry-After until the window ends (hub/throttle.py).
+# attempts answer 429 with Retry-After until the window ends (hub/auth/throttle.py).
 HUB_AUTH_FAILURES_PER_WINDOW = env_int("HUB_AUTH_FAILURES_PER_WINDOW", 10, minimum=1)
 HUB_AUTH_FAILURE_WINDOW_SECONDS = env_int("HUB_AUTH_FAILURE_WINDOW_SECONDS", 300, minimum=1)
 

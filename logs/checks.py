@@ -4,6 +4,7 @@ import ipaddress
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.db import connections
 
 
 @register()
@@ -27,6 +28,15 @@ def check_log_settings(app_configs, **kwargs) -> list:
                 "LOG_SECRET_KEYS is empty: secrets in request bodies and query strings reach the request log.",
                 hint="Leave it unset for the default (password, token, api_key, apikey, secret).",
                 id="logs.W001",
+            )
+        )
+    if not connections["default"].features.can_return_columns_from_insert:
+        # logs.recording writes each row with INSERT … ON CONFLICT DO NOTHING RETURNING
+        problems.append(
+            Error(
+                "The database cannot answer INSERT … RETURNING, which the request log needs.",
+                hint="Use PostgreSQL, or SQLite 3.35 or later.",
+                id="logs.E002",
             )
         )
     return problems

@@ -12,6 +12,7 @@ SUPPORT = "Support"
 MANAGED_BY_INTEGRATION_ADMINS: dict[str, set[str] | None] = {
     "hub": {"odooconnection", "apikey"},
     "endpoints": None,
+    "generic": None,
     "mappings": None,
 }
 

@@ -41,8 +41,9 @@ def is_api_path(path: str) -> bool:
 def note_exception(sender, request=None, **kwargs) -> None:
     """``got_request_exception`` receiver: keeps the class of a crash outside any view for the log."""
     exception = sys.exc_info()[1]
-    if request is not None and exception is not None and getattr(request, "hub_error", None) is None:
-        request.hub_error = exception
+    log = getattr(request, "hub_log", None)
+    if log is not None and exception is not None and log.exception is None:
+        log.exception = exception
 
 
 def envelope_for(request, response):
@@ -66,6 +67,7 @@ class RequestLogMiddleware:
     def __call__(self, request):
         request.request_id = request_id_for(request)
         if not is_api_path(request.path):
+            recording.start(request, request.request_id, recorded=False)
             response = self.get_response(request)
             response["X-Request-ID"] = request.request_id
             return response
@@ -73,18 +75,17 @@ class RequestLogMiddleware:
         recording.start(request, request.request_id)
         with callstats.tracking() as stats:
             response = self.get_response(request)
-        error = getattr(request, "hub_error", None)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
             # Django's own HTML error pages (unknown route 404, a crash in another middleware) become the envelope.
             response = envelope_for(request, response)
         response["X-Request-ID"] = request.request_id
-        recording.finish(request, response, stats, error)
+        recording.finish(request, response, stats)
         return response
 
     def process_exception(self, request, exception):
         if not is_api_path(request.path):
             return None
-        request.hub_error = exception
+        request.hub_log.exception = exception
         if isinstance(exception, CLIENT_ERRORS):
             return None  # Django answers these 400/403/404 itself; __call__ puts its page in the envelope
         logger.exception("Unhandled error on %s %s", request.method, request.path)

@@ -27,7 +27,7 @@ class RouteKind(models.TextChoices):
             return cls.SESSION
         if path.startswith("/api/logs/"):
             return cls.LOGS
-        if path.startswith(("/api/schema/", "/api/docs/", "/api/redoc/", "/api/postman/")):
+        if path.startswith(("/api/schema/", "/api/docs/", "/api/redoc/")):
             return cls.DOCS
         if path.startswith("/api/"):
             return cls.GENERIC

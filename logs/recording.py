@@ -1,7 +1,8 @@
-"""What the middleware knows about a request, what views add to it, and the one write of its row.
+"""The log object of a request (``request.hub_log``) and the one write of its row.
 
-Views call :func:`annotate`; the middleware (logs.middleware) calls :func:`start` and
-:func:`finish`. Nothing here ever raises into the request: a failed write is logged.
+The middleware (logs.middleware) attaches a :class:`HubLog` to every request and calls
+:func:`finish`; views fill in what they know by setting its fields. Nothing here ever raises
+into the request: a failed write is logged.
 """
 
 import logging
@@ -11,8 +12,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, connections
-from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
 from django.http.request import RawPostDataException
 from django.utils import timezone
 
@@ -29,69 +28,63 @@ REPLAY_ENVIRON_KEY = "hub.replay_of"
 NOT_STORED = "(not stored: the log could not process it)"
 
 
-@dataclass
-class Record:
-    """What is known about one request so far (kept on the Django request as ``_hub_log``)."""
+@dataclass(slots=True)  # slots: a misspelt field is an AttributeError, not a silently lost value
+class HubLog:
+    """What is known about one request so far; views set its fields, the middleware writes it.
+
+    ``endpoint`` is the configured endpoint (its id, slug and log mode go in the row);
+    ``log_mode`` overrides the endpoint's; ``exception`` is the error behind a failed answer
+    (its class, message and mapping line are recorded when the fields say nothing else).
+    """
 
     request_id: str
     started: float
     created_at: object
+    recorded: bool = True  # False outside the API routes: the object exists, no row is written
     endpoint: object = None
     route_kind: str = ""
     principal: str = ""
     outcome: str = ""
     line_id: int | None = None
     error: str = ""
+    exception: BaseException | None = None
     log_mode: str = ""
     raw_body: bytes | None = None
     body_unreadable: str = ""
 
-
-def _django_request(request):
-    """The Django HttpRequest behind a DRF Request (DRF keeps attributes set on itself)."""
-    return getattr(request, "_request", request)
-
-
-def annotate(request, **fields) -> None:
-    """Tell the request log what the view knows: endpoint, route_kind, principal, outcome, line_id,
-    error, log_mode. Unknown names are refused loudly: they are programming errors."""
-    record = getattr(_django_request(request), "_hub_log", None)
-    unknown = set(fields) - {"endpoint", "route_kind", "principal", "outcome", "line_id", "error", "log_mode"}
-    if unknown:
-        raise TypeError(f"annotate() got unknown fields: {', '.join(sorted(unknown))}")
-    if record is None:
-        return  # not an API route, or the middleware is not installed (e.g. a unit test)
-    if "log_mode" in fields and fields["log_mode"] not in (*LOG_MODES, None):
-        raise ValueError(f"log_mode must be one of {LOG_MODES}")
-    if "outcome" in fields and fields["outcome"] not in (*Outcome.values, None):
-        raise ValueError(f"outcome must be one of {Outcome.values}")
-    for name, value in fields.items():
-        setattr(record, name, "" if value is None and name not in ("endpoint", "line_id") else value)
+    def failed(self, error: str = "", *, exception: BaseException | None = None) -> None:
+        """The call failed: why (a message), and the exception behind it when there is one."""
+        self.outcome = Outcome.FAILURE
+        if error:
+            self.error = error[:4000]
+        if exception is not None:
+            self.exception = exception
 
 
-def start(request, request_id: str) -> Record:
-    """Begin the record of an API request: timing, and the body before a view consumes it."""
-    record = Record(request_id=request_id, started=time.perf_counter(), created_at=timezone.now())
-    try:
-        record.raw_body = request.body
-    except RawPostDataException:
-        record.body_unreadable = "(body already consumed)"
-    except Exception as exc:  # noqa: BLE001 - e.g. RequestDataTooBig: the view answers it; we log the size
-        record.body_unreadable = f"(body not read: {exc.__class__.__name__})"
-    request._hub_log = record
-    return record
+def start(request, request_id: str, *, recorded: bool = True) -> HubLog:
+    """Attach the log object of a request: timing, and (for a recorded one) the body before a view consumes it."""
+    log = HubLog(request_id=request_id, started=time.perf_counter(), created_at=timezone.now(), recorded=recorded)
+    if recorded:
+        try:
+            log.raw_body = request.body
+        except RawPostDataException:
+            log.body_unreadable = "(body already consumed)"
+        except Exception as exc:  # noqa: BLE001 - e.g. RequestDataTooBig: the view answers it; we log the size
+            log.body_unreadable = f"(body not read: {exc.__class__.__name__})"
+    request.hub_log = log
+    return log
 
 
-def outcome_of(record: Record, status: int) -> str:
+def outcome_of(log: HubLog, status: int) -> str:
     """The view's word on the outcome, except that an error status is always a failure."""
     if status >= 400:
         return Outcome.FAILURE
-    return record.outcome or Outcome.SUCCESS
+    return log.outcome or Outcome.SUCCESS
 
 
-def should_write(record: Record, status: int, outcome: str) -> bool:
+def should_write(log: HubLog, status: int, outcome: str) -> bool:
     """The endpoint's (or the view's) log mode decides: all, errors only, or off."""
-    mode = record.log_mode or getattr(record.endpoint, "log_mode", "") or "all"
+    mode = log.log_mode or getattr(log.endpoint, "log_mode", "") or "all"
     if mode == "off":
         return False
     if mode == "errors":
@@ -99,9 +92,7 @@ def should_write(record: Record, status: int, outcome: str) -> bool:
     return True
 
 
-def build_row(
-    request, response, record: Record, stats, error: BaseException | None, *, bare: bool = False
-) -> RequestLog:
+def build_row(request, response, log: HubLog, stats, *, bare: bool = False) -> RequestLog:
     """The row for a finished request, with secrets masked and bodies cut.
 
     ``bare``: without query string, headers and bodies, for when masking them failed: the call
@@ -110,23 +101,23 @@ def build_row(
     limit = settings.LOG_BODY_MAX_BYTES
     status = response.status_code
     path = request.path
-    route_kind = record.route_kind or RouteKind.for_path(path)
-    outcome = outcome_of(record, status)
+    route_kind = log.route_kind or RouteKind.for_path(path)
+    outcome = outcome_of(log, status)
 
     if bare:
         query = redaction.Masked("", False)
         body = redaction.Masked(NOT_STORED, False)
-        body_size = len(record.raw_body) if record.raw_body is not None else _content_length(request)
+        body_size = len(log.raw_body) if log.raw_body is not None else _content_length(request)
     else:
         query = redaction.mask_query(request.META.get("QUERY_STRING", ""))
-        if record.raw_body is not None:
-            body = redaction.mask_body(record.raw_body, request.META.get("CONTENT_TYPE", ""))
-            body_size = len(record.raw_body)
+        if log.raw_body is not None:
+            body = redaction.mask_body(log.raw_body, request.META.get("CONTENT_TYPE", ""))
+            body_size = len(log.raw_body)
         else:
-            body = redaction.Masked(record.body_unreadable, False)
+            body = redaction.Masked(log.body_unreadable, False)
             body_size = _content_length(request)
     request_body, request_cut = redaction.cut(body.text, limit)
-    request_cut = request_cut or bare or (record.raw_body is None and body_size > 0)
+    request_cut = request_cut or bare or (log.raw_body is None and body_size > 0)
 
     if bare:
         content = b"" if getattr(response, "streaming", False) else response.content
@@ -134,9 +125,10 @@ def build_row(
     else:
         response_body, response_size, response_cut = _response_text(response, route_kind, limit)
 
-    error_message = record.error
+    error = log.exception
+    error_message = log.error
     error_class = ""
-    line_id = record.line_id
+    line_id = log.line_id
     if error is not None:
         error_class = f"{error.__class__.__module__}.{error.__class__.__qualname__}"
         if not error_message:
@@ -145,11 +137,11 @@ def build_row(
             line_id = getattr(error, "line_id", None)
     error_message = redaction.mask_text(error_message[:4000]).text
 
-    endpoint = record.endpoint
+    endpoint = log.endpoint
     replay_of = request.META.get(REPLAY_ENVIRON_KEY)
     return RequestLog(
-        created_at=record.created_at,
-        request_id=record.request_id,
+        created_at=log.created_at,
+        request_id=log.request_id,
         endpoint_id=getattr(endpoint, "pk", None),
         endpoint_slug=getattr(endpoint, "slug", "") or "",
         route_kind=route_kind,
@@ -157,10 +149,10 @@ def build_row(
         path=path[:2000],
         query_string=query.text,
         client_ip=client_ip(request),
-        principal=(record.principal or _session_principal(request))[:200],
+        principal=(log.principal or _session_principal(request))[:200],
         status=status if 100 <= status <= 599 else 500,
         outcome=outcome,
-        duration_ms=round((time.perf_counter() - record.started) * 1000),
+        duration_ms=round((time.perf_counter() - log.started) * 1000),
         rpc_count=stats.count if stats is not None else 0,
         rpc_ms=stats.milliseconds if stats is not None else 0,
         request_headers={} if bare else redaction.mask_headers(request.headers),
@@ -206,24 +198,24 @@ def _response_text(response, route_kind: str, limit: int) -> tuple[str, int, boo
     return text, len(content), cut
 
 
-def finish(request, response, stats, error: BaseException | None) -> RequestLog | None:
+def finish(request, response, stats) -> RequestLog | None:
     """Build and write the row of a finished request; never raises."""
-    record = getattr(request, "_hub_log", None)
-    if record is None:
+    log = getattr(request, "hub_log", None)
+    if log is None or not log.recorded:
         return None
     try:
-        outcome = outcome_of(record, response.status_code)
-        if not should_write(record, response.status_code, outcome):
+        outcome = outcome_of(log, response.status_code)
+        if not should_write(log, response.status_code, outcome):
             return None
         try:
-            row = build_row(request, response, record, stats, error)
+            row = build_row(request, response, log, stats)
         except Exception:  # a bug in masking must not cost the call its row
-            logger.exception("Could not process request %s for the log; recording it bare", record.request_id)
-            row = build_row(request, response, record, stats, error, bare=True)
+            logger.exception("Could not process request %s for the log; recording it bare", log.request_id)
+            row = build_row(request, response, log, stats, bare=True)
         write(row)
         return row
     except Exception:  # the log must never break an answer
-        logger.exception("Could not record request %s %s (%s)", request.method, request.path, record.request_id)
+        logger.exception("Could not record request %s %s (%s)", request.method, request.path, log.request_id)
         return None
 
 
@@ -278,25 +270,27 @@ def _is_stored(row: RequestLog, using: str) -> bool:
 def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
     """One INSERT that skips a row whose request id exists; True when the row was inserted.
 
-    ``… ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL; ``INSERT OR IGNORE … RETURNING`` on
-    SQLite) answers a row only when it inserted one. That is per statement, unlike the cursor's
-    rowcount, which SQLite takes from the connection and which another thread sharing it may change.
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL, SQLite 3.35+) answers a row only
+    when it inserted one. That is per statement, unlike the cursor's rowcount, which SQLite takes
+    from the connection and which another thread sharing it may change. One statement, no
+    savepoint: the middleware runs outside the request's transaction (it is the outermost
+    layer), and ON CONFLICT DO NOTHING cannot fail on a duplicate id.
     """
-    fields = [f for f in RequestLog._meta.local_concrete_fields if not f.primary_key]
-    query = InsertQuery(RequestLog, on_conflict=OnConflict.IGNORE)
-    query.insert_values(fields, [row])
-    compiler = query.get_compiler(using=using)
-    compiler.returning_fields = [RequestLog._meta.pk]
-    # One statement, no savepoint: the middleware runs outside the request's transaction (it is
-    # the outermost layer), and ON CONFLICT DO NOTHING cannot fail on a duplicate id.
     connection = connections[using]
-    returning = connection.features.can_return_columns_from_insert  # SQLite 3.35+, PostgreSQL
-    (sql, params), *_ = compiler.as_sql()
+    quote = connection.ops.quote_name
+    fields = [field for field in RequestLog._meta.concrete_fields if not field.primary_key]
+    # only names from the model, quoted by the backend: the values travel as parameters
+    sql = "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING RETURNING {pk}".format(  # noqa: S608
+        table=quote(RequestLog._meta.db_table),
+        columns=", ".join(quote(field.column) for field in fields),
+        values=", ".join(["%s"] * len(fields)),
+        pk=quote(RequestLog._meta.pk.column),
+    )
+    # get_db_prep_save is each field's public conversion to what the database driver takes
+    params = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        if not returning:
-            return cursor.rowcount > 0
-        returned = cursor.fetchall()
-    if returned:
-        row.pk = returned[0][0]
-    return bool(returned)
+        returned = cursor.fetchone()
+    if returned is not None:
+        row.pk = returned[0]
+    return returned is not None

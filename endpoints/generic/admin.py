@@ -1,8 +1,4 @@
-"""Admin of the generic routes: the allow-list of callable methods, and open Odoo sessions.
-
-Loaded by endpoints/admin.py (``endpoints.generic`` is not an app of its own, so Django's admin
-autodiscovery does not import this module by itself).
-"""
+"""Admin of the generic routes: the allow-list of callable methods, and open Odoo sessions."""
 
 from django.contrib import admin, messages
 

@@ -5,8 +5,9 @@
 - Session (the ``session_id`` cookie set by /web/session/authenticate): calls run in Odoo as the
   user who logged in, with that user's access rights.
 
-Unknown keys and unknown or expired session cookies count against the caller's address
-(hub.throttle, target "generic"): past the limit the routes answer 429 before looking at either.
+Both are DRF authentication classes on hub.auth. Unknown keys and unknown or expired session
+cookies count against the caller's address (target "generic"): past the limit the routes answer
+429 before looking at either.
 """
 
 import logging
@@ -14,75 +15,82 @@ import threading
 from collections import OrderedDict
 
 from django.core.exceptions import ImproperlyConfigured
+from rest_framework.authentication import BaseAuthentication
 
 from endpoints.generic.caller import Caller
 from endpoints.generic.models import OdooSession
 from endpoints.generic.protocol import RpcError
-from hub import throttle
-from hub.models import ApiKey, OdooConnection
+from hub.auth import throttle
+from hub.auth.authentication import ApiKeyAuthentication, authenticated
+from hub.auth.models import ApiKey
+from hub.models import OdooConnection
 
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "session_id"  # Odoo's cookie name, so clients written for Odoo keep working
-_AUTH_HINT = "Authenticate with an API key (Authorization: Bearer or X-Api-Key) or through /web/session/authenticate."
-_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="odoo-hub"'}
+AUTH_HINT = "Authenticate with an API key (Authorization: Bearer or X-Api-Key) or through /web/session/authenticate."
+CHALLENGE = 'Bearer realm="odoo-hub"'
 
 
-def caller_for(request, route: str, model: str) -> Caller:
-    """The authenticated caller of a data route; RpcError 401 (who?), 403 (not allowed) or 429 (too many failures)."""
-    wait = throttle.retry_after(request, throttle.GENERIC)
-    if wait:
-        raise RpcError(429, throttle.message(wait), headers={"Retry-After": str(wait)})
-    token = api_key_token(request)
-    if token is not None:
-        return _key_caller(request, token, route, model)
-    cookie = request.COOKIES.get(SESSION_COOKIE)
-    if cookie:
+def refusal(message: str) -> RpcError:
+    """A 401 of the generic routes, with their challenge."""
+    return RpcError(401, message, headers={"WWW-Authenticate": CHALLENGE})
+
+
+class GenericKeyAuthentication(ApiKeyAuthentication):
+    """An API key on the generic routes (its route and model allow-lists: ``caller_for``)."""
+
+    throttle_target = throttle.GENERIC
+    realm = "odoo-hub"
+    unknown_message = "The API key is unknown, revoked or expired."
+    guard_without_key = True
+
+    def refusal(self, message: str, challenge: str) -> RpcError:
+        return refusal(message)
+
+
+class OdooSessionAuthentication(BaseAuthentication):
+    """The ``session_id`` cookie of an open hub session."""
+
+    def authenticate(self, request):
+        cookie = request.COOKIES.get(SESSION_COOKIE)
+        if not cookie:
+            return None
         session = OdooSession.find(cookie)
         if session is None:
             throttle.record_failure(request, throttle.GENERIC)
-            raise RpcError(401, f"The session has expired or was closed. {_AUTH_HINT}", headers=_CHALLENGE)
-        connection = session.odoo_connection()
+            raise refusal(f"The session has expired or was closed. {AUTH_HINT}")
+        return authenticated(request, f"odoo:{session.login}", session)
+
+    def authenticate_header(self, request) -> str:
+        return CHALLENGE
+
+
+def caller_for(request, route: str, model: str) -> Caller:
+    """The authenticated caller of a data route; RpcError 401 (who?), 403 (not allowed), 503 (no connection)."""
+    credential = request.auth  # authenticates now: the call itself was read and checked first
+    if isinstance(credential, ApiKey):
+        if not credential.allows(route):
+            raise RpcError(403, f"This API key may not call /api/{route}.")
+        if not credential.allows(route, model):
+            raise RpcError(403, f"This API key may not use the model {model}.")
+        connection = credential.connection or default_connection()
+        return Caller(
+            connection=connection,
+            client=connection.client(),
+            principal=f"key:{credential.name}",
+            allowed_models=frozenset(credential.allowed_models or []),
+        )
+    if isinstance(credential, OdooSession):
+        connection = credential.odoo_connection()
         if connection is None:
             raise RpcError(503, "No Odoo connection is configured.")
         return Caller(
             connection=connection,
-            client=user_client(session, connection),
-            principal=f"odoo:{session.login}",
+            client=user_client(credential, connection),
+            principal=f"odoo:{credential.login}",
         )
-    raise RpcError(401, f"Authentication required. {_AUTH_HINT}", headers=_CHALLENGE)
-
-
-def api_key_token(request) -> str | None:
-    """The API key the request carries, if any ('' when a header is there but empty)."""
-    authorization = request.headers.get("Authorization", "")
-    scheme, _, value = authorization.partition(" ")
-    if scheme.lower() == "bearer":
-        return value.strip()
-    if "X-Api-Key" in request.headers:
-        return request.headers["X-Api-Key"].strip()
-    return None
-
-
-def _key_caller(request, token: str, route: str, model: str) -> Caller:
-    key = ApiKey.find(token) if token else None
-    if key is None:
-        if token:  # an empty header guesses nothing
-            throttle.record_failure(request, throttle.GENERIC)
-        raise RpcError(401, "The API key is unknown, revoked or expired.", headers=_CHALLENGE)
-    principal = f"key:{key.name}"
-    if not key.allows(route):
-        raise RpcError(403, f"This API key may not call /api/{route}.", principal=principal)
-    if not key.allows(route, model):
-        raise RpcError(403, f"This API key may not use the model {model}.", principal=principal)
-    key.touch()
-    connection = key.connection or default_connection()
-    return Caller(
-        connection=connection,
-        client=connection.client(),
-        principal=principal,
-        allowed_models=frozenset(key.allowed_models or []),
-    )
+    raise refusal(f"Authentication required. {AUTH_HINT}")
 
 
 def default_connection():
@@ -117,7 +125,7 @@ def user_client(session: OdooSession, connection):
     except ImproperlyConfigured:
         # HUB_ENCRYPTION_KEY changed since the login: the caller can simply log in again
         logger.warning("The password of Odoo session %s cannot be decrypted", session.pk)
-        raise RpcError(401, f"The session can no longer be used. {_AUTH_HINT}", headers=_CHALLENGE) from None
+        raise refusal(f"The session can no longer be used. {AUTH_HINT}") from None
     client = connection.client().as_user(session.login, password)
     remember_user_client(session, connection, client)
     return client

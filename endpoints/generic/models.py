@@ -1,4 +1,8 @@
-"""Models of the generic data routes (imported by endpoints.models so Django finds them)."""
+"""Models of the generic data routes: the methods /api/call_function may call, and Odoo sessions.
+
+Both tables were created when these models belonged to the endpoints app: they keep their
+names (``db_table``, constraint names), so moving the models here changed no table.
+"""
 
 import re
 
@@ -8,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hub import crypto
-from hub.models import IssuedSecret
+from hub.auth.secrets import IssuedSecret
 from hub.odoo.names import is_model_name
 
 _METHOD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -35,11 +39,12 @@ class CallableMethod(models.Model):
     objects = CallableMethodQuerySet.as_manager()
 
     class Meta:
+        db_table = "endpoints_callablemethod"
         ordering = ["model", "method"]
         verbose_name = "callable method"
         constraints = [
-            models.UniqueConstraint(fields=["model", "method"], name="%(app_label)s_%(class)s_unique_pair"),
-            models.CheckConstraint(condition=~Q(method__startswith="_"), name="%(app_label)s_%(class)s_not_private"),
+            models.UniqueConstraint(fields=["model", "method"], name="endpoints_callablemethod_unique_pair"),
+            models.CheckConstraint(condition=~Q(method__startswith="_"), name="endpoints_callablemethod_not_private"),
         ]
 
     def __str__(self) -> str:
@@ -87,6 +92,7 @@ class OdooSession(IssuedSecret):
     objects = OdooSessionQuerySet.as_manager()
 
     class Meta:
+        db_table = "endpoints_odoosession"
         ordering = ["-created_at"]
         verbose_name = "Odoo session"
 

@@ -1,13 +1,12 @@
 """OpenAPI paths of the generic data routes and the Odoo-style session, as docs/generic-routes.md describes them.
 
-The routes are plain Django views (they answer JSON-RPC, not the REST envelope), which
-drf-spectacular does not enumerate; so, like the configured endpoints (endpoints.schema), their
-path items are written here as schema dicts and added by ``EndpointSchemaGenerator``.
+Their path items are written here as schema dicts and added by a drf-spectacular postprocessing
+hook (``add_generic_routes``, listed in SPECTACULAR_SETTINGS), like the configured endpoints.
 """
 
 from endpoints.generic import auth, protocol
 from endpoints.generic.services import DEFAULT_LIMIT, MAX_LIMIT
-from hub.models import ApiKey
+from hub.auth.models import ApiKey
 
 DATA_TAG = "generic"
 SESSION_TAG = "session"
@@ -465,8 +464,10 @@ def _session_routes() -> dict:
     return {"/web/session/authenticate": authenticate, "/web/session/destroy": destroy}
 
 
-def add_generic_routes(schema: dict) -> dict:
-    """Add the generic data routes and the session routes, their error object and security schemes."""
+def add_generic_routes(result: dict, generator=None, request=None, public=False) -> dict:
+    """drf-spectacular postprocessing hook: the generic data routes and the session routes, their
+    error object and security schemes."""
+    schema = result
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {})["JsonRpcError"] = ERROR_SCHEMA
     components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)

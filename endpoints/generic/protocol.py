@@ -7,11 +7,17 @@ business failures) or, for failures of the call itself (bad JSON, authentication
 Odoo unreachable), an error object with the HTTP status as ``code``.
 """
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from rest_framework.response import Response
+
 from hub import jsonbody
+from hub.envelope import describe, request_id_of
 from hub.odoo.names import MODEL_NAME, is_model_name
+
+logger = logging.getLogger(__name__)
 
 JSONRPC_VERSION = "2.0"
 _MODEL_NAME = MODEL_NAME  # also the pattern the OpenAPI document shows
@@ -20,12 +26,11 @@ _MODEL_NAME = MODEL_NAME  # also the pattern the OpenAPI document shows
 class RpcError(Exception):
     """A failure of the call itself, answered with an HTTP error status and a JSON-RPC error object."""
 
-    def __init__(self, http_status: int, message: str, *, headers: dict | None = None, principal: str | None = None):
+    def __init__(self, http_status: int, message: str, *, headers: dict | None = None):
         super().__init__(message)
         self.http_status = http_status
         self.message = message
         self.headers = headers or {}
-        self.principal = principal  # who was refused, when known (for the request log)
 
 
 class BusinessFailure(Exception):
@@ -108,3 +113,16 @@ def error_body(call_id: Any, status: int, message: str, request_id: str | None) 
         "id": call_id,
         "error": {"code": status, "message": message, "data": {"request_id": request_id}},
     }
+
+
+def exception_handler(exc: Exception, context: dict) -> Response:
+    """The generic routes' DRF exception handler: every error becomes the JSON-RPC error object."""
+    request, view = context.get("request"), context.get("view")
+    status, message, _line_id, headers = describe(exc)
+    if status == 500:
+        logger.exception("Unhandled error in %s", getattr(request, "path", "?"))
+    log = getattr(request, "hub_log", None)
+    if log is not None:
+        log.failed(message, exception=exc)
+    body = error_body(getattr(view, "call_id", None), status, message, request_id_of(request))
+    return Response(body, status=status, headers=headers)

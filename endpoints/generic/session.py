@@ -9,7 +9,7 @@ from django.utils import timezone
 from endpoints.generic import auth
 from endpoints.generic.models import OdooSession
 from endpoints.generic.protocol import RpcError
-from hub import throttle
+from hub.auth import throttle
 from hub.models import OdooConnection
 from hub.odoo.exceptions import OdooAuthError
 
@@ -22,12 +22,10 @@ def authenticate(params: dict, request) -> tuple[OdooSession, str]:
     """Check ``db``, ``login`` and ``password`` against Odoo and open a session; the session and its cookie token.
 
     ``params.connection`` may name the hub connection to use; otherwise the default one. Refused
-    logins count against the caller's address (hub.throttle): past the limit, RpcError(429)
+    logins count against the caller's address (hub.auth.throttle): past the limit, a 429
     before Odoo is asked.
     """
-    wait = throttle.retry_after(request, throttle.SESSION)
-    if wait:
-        raise RpcError(429, throttle.message(wait), headers={"Retry-After": str(wait)})
+    throttle.guard(request, throttle.SESSION)
     for name in ("db", "login", "password"):
         if not isinstance(params.get(name), str) or not params[name]:
             raise RpcError(400, f'"params.{name}" is required (a non-empty string).')

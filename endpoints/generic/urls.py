@@ -7,11 +7,11 @@ from endpoints.generic import views
 app_name = "generic"
 
 urlpatterns = [
-    path("api/create_data", views.create_data, name="create_data"),
-    path("api/create_update_data", views.create_update_data, name="create_update_data"),
-    path("api/update_data", views.update_data, name="update_data"),
-    path("api/search_data", views.search_data, name="search_data"),
-    path("api/call_function", views.call_function, name="call_function"),
-    path("web/session/authenticate", views.session_authenticate, name="session_authenticate"),
-    path("web/session/destroy", views.session_destroy, name="session_destroy"),
+    path("api/create_data", views.CreateDataView.as_view(), name="create_data"),
+    path("api/create_update_data", views.CreateUpdateDataView.as_view(), name="create_update_data"),
+    path("api/update_data", views.UpdateDataView.as_view(), name="update_data"),
+    path("api/search_data", views.SearchDataView.as_view(), name="search_data"),
+    path("api/call_function", views.CallFunctionView.as_view(), name="call_function"),
+    path("web/session/authenticate", views.SessionAuthenticateView.as_view(), name="session_authenticate"),
+    path("web/session/destroy", views.SessionDestroyView.as_view(), name="session_destroy"),
 ]

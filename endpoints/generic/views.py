@@ -1,156 +1,171 @@
-"""Views of the generic routes: decode the JSON-RPC call, authenticate, run one service, answer, annotate the log.
+"""Views of the generic routes: DRF views that answer JSON-RPC, with one exception handler (protocol).
 
-Plain Django views (the answers are JSON-RPC, not the hub's REST envelope). CSRF checks are off
-because only ``application/json`` bodies are accepted, which a cross-site form cannot send.
+A call is read and checked before its caller is authenticated (authentication is lazy: a
+malformed call is a 400 whoever sends it), then one service runs. CSRF checks are off (DRF's
+views are CSRF-exempt unless a session authentication asks for it) because only
+``application/json`` bodies are accepted, which a cross-site form cannot send.
 """
 
 import logging
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
-from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from endpoints.generic import auth, protocol, services, session
+from endpoints.generic.models import OdooSession
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
-from hub.models import ApiKey
+from hub.auth.models import ApiKey
 from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
-from logs.recording import annotate
 
 logger = logging.getLogger(__name__)
 
 
-def _body(request, *, may_be_empty: bool = False) -> bytes:
-    if request.method != "POST":
-        raise RpcError(405, "Use POST.", headers={"Allow": "POST"})
-    if may_be_empty and not int(request.META.get("CONTENT_LENGTH") or 0):
-        return b""
-    if request.content_type != "application/json":
-        raise RpcError(415, "Send the call as application/json.")
-    try:
-        return request.body
-    except RequestDataTooBig:
-        raise RpcError(413, f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.") from None
+class AnyAccept(BaseContentNegotiation):
+    """JSON whatever the Accept header says: JSON-RPC clients (and Odoo's) send all sorts."""
+
+    def select_parser(self, request, parsers):
+        return None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
-def _log(request, route_kind: str, principal: str | None, outcome: str, error: str = "") -> None:
-    """Tell the request log who called and how it ended (only what is known)."""
-    details = {"route_kind": route_kind, "outcome": outcome}
-    if principal:
-        details["principal"] = principal
-    if error:
-        details["error"] = error
-    annotate(request, **details)
+@extend_schema(exclude=True)  # documented from protocol's shapes by endpoints.generic.openapi
+class JsonRpcView(APIView):
+    """The common part of every generic route: POST only, a JSON body, JSON-RPC answers and errors."""
 
-
-def _note_error(request, exc: Exception) -> None:
-    """Keep the exception behind an error answer for the log's error_class, as hub.envelope does for REST."""
-    request.hub_error = exc
-
-
-def _error(request, call_id, exc: RpcError) -> JsonResponse:
-    response = JsonResponse(
-        protocol.error_body(call_id, exc.http_status, exc.message, getattr(request, "request_id", None)),
-        status=exc.http_status,
-    )
-    for name, value in exc.headers.items():
-        response[name] = value
-    return response
-
-
-def _data_route(route: str, operation):
-    @csrf_exempt
-    def view(request):
-        call_id, principal = None, None
-        try:
-            call_id, params = protocol.decode_body(_body(request))
-            call = protocol.call_from(call_id, params)
-            caller = auth.caller_for(request, route, call.model)
-            principal = caller.principal
-            try:
-                outcome = operation(caller, call.model, call.vals)
-            except BusinessFailure as exc:
-                _note_error(request, exc)
-                outcome = Outcome(False, exc.result, exc.message)
-            except OdooError as exc:
-                if isinstance(exc, OdooUnavailable | OdooAuthError):
-                    raise
-                _note_error(request, exc)
-                outcome = Outcome(False, {}, exc.message)
-        except (RpcError, OdooUnavailable, OdooAuthError) as exc:
-            _note_error(request, exc)
-            failure = _as_rpc_error(exc, principal)
-            _log(request, "generic", principal or failure.principal, "failure", failure.message)
-            return _error(request, call_id, failure)
-        if outcome.is_success:
-            _log(request, "generic", principal, "success")
-        else:
-            _log(request, "generic", principal, "failure", outcome.messages)
-        return JsonResponse(protocol.result_body(call_id, outcome))
-
-    view.__name__ = route
-    view.__doc__ = f"/api/{route}"
-    return view
-
-
-def _as_rpc_error(exc: Exception, principal: str | None) -> RpcError:
-    if isinstance(exc, RpcError):
-        return exc
-    if isinstance(exc, OdooAuthError) and principal and principal.startswith("odoo:"):
-        # the user's password changed in Odoo since the session was opened
-        return RpcError(401, "Odoo refused the session's credentials: authenticate again.")
-    return RpcError(exc.http_status, exc.message)
-
-
-create_data = _data_route(ApiKey.Route.CREATE_DATA, services.create_data)
-update_data = _data_route(ApiKey.Route.UPDATE_DATA, services.update_data)
-create_update_data = _data_route(ApiKey.Route.CREATE_UPDATE_DATA, services.create_update_data)
-search_data = _data_route(ApiKey.Route.SEARCH_DATA, services.search_data)
-call_function = _data_route(ApiKey.Route.CALL_FUNCTION, services.call_function)
-
-
-@csrf_exempt
-def session_authenticate(request):
-    """/web/session/authenticate: open a hub session as an Odoo user (cookie ``session_id``)."""
-    call_id, principal = None, None
-    try:
-        call_id, params = protocol.decode_body(_body(request))
-        login = params.get("login")
-        principal = f"odoo:{login}" if isinstance(login, str) and login else None
-        odoo_session, token = session.authenticate(params, request)
-    except (RpcError, OdooUnavailable, OdooAuthError) as exc:
-        _note_error(request, exc)
-        failure = _as_rpc_error(exc, None)
-        _log(request, "session", principal, "failure", failure.message)
-        return _error(request, call_id, failure)
-    _log(request, "session", principal, "success")
-    result = {"uid": odoo_session.uid, "db": params["db"], "username": odoo_session.login}
-    response = JsonResponse({"jsonrpc": protocol.JSONRPC_VERSION, "id": call_id, "result": result})
-    response.set_cookie(
-        auth.SESSION_COOKIE,
-        token,
-        max_age=settings.SESSION_COOKIE_AGE,
-        httponly=True,
-        secure=not settings.DEBUG,
-        samesite="Lax",
-    )
-    return response
-
-
-@csrf_exempt
-def session_destroy(request):
-    """/web/session/destroy: end the hub session of the ``session_id`` cookie."""
+    http_method_names = ["post"]
+    authentication_classes = [auth.GenericKeyAuthentication, auth.OdooSessionAuthentication]
+    permission_classes = []
+    parser_classes = []  # the body is read by protocol.decode_body, with its own messages
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = AnyAccept
+    route_kind = "generic"
+    body_optional = False
     call_id = None
-    try:
-        raw = _body(request, may_be_empty=True)
-        if raw.strip():
-            call_id, _params = protocol.decode_body(raw)
-    except RpcError as exc:
-        _note_error(request, exc)
-        _log(request, "session", None, "failure", exc.message)
-        return _error(request, call_id, exc)
-    ended = session.destroy(request.COOKIES.get(auth.SESSION_COOKIE))
-    _log(request, "session", f"odoo:{ended.login}" if ended else None, "success")
-    response = JsonResponse({"jsonrpc": protocol.JSONRPC_VERSION, "id": call_id, "result": None})
-    response.delete_cookie(auth.SESSION_COOKIE, samesite="Lax")
-    return response
+
+    def initial(self, request, *args, **kwargs):
+        request.hub_log.route_kind = self.route_kind
+        if request.method != "POST":
+            self.http_method_not_allowed(request)
+        super().initial(request, *args, **kwargs)
+
+    def perform_authentication(self, request):
+        """Deferred to ``request.auth`` in the view: the call is read and checked first."""
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise RpcError(405, "Use POST.", headers={"Allow": "POST"})
+
+    def get_exception_handler(self):
+        return protocol.exception_handler
+
+    def params(self, request) -> dict:
+        """The call's ``params`` (its id kept for the answer); RpcError 413, 415 or 400."""
+        if self.body_optional and not int(request.META.get("CONTENT_LENGTH") or 0):
+            return {}
+        if request.content_type != "application/json":
+            raise RpcError(415, "Send the call as application/json.")
+        raw = request.body  # RequestDataTooBig: a 413 (hub.envelope.describe)
+        if self.body_optional and not raw.strip():
+            return {}
+        self.call_id, params = protocol.decode_body(raw)
+        return params
+
+    def answer(self, result) -> Response:
+        return Response({"jsonrpc": protocol.JSONRPC_VERSION, "id": self.call_id, "result": result})
+
+
+class DataView(JsonRpcView):
+    """One generic data route: ``route`` is its allow-list name, ``operation`` its service."""
+
+    route: str = ""
+    operation = None
+
+    def post(self, request):
+        call = protocol.call_from(self.call_id, self.params(request))
+        try:
+            caller = auth.caller_for(request, self.route, call.model)
+            outcome = self.run(caller, call)
+        except OdooAuthError as exc:
+            if isinstance(request.auth, OdooSession):  # the user's password changed in Odoo since the login
+                raise RpcError(401, "Odoo refused the session's credentials: authenticate again.") from exc
+            raise
+        log = request.hub_log
+        if outcome.is_success:
+            log.outcome = "success"
+        else:
+            log.failed(outcome.messages)
+        return Response(protocol.result_body(self.call_id, outcome))
+
+    def run(self, caller, call) -> Outcome:
+        """The service's outcome; a business failure or an Odoo refusal is an answer, not an error."""
+        log = self.request.hub_log
+        try:
+            return type(self).operation(caller, call.model, call.vals)
+        except BusinessFailure as exc:
+            log.exception = exc
+            return Outcome(False, exc.result, exc.message)
+        except (OdooUnavailable, OdooAuthError):
+            raise
+        except OdooError as exc:
+            log.exception = exc
+            return Outcome(False, {}, exc.message)
+
+
+def data_view(route: str, operation) -> type[DataView]:
+    """The view class of one data route."""
+    return type(f"{route}_view", (DataView,), {"route": route, "operation": operation, "__doc__": f"/api/{route}"})
+
+
+CreateDataView = data_view(ApiKey.Route.CREATE_DATA, services.create_data)
+UpdateDataView = data_view(ApiKey.Route.UPDATE_DATA, services.update_data)
+CreateUpdateDataView = data_view(ApiKey.Route.CREATE_UPDATE_DATA, services.create_update_data)
+SearchDataView = data_view(ApiKey.Route.SEARCH_DATA, services.search_data)
+CallFunctionView = data_view(ApiKey.Route.CALL_FUNCTION, services.call_function)
+
+
+class SessionAuthenticateView(JsonRpcView):
+    """/web/session/authenticate: open a hub session as an Odoo user (cookie ``session_id``)."""
+
+    route_kind = "session"
+    authentication_classes = []
+
+    def post(self, request):
+        params = self.params(request)
+        login = params.get("login")
+        if isinstance(login, str) and login:
+            request.hub_log.principal = f"odoo:{login}"
+        odoo_session, token = session.authenticate(params, request)
+        request.hub_log.outcome = "success"
+        response = self.answer({"uid": odoo_session.uid, "db": params["db"], "username": odoo_session.login})
+        response.set_cookie(
+            auth.SESSION_COOKIE,
+            token,
+            max_age=settings.SESSION_COOKIE_AGE,
+            httponly=True,
+            secure=not settings.DEBUG,
+            samesite="Lax",
+        )
+        return response
+
+
+class SessionDestroyView(JsonRpcView):
+    """/web/session/destroy: end the hub session of the ``session_id`` cookie."""
+
+    route_kind = "session"
+    authentication_classes = []
+    body_optional = True
+
+    def post(self, request):
+        self.params(request)
+        ended = session.destroy(request.COOKIES.get(auth.SESSION_COOKIE))
+        if ended is not None:
+            request.hub_log.principal = f"odoo:{ended.login}"
+        request.hub_log.outcome = "success"
+        response = self.answer(None)
+        response.delete_cookie(auth.SESSION_COOKIE, samesite="Lax")
+        return response

@@ -6,7 +6,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 class ApiKeyScheme(OpenApiAuthenticationExtension):
     """An API key with the "logs" route, as a bearer token (X-Api-Key is accepted too)."""
 
-    target_class = "logs.api.authentication.ApiKeyAuthentication"
+    target_class = "hub.auth.authentication.ApiKeyAuthentication"
     name = "hubApiKey"
 
     def get_security_definition(self, auto_schema):
@@ -20,7 +20,7 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 class StaffSessionScheme(OpenApiAuthenticationExtension):
     """The admin's session cookie."""
 
-    target_class = "logs.api.authentication.StaffSessionAuthentication"
+    target_class = "hub.auth.authentication.StaffSessionAuthentication"
     name = "staffSession"
 
     def get_security_definition(self, auto_schema):

@@ -9,14 +9,14 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from hub.auth.authentication import ApiKeyAuthentication, StaffSessionAuthentication
 from hub.envelope import ApiError, success_body
 from hub.params import whole_number
 from logs.api import schema as _schema_extensions  # noqa: F401 - registers the authentication schemes with drf-spectacular
-from logs.api.authentication import ApiKeyAuthentication, CanReadLogs, StaffSessionAuthentication
+from logs.api.authentication import CanReadLogs
 from logs.api.serializers import RequestLogDetailSerializer, RequestLogSerializer
 from logs.filtersets import RequestLogFilterSet
 from logs.models import RequestLog
-from logs.recording import annotate
 
 PAGING_PARAMS = ("cursor", "limit")
 
@@ -110,7 +110,7 @@ class RequestLogViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[A-Za-z0-9._:-]+"
 
     def initial(self, request, *args, **kwargs):
-        annotate(request, route_kind="logs")
+        request.hub_log.route_kind = "logs"
         super().initial(request, *args, **kwargs)
 
     def get_serializer_class(self):

@@ -1,4 +1,4 @@
-"""OpenAPI schema, Swagger UI, ReDoc and the Postman collection built from the endpoint configurations."""
+"""OpenAPI schema, Swagger UI and ReDoc built from the endpoint configurations."""
 
 import json
 
@@ -177,43 +177,26 @@ def test_redoc_serves_its_assets_from_the_hub(client, staff):
     assert "cdn.jsdelivr.net" not in page
 
 
-def test_postman_collection_needs_staff(client, documented):
-    error(client.get("/api/postman/"), 403, STAFF_ONLY)
-
-
-def test_postman_collection_v2_1_from_the_schema(client, staff, documented):
+def test_no_postman_collection_route(client, staff):
+    """Postman imports the OpenAPI document itself: the hub no longer builds a collection."""
     response = client.get("/api/postman/")
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="Odoo integration hub.postman_collection.json"'
-    collection = json.loads(response.content)
-    assert collection["info"]["schema"] == "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
-    assert collection["variable"] == [{"key": "baseUrl", "value": "http://testserver", "type": "string"}]
-    folders = {folder["name"]: folder["item"] for folder in collection["item"]}
-    customers = {item["request"]["method"] + " " + item["request"]["url"]["raw"]: item for item in folders["customers"]}
-    assert sorted(customers) == [
-        "DELETE {{baseUrl}}/bj_api_sync/v1/customers/:id",
-        "GET {{baseUrl}}/bj_api_sync/v1/customers",
-        "GET {{baseUrl}}/bj_api_sync/v1/customers/:id",
-        "POST {{baseUrl}}/bj_api_sync/v1/customers",
-        "PUT {{baseUrl}}/bj_api_sync/v1/customers/:id",
-    ]
-    post = customers["POST {{baseUrl}}/bj_api_sync/v1/customers"]["request"]
-    assert post["auth"] == {
-        "type": "bearer",
-        "bearer": [{"key": "token", "value": "{{customers_token}}", "type": "string"}],
-    }
-    assert json.loads(post["body"]["raw"]) == {
+    assert response.status_code == 404
+    assert response.json()["status"] == "error"
+
+
+def test_schema_names_the_hub_as_its_server_for_importing_clients(client, staff, documented):
+    """What an OpenAPI import (Postman, Insomnia) needs: the base URL, and a ready request body per POST."""
+    schema = schema_of(client)
+    assert schema["servers"] == [{"url": "http://testserver"}]
+    post = schema["paths"]["/bj_api_sync/v1/customers"]["post"]
+    assert post["security"] == [{"endpointBearer": []}]
+    assert post["requestBody"]["content"]["application/json"]["example"] == {
         "customer_id": "<customer_id>",
         "name": "<name>",
         "email": "<email>",
         "phone": "<phone>",
         "country": "<country>",
     }
-    assert {"key": "Content-Type", "value": "application/json"} in post["header"]
-    get_one = customers["GET {{baseUrl}}/bj_api_sync/v1/customers/:id"]["request"]
-    assert get_one["url"]["variable"] == [{"key": "id", "value": ""}]
-    products = folders["products"][0]["request"]
-    assert products["auth"]["type"] == "basic"
 
 
 def test_field_types_are_asked_once_then_cached(client, staff, documented, rpc_calls):

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from endpoints import models as endpoint_models
 from endpoints.models import Endpoint, EndpointToken
-from hub import tokens
+from hub.auth import passwords
+from hub.auth import secrets as tokens
 from hub.models import OdooConnection
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_changing_the_password_forgets_the_remembered_one(connection):
     endpoint.set_basic_password("second-pass")
     assert not endpoint.check_basic_password("first-pass")
     assert endpoint.check_basic_password("second-pass")
-    remembered = endpoint_models._verified_basic[endpoint.pk]
+    remembered = passwords._verified[("endpoint", endpoint.pk)]
     assert "second-pass" not in repr(remembered)
 
 

@@ -1,4 +1,4 @@
-"""Failed authentication on REST endpoints is throttled per client address and endpoint (hub.throttle)."""
+"""Failed authentication on REST endpoints is throttled per client address and endpoint (hub.auth.throttle)."""
 
 import logging
 
@@ -152,9 +152,9 @@ def test_the_429_is_logged_once_and_costs_no_query_but_the_log_row(client, basic
 
 
 def test_reaching_the_limit_is_logged_without_the_secret(client, basic_endpoint, caplog):
-    with caplog.at_level(logging.WARNING, logger="hub.throttle"):
+    with caplog.at_level(logging.WARNING, logger="hub.auth.throttle"):
         fail(client)
-    assert [record.getMessage() for record in caplog.records if record.name == "hub.throttle"] == [
+    assert [record.getMessage() for record in caplog.records if record.name == "hub.auth.throttle"] == [
         "3 failed authentication attempts from 127.0.0.1 on endpoint:customers: "
         "further attempts are refused for up to 300 seconds"
     ]

@@ -22,7 +22,7 @@ from hub.odoo.exceptions import OdooMissingError, OdooTimeout
         (OdooMissingError("Record does not exist"), (404, "Record does not exist", None, {})),
         (OdooTimeout("Odoo did not answer in 30 s"), (504, "Odoo did not answer in 30 s", None, {})),
         (Http404("x"), (404, "Not found.", None, {})),
-        (RequestDataTooBig("big"), (413, "The request body is too large.", None, {})),
+        (RequestDataTooBig("big"), (413, "The request body is larger than 20971520 bytes.", None, {})),
         (DisallowedHost("evil"), (400, "Bad request.", None, {})),
         (SuspiciousOperation("odd"), (400, "Bad request.", None, {})),
         (BadRequest("bad"), (400, "Bad request.", None, {})),

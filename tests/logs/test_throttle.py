@@ -1,4 +1,4 @@
-"""Unknown API keys on the log API are throttled per client address (hub.throttle)."""
+"""Unknown API keys on the log API are throttled per client address (hub.auth.throttle)."""
 
 import pytest
 

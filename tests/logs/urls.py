@@ -14,7 +14,6 @@ from hub import callstats
 from hub.envelope import ApiError, success_body
 from hub.urls import urlpatterns as hub_urlpatterns
 from logs.models import RequestLog
-from logs.recording import annotate
 
 
 class PipelineCrash(RuntimeError):
@@ -24,21 +23,22 @@ class PipelineCrash(RuntimeError):
 @csrf_exempt  # like every API view: callers are systems, not browsers
 def echo(request):
     """Answers with the JSON it received (or null)."""
-    annotate(request, principal="token:webshop")
+    request.hub_log.principal = "token:webshop"
     payload = request.body.decode()
     return JsonResponse(success_body(json.loads(payload) if payload else None))
 
 
 @csrf_exempt  # like every API view: callers are systems, not browsers
 def crash(request):
-    annotate(request, principal="token:webshop")
+    request.hub_log.principal = "token:webshop"
     raise PipelineCrash("boom in the pipeline")
 
 
 @csrf_exempt  # like every API view: callers are systems, not browsers
 def generic_refused(request):
     # The generic routes answer 200 with a failure inside their own envelope.
-    annotate(request, route_kind="generic", outcome="failure", error="Odoo said no")
+    request.hub_log.route_kind = "generic"
+    request.hub_log.failed("Odoo said no")
     return JsonResponse({"status": "error", "message": "Odoo said no"})
 
 
@@ -47,13 +47,13 @@ def write_then_fail(request):
     """Writes inside the request's transaction, then fails: the write is rolled back, the log row is not."""
     with transaction.atomic():
         RequestLog.objects.create(request_id="written-inside", method="GET", path="/x", status=200, outcome="success")
-        annotate(request, principal="token:webshop")
+        request.hub_log.principal = "token:webshop"
         raise PipelineCrash("rolled back")
 
 
 @csrf_exempt  # like every API view: callers are systems, not browsers
 def with_mode(request, mode, status):
-    annotate(request, log_mode=mode)
+    request.hub_log.log_mode = mode
     return JsonResponse({"status": "x"}, status=status)
 
 
@@ -61,7 +61,8 @@ def with_mode(request, mode, status):
 def with_endpoint(request, status):
     from endpoints.models import Endpoint
 
-    annotate(request, endpoint=Endpoint.objects.get(slug=request.GET["slug"]), route_kind="rest")
+    request.hub_log.endpoint = Endpoint.objects.get(slug=request.GET["slug"])
+    request.hub_log.route_kind = "rest"
     return JsonResponse({"status": "x"}, status=status)
 
 
@@ -90,7 +91,8 @@ def binary(request):
 @authentication_classes([])
 @permission_classes([])
 def drf_error(request):
-    annotate(request, principal="basic:alice", outcome="success")
+    request.hub_log.principal = "basic:alice"
+    request.hub_log.outcome = "success"
     raise ApiError(400, "Bad value for 'email'.", line_id=42)
 
 
@@ -105,7 +107,7 @@ def drf_get_only(request):
 @authentication_classes([])
 @permission_classes([])
 def drf_unauthenticated(request):
-    annotate(request, route_kind="rest")
+    request.hub_log.route_kind = "rest"
     raise exceptions.AuthenticationFailed("Invalid token.")
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from endpoints.generic.models import OdooSession
-from hub import callstats, crypto, tokens
+from hub import callstats, crypto
+from hub.auth import secrets as tokens
 from tests.endpoints.generic.conftest import rpc_result
 
 

@@ -1,4 +1,4 @@
-"""Failed authentication on the generic routes and the session login is throttled per client address (hub.throttle)."""
+"""Failed authentication on the generic routes and the session login is throttled per client address."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""Throttle of failed authentication: bounds online guessing of passwords, tokens, keys and logins.
+"""The one throttle of failed authentication: bounds online guessing of passwords, tokens, keys and logins.
 
 After HUB_AUTH_FAILURES_PER_WINDOW failed attempts from one client address on one target (an
 endpoint, the generic routes, the session login, the log API) within
@@ -17,6 +17,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from rest_framework.exceptions import Throttled
 
 from hub.client_address import client_ip
 
@@ -37,6 +38,21 @@ def endpoint_target(slug: str) -> str:
 def message(seconds: int) -> str:
     """The text of a refusal, the same on every route."""
     return f"Too many failed authentication attempts from this address; try again in {seconds} seconds."
+
+
+class TooManyFailures(Throttled):
+    """429 with Retry-After: this caller failed too often on this target; its credentials are not looked at."""
+
+    def __init__(self, wait: int):
+        super().__init__(detail=message(wait))  # wait= would make DRF reword the message
+        self.wait = wait
+
+
+def guard(request, target: str) -> None:
+    """Refuse (TooManyFailures) a caller past the limit on ``target``, before its credentials are checked."""
+    wait = retry_after(request, target)
+    if wait:
+        raise TooManyFailures(wait)
 
 
 def _keys(request, target: str) -> tuple[str, str]:
