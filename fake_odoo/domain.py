@@ -628,7 +628,7 @@ class _Search:
         """child_of: the records and all their descendants; parent_of: and all their ancestors."""
         parent = meta_parent or "parent_id"
         if parent not in self.env.fields(model):
-            raise KeyError(parent)
+            raise errors.OdooKeyError(parent)
         table = self.env.table(model)
         if operator == "child_of":
             if not ids:

@@ -280,6 +280,8 @@ def before_write(recs: BaseModel, vals: dict) -> None:
     if model == "res.partner":
         _partner_vals(vals)
         table = recs._table
+        if "active" in vals and not vals["active"]:
+            _refuse_linked_users(recs, "archive")
         if "name" in vals and not vals["name"]:
             types = [vals.get("type", table[i].get("type")) for i in recs.ids if i in table]
             if any(kind in ("contact", False, None) for kind in types):
@@ -321,6 +323,8 @@ def before_unlink(recs: BaseModel) -> None:
     """Business rules that forbid deleting some records."""
     model = recs._name
     table = recs._table
+    if model == "res.partner":
+        _refuse_linked_users(recs, "delete")
     if model == "sale.order" and any(table[i].get("state") not in ("draft", "cancel") for i in recs.ids):
         raise errors.UserError(
             "You can not delete a sent quotation or a confirmed sales order. You must first cancel it."
@@ -330,6 +334,12 @@ def before_unlink(recs: BaseModel) -> None:
             "You can't delete a posted journal item. Don\u2019t play games with your accounting records; "
             "reset the journal entry to draft before deleting it."
         )
+
+
+def after_set_null(env: Env, model: str, record: dict) -> None:
+    """Recompute what depended on a link a delete emptied (a contact whose company went is its own entity)."""
+    if model == "res.partner":
+        _partner_computed(env, record)
 
 
 def copy_values(recs: BaseModel, record_id: int, default: dict) -> dict:
@@ -389,6 +399,55 @@ def _partner_computed(env: Env, record: dict) -> None:
     if "email_normalized" in record:
         email = record.get("email")
         record["email_normalized"] = email.strip().lower() if email else False
+
+
+# The form view of res.users the recorded RedirectWarning opens (its database id in the demo data).
+USER_FORM_VIEW = 163
+
+
+def _refuse_linked_users(recs: BaseModel, operation: str) -> None:
+    """Contacts of active users can be neither deleted nor archived (Odoo points to the user instead)."""
+    from fake_odoo.access import has_model_access
+
+    users = recs.env.table("res.users")
+    linked = [
+        (user_id, user)
+        for user_id, user in sorted(users.items())
+        if user.get("active") and user.get("partner_id") in set(recs.ids)
+    ]
+    if not linked:
+        return
+    names = [user.get("name") or "" for _user_id, user in linked]
+    if not has_model_access(recs.env, "res.users", "write"):
+        if operation != "delete":
+            raise errors.NotModelled("archiving a user's contact without write access on res.users")
+        raise errors.ValidationError(
+            "You cannot delete contacts linked to an active user.\n"
+            "Ask an administrator to archive their associated user first.\n\n"
+            "Linked active users :\n" + "\n".join(names)
+        )
+    if len(linked) > 1:
+        raise errors.NotModelled(f"the action Odoo offers when {operation} meets several users ({len(linked)})")
+    advice = (
+        "You should rather archive them after archiving their associated user."
+        if operation == "delete"
+        else "You first need to archive their associated user."
+    )
+    action = {
+        "type": "ir.actions.act_window",
+        "res_model": "res.users",
+        "context": {"create": False},
+        "view_mode": "form",
+        "views": [[USER_FORM_VIEW, "form"]],
+        "res_id": linked[0][0],
+    }
+    raise errors.RedirectWarning(
+        f"You cannot {operation} contacts linked to an active user.\n{advice}\n\n"
+        f"Linked active users : {', '.join(names)}",
+        action,
+        "Go to users",
+        None,
+    )
 
 
 def _check_recursion(recs: BaseModel, field: str, new_parent: int, message: str) -> None:

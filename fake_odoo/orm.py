@@ -48,6 +48,8 @@ class Store:
         self.lock = threading.RLock()
         self.sequences: dict[str, int] = {}
         self.counters: dict[str, int] = {}
+        # Cases the stand-in met but does not model (each also failed its call loudly).
+        self.not_modelled: list[str] = []
         self.version = "18.0"  # the Odoo version whose wording the answers follow
 
     def next_id(self, model: str) -> int:
@@ -74,8 +76,11 @@ class Env:
 
     # --- the interface B2's fake_odoo.domain relies on ---
     def fields(self, model: str) -> dict[str, dict]:
-        """fields_get of ``model`` (field name -> attributes)."""
-        return self.store.fields[model]
+        """fields_get of ``model`` (field name -> attributes); a model the stand-in lacks fails loudly."""
+        fields = self.store.fields.get(model)
+        if fields is None:
+            raise errors.NotModelled(f"the stand-in has no fields of model {model!r}")
+        return fields
 
     def table(self, model: str) -> dict[int, dict]:
         """The raw records of ``model`` by id."""
@@ -510,6 +515,17 @@ class BaseModel:
         return True
 
     def _delete(self, ids: list[int]) -> None:
+        """The one place records leave the store: ondelete rules checked first, then removed, then links emptied."""
+        from fake_odoo import ondelete
+
+        doomed = ondelete.plan(self.env, self._name, ids)
+        for model, gone in doomed.items():
+            self.env[model]._remove(sorted(gone))
+        for model, gone in doomed.items():
+            self.env[model]._empty_links(gone)
+
+    def _remove(self, ids: list[int]) -> None:
+        """Drop ``ids`` from the table and from the one2many lists that showed them."""
         table = self._table
         fields = self._fields
         for record_id in ids:
@@ -519,22 +535,20 @@ class BaseModel:
             for name, meta in fields.items():
                 if meta["type"] == "many2one" and record.get(name):
                     _sync_inverse(self.env, self._name, name, meta, record_id, record[name], False)
-            # Owned one2many children go with their parent (ondelete cascade on a required inverse).
-            for name, meta in fields.items():
-                if meta["type"] == "one2many" and meta.get("relation_field") and record.get(name):
-                    comodel = self.env[meta["relation"]]
-                    inverse_meta = comodel._fields.get(meta["relation_field"], {})
-                    children = [i for i in record[name] if i in comodel._table]
-                    if inverse_meta.get("required"):
-                        comodel._delete(children)
-                    else:
-                        for child in children:
-                            comodel._table[child][meta["relation_field"]] = False
-        # Drop dangling many2many links to the deleted ids everywhere.
-        gone = set(ids)
+
+    def _empty_links(self, gone: set[int]) -> None:
+        """What points to deleted records of this model: ``set null`` many2one links and many2many links."""
+        from fake_odoo import ondelete
+        from fake_odoo.models import after_set_null
+
+        for source, field in ondelete.set_null_fields(self.env, self._name):
+            for record in self.env.table(source).values():
+                if record.get(field) in gone:
+                    record[field] = False
+                    after_set_null(self.env, source, record)
         for other_model, other_fields in self.env.store.fields.items():
             for name, meta in other_fields.items():
-                if meta["type"] == "many2many" and meta.get("relation") == self._name:
+                if meta["type"] in v.X2MANY and meta.get("relation") == self._name:
                     for record in self.env.table(other_model).values():
                         links = record.get(name)
                         if links and gone.intersection(links):
@@ -671,6 +685,8 @@ def _as_and(domain: list) -> list:
 def _sync_inverse(env: Env, model: str, name: str, meta: dict, record_id: int, old: Any, new: Any) -> None:
     """Keep the comodel's one2many lists (the inverse of this many2one) in step."""
     comodel = meta["relation"]
+    if not env.has_model(comodel):
+        return  # a model outside the registry has no one2many lists to keep
     for o2m_name, o2m_meta in env.fields(comodel).items():
         if o2m_meta["type"] != "one2many" or o2m_meta.get("relation") != model:
             continue

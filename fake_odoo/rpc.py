@@ -125,6 +125,27 @@ def public_method(model: str, name: str) -> Any:
 
 
 def call_kw(env: Env, model: str, name: str, args: list, kwargs: dict) -> Any:
+    """Call ``model.name`` the way Odoo's ``call_kw`` does; what the stand-in does not model fails loudly."""
+    return guarded(env, f"{model}.{name}", lambda: _call_kw(env, model, name, args, kwargs))
+
+
+def guarded(env: Env, where: str, call: Any) -> Any:
+    """``call()``, with a case the stand-in does not model (or its own crash) noted and raised as NotModelled."""
+    try:
+        return call()
+    except errors.NotModelled as exc:
+        env.store.not_modelled.append(str(exc))
+        raise
+    except KeyError as exc:
+        if isinstance(exc, errors.OdooKeyError):
+            raise
+        # Odoo's own KeyErrors are raised as OdooKeyError: a bare one is the stand-in's bug.
+        error = errors.crash(exc, where)
+        env.store.not_modelled.append(str(error))
+        raise error from exc
+
+
+def _call_kw(env: Env, model: str, name: str, args: list, kwargs: dict) -> Any:
     """Call ``model.name`` the way Odoo's ``call_kw`` does (ids first unless the method is @api.model)."""
     if is_19(env.store):
         if name.startswith("_") or name in PRIVATE_NAMES:

@@ -344,7 +344,7 @@ class Handler(BaseHTTPRequestHandler):
             except TypeError as exc:
                 raise HttpError(422, "UnprocessableEntity", exc.args[0]) from exc
             self.backend.before_model_call(uid)(model, ())
-            return rpc.downgrade(func(records, **params))
+            return rpc.downgrade(rpc.guarded(env, f"{model}.{method}", lambda: func(records, **params)))
 
     def _json2_error(self, exc: BaseException) -> None:
         body = json2_error_body(exc)

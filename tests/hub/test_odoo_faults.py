@@ -563,3 +563,14 @@ def test_recorded_raw_answer_raises_through_the_client(misbehaving_odoo, name, e
     with pytest.raises(OdooError) as caught:
         client.execute_kw(model, method, args, params[6] if len(params) > 6 else {})
     assert (type(caught.value), caught.value.message) == expected
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc"])
+def test_deleting_admins_contact_through_the_client_gives_odoos_sentence(fake_odoo, protocol):
+    """The stand-in refuses as Odoo does (RedirectWarning); both protocols give the same message."""
+    client = OdooClient(fake_odoo.url, "odoo18", "admin", "admin", protocol)
+    with pytest.raises(OdooValidationError) as caught:
+        client.execute_kw("res.partner", "unlink", [[3]], {})
+    assert caught.value.message == DELETE_LINKED
+    expected_name = "odoo.exceptions.RedirectWarning" if protocol == "jsonrpc" else "odoo.exceptions.UserError"
+    assert caught.value.odoo_name == expected_name
