@@ -371,7 +371,8 @@ class _Search:
             head, _, rest = left.partition(".")
             meta = fields.get(head)
             if meta is None:
-                raise ValueError(f"Invalid field {model}.{head} in leaf {item}")
+                word = "condition" if getattr(getattr(self.env, "store", None), "version", "18") >= "19" else "leaf"
+                raise ValueError(f"Invalid field {model}.{head} in {word} {item}")
             comodel = meta.get("relation")
             if rest and comodel:
                 sub = [(rest, operator, right)]

@@ -201,6 +201,13 @@ NOT_NULL = {
 
 def _not_null(model: str, name: str, env: Env) -> errors.ValidationError:
     label = env.fields(model)[name]["string"]
+    if env.is_19:
+        return errors.ValidationError(
+            f"The operation cannot be completed: Missing required value for the field '{label}' ({name}).\n"
+            f"Model: '{DESCRIPTIONS.get(model, model)}' ({model})\n"
+            "- create/update: a mandatory field is not set\n"
+            "- delete: another model requires the record being deleted, you can archive it instead\n"
+        )
     return errors.ValidationError(
         "The operation cannot be completed:\n"
         "- Create/update: a mandatory field is not set.\n"
@@ -247,6 +254,8 @@ def after_create(recs: BaseModel, vals: dict) -> None:
     record = recs._table[recs.ids[0]]
     _stamp(recs, record, create=True)
     if model == "res.partner":
+        if record.get("parent_id"):
+            _sync_from_parent(env, record)
         _partner_computed(env, record)
     elif model == "sale.order":
         if not vals.get("name") or vals.get("name") == "New":
@@ -306,6 +315,9 @@ def after_write(recs: BaseModel, vals: dict) -> None:
             continue
         _stamp(recs, record, create=False)
         if model == "res.partner":
+            if vals.get("parent_id"):
+                _sync_from_parent(env, record)
+            _sync_children(env, record, vals)
             _partner_computed(env, record)
         elif model == "sale.order":
             _order_amounts(env, record)
@@ -448,6 +460,59 @@ def _refuse_linked_users(recs: BaseModel, operation: str) -> None:
         "Go to users",
         None,
     )
+
+
+# What a contact shares with its company (Odoo's _address_fields and _commercial_fields of base and account).
+ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
+COMMERCIAL_FIELDS = (
+    "vat",
+    "company_registry",
+    "industry_id",
+    "property_account_position_id",
+    "property_payment_term_id",
+    "property_supplier_payment_term_id",
+)
+
+
+def _sync_from_parent(env: Env, record: dict) -> None:
+    """A contact given a company takes its commercial fields, and its address when of type contact.
+
+    As recorded: the company's address overwrites the contact's own; an invoice address keeps its own
+    address but takes the vat.
+    """
+    table = env.table("res.partner")
+    parent = table.get(record["parent_id"])
+    if parent is None:
+        return
+    commercial = _partner_commercial(env, parent)
+    for name in COMMERCIAL_FIELDS:
+        if name in record:
+            record[name] = commercial.get(name, record[name])
+    # A company without any address leaves the contact's own (Odoo copies an address that is set).
+    if record.get("type") == "contact" and any(parent.get(name) for name in ADDRESS_FIELDS):
+        for name in ADDRESS_FIELDS:
+            record[name] = parent.get(name, False)
+
+
+def _sync_children(env: Env, record: dict, vals: dict) -> None:
+    """A company's new address reaches its contact-type children, its commercial fields all of them."""
+    address = [name for name in ADDRESS_FIELDS if name in vals]
+    commercial = [name for name in COMMERCIAL_FIELDS if name in vals]
+    if not (address or commercial) or not record.get("child_ids"):
+        return
+    table = env.table("res.partner")
+    for child_id in record["child_ids"]:
+        child = table.get(child_id)
+        if child is None:
+            continue
+        changed = {}
+        for name in commercial if _partner_commercial(env, record) is record else ():
+            changed[name] = child[name] = record[name]
+        if child.get("type") == "contact":
+            for name in address:
+                changed[name] = child[name] = record[name]
+        if changed:
+            _sync_children(env, child, changed)
 
 
 def _check_recursion(recs: BaseModel, field: str, new_parent: int, message: str) -> None:

@@ -110,8 +110,22 @@ class Env:
         return Env(self.store, self.uid, {**self.context, **overrides})
 
     @property
+    def is_19(self) -> bool:
+        """Whether answers follow Odoo 19's wording (the stand-in serves 18 and 19)."""
+        return self.store.version >= "19"
+
+    @property
     def lang(self) -> str:
         return self.context.get("lang") or "en_US"
+
+    def check_lang(self) -> None:
+        """A ``lang`` in the context must be an active language (Odoo checks it on first use of env.lang)."""
+        lang = self.context.get("lang")
+        if not lang or lang == "en_US":
+            return
+        active = {r.get("code") for r in self.table("res.lang").values() if r.get("active")}
+        if lang not in active:
+            raise errors.UserError(f"Invalid language code: {lang}")
 
 
 def domain_search(env: Env, model: str, domain: list, **kwargs: Any) -> list[int]:
@@ -233,6 +247,10 @@ class BaseModel:
         ids = self._search(domain or [], offset=offset, limit=limit, order=order)
         if not ids:
             return []
+        unexpected = [name for name in read_kwargs if name != "load"]
+        if unexpected and self.env.is_19:
+            # Odoo 19 passes search_read's extra keywords on to _read_format.
+            raise TypeError(f"BaseModel._read_format() got an unexpected keyword argument {unexpected[0]!r}")
         return self.browse(ids)._read(fields, **read_kwargs)
 
     @api_model
@@ -250,10 +268,12 @@ class BaseModel:
         self._check_access("read")
         return self._read(fields, load=load)
 
-    def _validate_names(self, names) -> None:
+    def _validate_names(self, names, *, values: bool = False) -> None:
         all_fields = self._fields
         for name in names or []:
             if name not in all_fields:
+                if values and self.env.is_19:
+                    raise ValueError(f"Invalid field {name!r} in {self._name!r}")  # Odoo 19's wording for values
                 raise errors.invalid_field(self._name, name)
 
     def _read(self, fields=None, load="_classic_read") -> list[dict]:
@@ -343,7 +363,7 @@ class BaseModel:
         from fake_odoo.models import after_write, before_write
 
         vals = dict(vals)
-        self._validate_names(vals)
+        self._validate_names(vals, values=True)
         before_write(self, vals)
         converted = self._convert_vals(vals)
         for record_id in self.ids:
@@ -480,7 +500,7 @@ class BaseModel:
     def _create_one(self, vals: dict) -> int:
         from fake_odoo.models import after_create, before_create, defaults_for
 
-        self._validate_names(vals)
+        self._validate_names(vals, values=True)
         fields = self._fields
         defaults = defaults_for(self.env, self._name)
         for key, value in self.env.context.items():
