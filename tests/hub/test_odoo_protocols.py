@@ -95,7 +95,8 @@ def test_each_protocol_raises_the_same_typed_errors(odoo19, protocol):
     assert missing.value.message == "Record does not exist or has been deleted."
     with pytest.raises(OdooRequestError) as unknown_field:
         client.execute_kw("res.partner", "search_read", [[["bogus", "=", 1]]])
-    assert unknown_field.value.message == "Invalid field res.partner.bogus in leaf ('bogus', '=', 1)"
+    # Odoo 19's wording (json2.json: "in condition"; 18 said "in leaf")
+    assert unknown_field.value.message == "Invalid field res.partner.bogus in condition ('bogus', '=', 1)"
     with pytest.raises(OdooValidationError):
         client.execute_kw("res.partner", "create", [{"email": "no-name@example.com"}])
 
