@@ -460,7 +460,7 @@ class BaseModel:
                 if arg1 not in current:
                     current.append(arg1)
                 if inverse:
-                    comodel.browse([arg1])._apply(arg1, [(inverse, comodel._fields[inverse], record_id)])
+                    comodel._set_inverse([arg1], inverse, record_id)
             elif code == 5:
                 if inverse:
                     self._orphan(comodel, inverse, current)
@@ -470,8 +470,7 @@ class BaseModel:
                 if inverse:
                     dropped = [i for i in current if i not in ids]
                     self._orphan(comodel, inverse, dropped)
-                    for other in ids:
-                        comodel._apply(other, [(inverse, comodel._fields[inverse], record_id)])
+                    comodel._set_inverse([i for i in ids if i not in current], inverse, record_id)
                 current = ids
             # Other codes are silently ignored, as Odoo 18 does.
         table_ids = comodel._table
@@ -486,8 +485,16 @@ class BaseModel:
         if meta.get("required"):
             comodel._delete(existing)
         else:
-            for other in existing:
-                comodel._apply(other, [(inverse, meta, False)])
+            comodel._set_inverse(existing, inverse, False)
+
+    def _set_inverse(self, ids: list[int], inverse: str, value: Any) -> None:
+        """A one2many command moving records: a write of their many2one, so what depends on it follows.
+
+        (A contact moved into a company gets its display name, default order and address from it.)
+        """
+        moved = [i for i in ids if i in self._table and self._table[i].get(inverse) != value]
+        if moved:
+            self.browse(moved).write({inverse: value})
 
     @api_model_create
     def create(self, vals_list):

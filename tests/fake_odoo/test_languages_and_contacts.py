@@ -118,3 +118,25 @@ def test_a_company_without_an_address_leaves_the_contacts_own(obj):
     assert obj("res.partner", "read", [contact], fields=["city", "country_id"]) == [
         {"id": contact, "city": "Kidtown", "country_id": [20, "Belgium"]}
     ]
+
+
+def test_replacing_a_company_s_contacts_renames_them_and_the_default_order_follows(obj):
+    newcomer = obj("res.partner", "create", {"name": "Aaron Newcomer"})
+    before = obj("res.partner", "read", [9], fields=["child_ids"])[0]["child_ids"]
+    assert obj("res.partner", "write", [9], {"child_ids": [(6, 0, [newcomer])]}) is True
+    assert obj("res.partner", "read", [newcomer], fields=["display_name", "parent_id", "city"]) == [
+        {
+            "id": newcomer,
+            "display_name": "Wood Corner, Aaron Newcomer",
+            "parent_id": [9, "Wood Corner"],
+            "city": "Turlock",
+        }
+    ]
+    dropped = obj("res.partner", "read", before, fields=["display_name", "parent_id"])
+    assert all(row["parent_id"] is False and not row["display_name"].startswith("Wood Corner") for row in dropped)
+    # The default order (complete_name) sorts the newcomer among the W's, no longer among the A's.
+    names = [
+        row["display_name"]
+        for row in obj("res.partner", "search_read", [["id", "in", [newcomer, *before]]], fields=["display_name"])
+    ]
+    assert names == sorted(names)
