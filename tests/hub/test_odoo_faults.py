@@ -574,3 +574,21 @@ def test_deleting_admins_contact_through_the_client_gives_odoos_sentence(fake_od
     assert caught.value.message == DELETE_LINKED
     expected_name = "odoo.exceptions.RedirectWarning" if protocol == "jsonrpc" else "odoo.exceptions.UserError"
     assert caught.value.odoo_name == expected_name
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc"])
+def test_a_stand_in_crash_reaches_the_client_as_a_server_error_not_a_client_error(fake_odoo, monkeypatch, protocol):
+    """A KeyError inside the stand-in used to be a 400 naming the key; it is now a loud server error."""
+
+    def crash(recs):
+        raise KeyError("account.analytic.account")
+
+    monkeypatch.setattr("fake_odoo.models.before_unlink", crash)
+    client = OdooClient(fake_odoo.url, "odoo18", "admin", "admin", protocol)
+    with pytest.raises(OdooError) as caught:
+        client.execute_kw("res.partner", "unlink", [[9]], {})
+    assert type(caught.value) is OdooError
+    assert caught.value.http_status == 502
+    assert "account.analytic.account" in caught.value.message
+    assert fake_odoo.not_modelled
+    fake_odoo.store.not_modelled.clear()  # met on purpose: the fixture fails any other test that meets one
