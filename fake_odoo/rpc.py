@@ -10,6 +10,9 @@ from fake_odoo.orm import MODEL_API, MODEL_CREATE_API, BaseModel, Env, Store
 
 # Public names Odoo refuses over RPC although they do not start with an underscore.
 PRIVATE_NAMES = frozenset({"init", "browse", "with_env", "with_context", "sudo", "ensure_one"})
+# Names of Odoo's business methods (buttons of its forms): one the stand-in lacks is not modelled,
+# not unknown.
+BUSINESS_PREFIXES = ("action_", "button_")
 # Odoo 19 made check_access private (public in 18).
 PRIVATE_NAMES_19 = PRIVATE_NAMES | {"check_access"}
 
@@ -134,6 +137,9 @@ def public_method(model: str, name: str) -> Any:
     cls = model_class(model)
     method = getattr(cls, name, None)
     if method is None or not callable(method) or isinstance(method, type):
+        if name.startswith(BUSINESS_PREFIXES):
+            # Odoo's models have many of these; answering "does not exist" would be a plausible lie.
+            raise errors.NotModelled(f"method {model}.{name} is not modelled by the stand-in")
         raise errors.unknown_method(model, name)
     return method
 

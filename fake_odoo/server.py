@@ -344,7 +344,7 @@ class Handler(BaseHTTPRequestHandler):
             if method.startswith("_") or method in rpc.PRIVATE_NAMES_19:
                 raise errors.AccessError(f"Private methods (such as '{model}.{method}') cannot be called remotely.")
             try:
-                func = rpc.public_method(model, method)
+                func = rpc.guarded(env, f"{model}.{method}", lambda: rpc.public_method(model, method))
             except AttributeError as exc:
                 raise HttpError(404, "NotFound", f"The method '{model}.{method}' does not exist") from exc
             # (the same refusals over XML-RPC / JSON-RPC on 19 are worded in rpc.call_kw)

@@ -128,3 +128,18 @@ def test_a_crash_inside_the_stand_in_is_a_loud_server_error_not_a_client_error(f
     assert fault.faultString.splitlines()[-1] == f"fake_odoo.NotModelled: {expected}"
     assert fake_odoo.not_modelled == [expected]
     fake_odoo.store.not_modelled.clear()
+
+
+def test_a_business_method_the_stand_in_lacks_is_not_modelled_rather_than_unknown(fake_odoo, obj):
+    """sale.order has action_quotation_send in Odoo: "does not exist" would be a plausible wrong answer."""
+    fault = fault_of(obj, "sale.order", "action_quotation_send", [1])
+    assert fault.faultString.splitlines()[-1] == (
+        "fake_odoo.NotModelled: method sale.order.action_quotation_send is not modelled by the stand-in"
+    )
+    # A name no Odoo model has keeps Odoo's own answer.
+    unknown = fault_of(obj, "sale.order", "no_such_method", [1])
+    assert unknown.faultString.splitlines()[-1] == (
+        "AttributeError: The method 'no_such_method' does not exist on the model 'sale.order'"
+    )
+    assert fake_odoo.not_modelled == ["method sale.order.action_quotation_send is not modelled by the stand-in"]
+    fake_odoo.store.not_modelled.clear()
