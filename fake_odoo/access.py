@@ -59,6 +59,8 @@ DESCRIPTIONS = {
 ACCESS_RIGHTS = "Administration/Access Rights"
 SETTINGS = "Administration/Settings"
 WRITE_OPS = ("write", "create", "unlink")
+# Odoo 19 renamed the groups (json2.json's AccessErrors).
+GROUP_NAMES_19 = {ACCESS_RIGHTS: "Access Rights", SETTINGS: "Role / Administrator"}
 
 # Internal (non-admin) users: what the demo user may not do, and which groups may.
 INTERNAL_DENIED: dict[str, tuple[tuple[str, ...], list[str]]] = {
@@ -126,7 +128,8 @@ def _denial(env: Env, model: str, operation: str) -> errors.AccessError | None:
         return errors.access_error_portal(user.name, user.uid, operation, description, model)
     denied = INTERNAL_DENIED.get(model)
     if denied and operation in denied[0]:
-        return errors.access_error_acl(operation, description, model, denied[1])
+        groups = [GROUP_NAMES_19.get(group, group) for group in denied[1]] if env.is_19 else denied[1]
+        return errors.access_error_acl(operation, description, model, groups)
     return None
 
 

@@ -22,22 +22,29 @@ EMPTY_BY_TYPE = {"one2many": [], "many2many": [], "integer": 0, "float": 0.0, "m
 def _load_fields() -> dict[str, dict]:
     fields = json.loads((DATA / "fields_get.json").read_text())
     for model, names in STUB_MODELS.items():
-        fields[model] = {
-            "id": {"type": "integer", "string": "ID", "store": True, "readonly": True, "required": False},
-            "display_name": {"type": "char", "string": "Display Name", "store": False, "readonly": True},
-            **{name: {"type": "char", "string": name.title(), "store": True} for name in names},
-        }
+        fields[model] = stub_fields(names)
     return fields
 
 
+def stub_fields(names: dict[str, str]) -> dict[str, dict]:
+    """A fields_get for a model whose description was not recorded: id, display_name and ``names`` by type."""
+    return {
+        "id": {"type": "integer", "string": "ID", "store": True, "readonly": True, "required": False},
+        "display_name": {"type": "char", "string": "Display Name", "store": False, "readonly": True},
+        **{name: {"type": kind, "string": name.title(), "store": True} for name, kind in names.items()},
+    }
+
+
 # Models the recorded many2one values point to but whose fields_get was not recorded: the stand-in
-# knows them only by name, enough to read those many2one values as [id, display name].
-STUB_MODELS: dict[str, tuple[str, ...]] = {
-    "res.currency": ("name", "symbol"),
-    "account.journal": ("name", "code"),
-    "account.account": ("name", "code"),
-    "account.payment.term": ("name",),
-    "ir.config_parameter": ("key", "value"),  # recorded as the target of the demo user's AccessError
+# knows them only by the fields the recordings read (name -> type).
+STUB_MODELS: dict[str, dict[str, str]] = {
+    "res.currency": {"name": "char", "symbol": "char"},
+    "account.journal": {"name": "char", "code": "char"},
+    "account.account": {"name": "char", "code": "char"},
+    "account.payment.term": {"name": "char"},
+    "ir.config_parameter": {"key": "char", "value": "char"},  # recorded as the target of the demo user's AccessError
+    # Languages (data.json lists them): a lang in a call's context must be an active one.
+    "res.lang": {"name": "char", "code": "char", "active": "boolean"},
 }
 
 
@@ -47,6 +54,11 @@ def _demo() -> dict:
 
 
 FIELDS: dict[str, dict] = _load_fields()
+
+
+def installed_models() -> frozenset[str]:
+    """The models installed on the recorded Odoo 18 (data.json's ir.model list)."""
+    return frozenset(_demo()["installed_models"])
 
 
 def translation(model: str, field: str, record_id: int, lang: str) -> str | None:
@@ -149,6 +161,10 @@ US_STATES = (
 
 # Records a recorded call relies on without reading them whole.
 HAND_RECORDS: dict[str, dict[int, dict]] = {
+    # The languages the stand-in serves: en_US and fr_FR are active, as on the server search_read.json
+    # was recorded on (fr_FR answers there); data.json's later snapshot had fr_FR inactive again.
+    # Names as faults_more.json reads them.
+    "res.lang": {1: {"name": "English (US)"}, 30: {"name": "French / Fran\u00e7ais", "active": True}},
     "res.company": {
         1: {"name": "YourCompany", "partner_id": 1, "currency_id": 1, "sequence": 0, "active": True},
     },
@@ -230,6 +246,7 @@ def build() -> dict[str, dict[int, dict]]:
         for key, values in by_id.items():
             table[int(key)] = copy.deepcopy(values)
     _add_hand_records(data, demo["names"])
+    _activate_languages(data)
     _add_partners(data)
     _add_products(data, demo["names"])
     _add_states(data)
@@ -239,6 +256,12 @@ def build() -> dict[str, dict[int, dict]]:
     return data
 
 
+def _activate_languages(data: dict) -> None:
+    """fr_FR is active here although data.json, recorded later, shows it inactive (see HAND_RECORDS)."""
+    for record_id, values in HAND_RECORDS["res.lang"].items():
+        data["res.lang"][record_id].update(values)
+
+
 def _fill(table: dict[int, dict], record_id: int, values: dict) -> None:
     """Set values a record does not have yet (recorded values always win)."""
     record = table.setdefault(record_id, {})
@@ -246,9 +269,10 @@ def _fill(table: dict[int, dict], record_id: int, values: dict) -> None:
         record.setdefault(name, copy.deepcopy(value))
 
 
-# The untouched database held orders S00001 to S00025 (the first order created later is 26, named
-# S00026); those the recordings never show are plain draft quotations of an earlier date.
-UNRECORDED_ORDERS = (2, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21, 22, 23, 24, 25)
+# A freshly restored demo database holds orders S00001 to S00020 (faults_more.json: the first order
+# created there is 21, named S00021); those the recordings never show are plain draft quotations of
+# an earlier date. (crud.json's first new order is 26: that session had made five orders before.)
+UNRECORDED_ORDERS = (2, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)
 
 
 def _add_hand_records(data: dict, names: dict) -> None:
@@ -331,6 +355,9 @@ def _add_products(data: dict, names: dict) -> None:
     for key, display in names.get("product.product", {}).items():
         code, _, name = display.partition("] ")
         _fill(products, int(key), {"default_code": code.lstrip("["), "name": name})
+        if products[int(key)]["name"] != name:
+            # A variant's display name adds its attribute values ("... (Wood)") to the product's name.
+            products[int(key)].setdefault("display_name", display)
     templates = data["product.template"]
     for key, display in names.get("product.template", {}).items():
         name = display.partition("] ")[2] if display.startswith("[") else display

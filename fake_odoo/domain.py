@@ -371,7 +371,8 @@ class _Search:
             head, _, rest = left.partition(".")
             meta = fields.get(head)
             if meta is None:
-                raise ValueError(f"Invalid field {model}.{head} in leaf {item}")
+                word = "condition" if getattr(getattr(self.env, "store", None), "version", "18") >= "19" else "leaf"
+                raise ValueError(f"Invalid field {model}.{head} in {word} {item}")
             comodel = meta.get("relation")
             if rest and comodel:
                 sub = [(rest, operator, right)]
@@ -628,7 +629,7 @@ class _Search:
         """child_of: the records and all their descendants; parent_of: and all their ancestors."""
         parent = meta_parent or "parent_id"
         if parent not in self.env.fields(model):
-            raise KeyError(parent)
+            raise errors.OdooKeyError(parent)
         table = self.env.table(model)
         if operator == "child_of":
             if not ids:

@@ -42,9 +42,17 @@ class UserError(OdooException):
 
 
 class RedirectWarning(UserError):
-    """A UserError that points the user to an action (code 2 like UserError)."""
+    """A UserError that points the user to an action (code 2 like UserError).
+
+    Its arguments are (message, action, button text, additional context), as in Odoo: XML-RPC
+    sends ``str()`` of the exception, which for several arguments is the repr of that tuple.
+    """
 
     odoo_name = "odoo.exceptions.RedirectWarning"
+
+    def __init__(self, message: str, action: dict, button_text: str, additional_context: dict | None = None) -> None:
+        Exception.__init__(self, message, action, button_text, additional_context)
+        self.context = {}
 
 
 class ValidationError(UserError):
@@ -72,6 +80,26 @@ class AccessDenied(OdooException):
 
     def __init__(self, message: str = "Access Denied") -> None:
         super().__init__(message)
+
+
+class NotModelled(Exception):
+    """A case the stand-in does not model: answered as an Odoo server error naming what is missing.
+
+    Never caught inside the stand-in; the server notes each one so tests can fail on it.
+    """
+
+    odoo_name = "fake_odoo.NotModelled"
+
+
+class OdooKeyError(KeyError):
+    """A KeyError Odoo itself raises (child_of on a model without parent): not a stand-in crash."""
+
+    odoo_name = "builtins.KeyError"
+
+
+def crash(exc: BaseException, where: str) -> NotModelled:
+    """A stand-in bug (a KeyError in its own code) as a loud NotModelled naming the missing key."""
+    return NotModelled(f"the stand-in crashed in {where}: {type(exc).__name__} {exc}")
 
 
 class OperationalError(Exception):
@@ -170,6 +198,8 @@ def xmlrpc_fault(exc: BaseException) -> tuple[int, str]:
         return CODE_ACCESS_ERROR, exc.message
     if isinstance(exc, AccessDenied):
         return CODE_ACCESS_DENIED, exc.message
+    if isinstance(exc, RedirectWarning):
+        return CODE_WARNING, str(exc)
     if isinstance(exc, UserError):
         return CODE_WARNING, exc.message
     return CODE_APPLICATION_ERROR, traceback_text(exc)
@@ -178,7 +208,7 @@ def xmlrpc_fault(exc: BaseException) -> tuple[int, str]:
 def xmlrpc_fault_legacy(exc: BaseException) -> tuple[str, str]:
     """(faultCode, faultString) on the legacy /xmlrpc/* endpoints: string codes."""
     if isinstance(exc, RedirectWarning):
-        return f"warning -- Warning\n\n{exc.message}", ""
+        return f"warning -- Warning\n\n{exc}", ""
     if isinstance(exc, MissingError):
         return f"warning -- MissingError\n\n{exc.message}", ""
     if isinstance(exc, AccessError):

@@ -201,6 +201,13 @@ NOT_NULL = {
 
 def _not_null(model: str, name: str, env: Env) -> errors.ValidationError:
     label = env.fields(model)[name]["string"]
+    if env.is_19:
+        return errors.ValidationError(
+            f"The operation cannot be completed: Missing required value for the field '{label}' ({name}).\n"
+            f"Model: '{DESCRIPTIONS.get(model, model)}' ({model})\n"
+            "- create/update: a mandatory field is not set\n"
+            "- delete: another model requires the record being deleted, you can archive it instead\n"
+        )
     return errors.ValidationError(
         "The operation cannot be completed:\n"
         "- Create/update: a mandatory field is not set.\n"
@@ -247,6 +254,8 @@ def after_create(recs: BaseModel, vals: dict) -> None:
     record = recs._table[recs.ids[0]]
     _stamp(recs, record, create=True)
     if model == "res.partner":
+        if record.get("parent_id"):
+            _sync_from_parent(env, record)
         _partner_computed(env, record)
     elif model == "sale.order":
         if not vals.get("name") or vals.get("name") == "New":
@@ -280,6 +289,8 @@ def before_write(recs: BaseModel, vals: dict) -> None:
     if model == "res.partner":
         _partner_vals(vals)
         table = recs._table
+        if "active" in vals and not vals["active"]:
+            _refuse_linked_users(recs, "archive")
         if "name" in vals and not vals["name"]:
             types = [vals.get("type", table[i].get("type")) for i in recs.ids if i in table]
             if any(kind in ("contact", False, None) for kind in types):
@@ -304,6 +315,9 @@ def after_write(recs: BaseModel, vals: dict) -> None:
             continue
         _stamp(recs, record, create=False)
         if model == "res.partner":
+            if vals.get("parent_id"):
+                _sync_from_parent(env, record)
+            _sync_children(env, record, vals)
             _partner_computed(env, record)
         elif model == "sale.order":
             _order_amounts(env, record)
@@ -321,6 +335,8 @@ def before_unlink(recs: BaseModel) -> None:
     """Business rules that forbid deleting some records."""
     model = recs._name
     table = recs._table
+    if model == "res.partner":
+        _refuse_linked_users(recs, "delete")
     if model == "sale.order" and any(table[i].get("state") not in ("draft", "cancel") for i in recs.ids):
         raise errors.UserError(
             "You can not delete a sent quotation or a confirmed sales order. You must first cancel it."
@@ -330,6 +346,12 @@ def before_unlink(recs: BaseModel) -> None:
             "You can't delete a posted journal item. Don\u2019t play games with your accounting records; "
             "reset the journal entry to draft before deleting it."
         )
+
+
+def after_set_null(env: Env, model: str, record: dict) -> None:
+    """Recompute what depended on a link a delete emptied (a contact whose company went is its own entity)."""
+    if model == "res.partner":
+        _partner_computed(env, record)
 
 
 def copy_values(recs: BaseModel, record_id: int, default: dict) -> dict:
@@ -389,6 +411,108 @@ def _partner_computed(env: Env, record: dict) -> None:
     if "email_normalized" in record:
         email = record.get("email")
         record["email_normalized"] = email.strip().lower() if email else False
+
+
+# The form view of res.users the recorded RedirectWarning opens (its database id in the demo data).
+USER_FORM_VIEW = 163
+
+
+def _refuse_linked_users(recs: BaseModel, operation: str) -> None:
+    """Contacts of active users can be neither deleted nor archived (Odoo points to the user instead)."""
+    from fake_odoo.access import has_model_access
+
+    users = recs.env.table("res.users")
+    linked = [
+        (user_id, user)
+        for user_id, user in sorted(users.items())
+        if user.get("active") and user.get("partner_id") in set(recs.ids)
+    ]
+    if not linked:
+        return
+    names = [user.get("name") or "" for _user_id, user in linked]
+    if not has_model_access(recs.env, "res.users", "write"):
+        if operation != "delete":
+            raise errors.NotModelled("archiving a user's contact without write access on res.users")
+        raise errors.ValidationError(
+            "You cannot delete contacts linked to an active user.\n"
+            "Ask an administrator to archive their associated user first.\n\n"
+            "Linked active users :\n" + "\n".join(names)
+        )
+    if len(linked) > 1:
+        raise errors.NotModelled(f"the action Odoo offers when {operation} meets several users ({len(linked)})")
+    advice = (
+        "You should rather archive them after archiving their associated user."
+        if operation == "delete"
+        else "You first need to archive their associated user."
+    )
+    action = {
+        "type": "ir.actions.act_window",
+        "res_model": "res.users",
+        "context": {"create": False},
+        "view_mode": "form",
+        "views": [[USER_FORM_VIEW, "form"]],
+        "res_id": linked[0][0],
+    }
+    raise errors.RedirectWarning(
+        f"You cannot {operation} contacts linked to an active user.\n{advice}\n\n"
+        f"Linked active users : {', '.join(names)}",
+        action,
+        "Go to users",
+        None,
+    )
+
+
+# What a contact shares with its company (Odoo's _address_fields and _commercial_fields of base and account).
+ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
+COMMERCIAL_FIELDS = (
+    "vat",
+    "company_registry",
+    "industry_id",
+    "property_account_position_id",
+    "property_payment_term_id",
+    "property_supplier_payment_term_id",
+)
+
+
+def _sync_from_parent(env: Env, record: dict) -> None:
+    """A contact given a company takes its commercial fields, and its address when of type contact.
+
+    As recorded: the company's address overwrites the contact's own; an invoice address keeps its own
+    address but takes the vat.
+    """
+    table = env.table("res.partner")
+    parent = table.get(record["parent_id"])
+    if parent is None:
+        return
+    commercial = _partner_commercial(env, parent)
+    for name in COMMERCIAL_FIELDS:
+        if name in record:
+            record[name] = commercial.get(name, record[name])
+    # A company without any address leaves the contact's own (Odoo copies an address that is set).
+    if record.get("type") == "contact" and any(parent.get(name) for name in ADDRESS_FIELDS):
+        for name in ADDRESS_FIELDS:
+            record[name] = parent.get(name, False)
+
+
+def _sync_children(env: Env, record: dict, vals: dict) -> None:
+    """A company's new address reaches its contact-type children, its commercial fields all of them."""
+    address = [name for name in ADDRESS_FIELDS if name in vals]
+    commercial = [name for name in COMMERCIAL_FIELDS if name in vals]
+    if not (address or commercial) or not record.get("child_ids"):
+        return
+    table = env.table("res.partner")
+    for child_id in record["child_ids"]:
+        child = table.get(child_id)
+        if child is None:
+            continue
+        changed = {}
+        for name in commercial if _partner_commercial(env, record) is record else ():
+            changed[name] = child[name] = record[name]
+        if child.get("type") == "contact":
+            for name in address:
+                changed[name] = child[name] = record[name]
+        if changed:
+            _sync_children(env, child, changed)
 
 
 def _check_recursion(recs: BaseModel, field: str, new_parent: int, message: str) -> None:

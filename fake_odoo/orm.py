@@ -48,6 +48,8 @@ class Store:
         self.lock = threading.RLock()
         self.sequences: dict[str, int] = {}
         self.counters: dict[str, int] = {}
+        # Cases the stand-in met but does not model (each also failed its call loudly).
+        self.not_modelled: list[str] = []
         self.version = "18.0"  # the Odoo version whose wording the answers follow
 
     def next_id(self, model: str) -> int:
@@ -74,8 +76,11 @@ class Env:
 
     # --- the interface B2's fake_odoo.domain relies on ---
     def fields(self, model: str) -> dict[str, dict]:
-        """fields_get of ``model`` (field name -> attributes)."""
-        return self.store.fields[model]
+        """fields_get of ``model`` (field name -> attributes); a model the stand-in lacks fails loudly."""
+        fields = self.store.fields.get(model)
+        if fields is None:
+            raise errors.NotModelled(f"the stand-in has no fields of model {model!r}")
+        return fields
 
     def table(self, model: str) -> dict[int, dict]:
         """The raw records of ``model`` by id."""
@@ -105,8 +110,22 @@ class Env:
         return Env(self.store, self.uid, {**self.context, **overrides})
 
     @property
+    def is_19(self) -> bool:
+        """Whether answers follow Odoo 19's wording (the stand-in serves 18 and 19)."""
+        return self.store.version >= "19"
+
+    @property
     def lang(self) -> str:
         return self.context.get("lang") or "en_US"
+
+    def check_lang(self) -> None:
+        """A ``lang`` in the context must be an active language (Odoo checks it on first use of env.lang)."""
+        lang = self.context.get("lang")
+        if not lang or lang == "en_US":
+            return
+        active = {r.get("code") for r in self.table("res.lang").values() if r.get("active")}
+        if lang not in active:
+            raise errors.UserError(f"Invalid language code: {lang}")
 
 
 def domain_search(env: Env, model: str, domain: list, **kwargs: Any) -> list[int]:
@@ -228,6 +247,10 @@ class BaseModel:
         ids = self._search(domain or [], offset=offset, limit=limit, order=order)
         if not ids:
             return []
+        unexpected = [name for name in read_kwargs if name != "load"]
+        if unexpected and self.env.is_19:
+            # Odoo 19 passes search_read's extra keywords on to _read_format.
+            raise TypeError(f"BaseModel._read_format() got an unexpected keyword argument {unexpected[0]!r}")
         return self.browse(ids)._read(fields, **read_kwargs)
 
     @api_model
@@ -245,10 +268,12 @@ class BaseModel:
         self._check_access("read")
         return self._read(fields, load=load)
 
-    def _validate_names(self, names) -> None:
+    def _validate_names(self, names, *, values: bool = False) -> None:
         all_fields = self._fields
         for name in names or []:
             if name not in all_fields:
+                if values and self.env.is_19:
+                    raise ValueError(f"Invalid field {name!r} in {self._name!r}")  # Odoo 19's wording for values
                 raise errors.invalid_field(self._name, name)
 
     def _read(self, fields=None, load="_classic_read") -> list[dict]:
@@ -338,7 +363,7 @@ class BaseModel:
         from fake_odoo.models import after_write, before_write
 
         vals = dict(vals)
-        self._validate_names(vals)
+        self._validate_names(vals, values=True)
         before_write(self, vals)
         converted = self._convert_vals(vals)
         for record_id in self.ids:
@@ -435,7 +460,7 @@ class BaseModel:
                 if arg1 not in current:
                     current.append(arg1)
                 if inverse:
-                    comodel.browse([arg1])._apply(arg1, [(inverse, comodel._fields[inverse], record_id)])
+                    comodel._set_inverse([arg1], inverse, record_id)
             elif code == 5:
                 if inverse:
                     self._orphan(comodel, inverse, current)
@@ -445,8 +470,7 @@ class BaseModel:
                 if inverse:
                     dropped = [i for i in current if i not in ids]
                     self._orphan(comodel, inverse, dropped)
-                    for other in ids:
-                        comodel._apply(other, [(inverse, comodel._fields[inverse], record_id)])
+                    comodel._set_inverse([i for i in ids if i not in current], inverse, record_id)
                 current = ids
             # Other codes are silently ignored, as Odoo 18 does.
         table_ids = comodel._table
@@ -461,8 +485,16 @@ class BaseModel:
         if meta.get("required"):
             comodel._delete(existing)
         else:
-            for other in existing:
-                comodel._apply(other, [(inverse, meta, False)])
+            comodel._set_inverse(existing, inverse, False)
+
+    def _set_inverse(self, ids: list[int], inverse: str, value: Any) -> None:
+        """A one2many command moving records: a write of their many2one, so what depends on it follows.
+
+        (A contact moved into a company gets its display name, default order and address from it.)
+        """
+        moved = [i for i in ids if i in self._table and self._table[i].get(inverse) != value]
+        if moved:
+            self.browse(moved).write({inverse: value})
 
     @api_model_create
     def create(self, vals_list):
@@ -475,7 +507,7 @@ class BaseModel:
     def _create_one(self, vals: dict) -> int:
         from fake_odoo.models import after_create, before_create, defaults_for
 
-        self._validate_names(vals)
+        self._validate_names(vals, values=True)
         fields = self._fields
         defaults = defaults_for(self.env, self._name)
         for key, value in self.env.context.items():
@@ -510,6 +542,17 @@ class BaseModel:
         return True
 
     def _delete(self, ids: list[int]) -> None:
+        """The one place records leave the store: ondelete rules checked first, then removed, then links emptied."""
+        from fake_odoo import ondelete
+
+        doomed = ondelete.plan(self.env, self._name, ids)
+        for model, gone in doomed.items():
+            self.env[model]._remove(sorted(gone))
+        for model, gone in doomed.items():
+            self.env[model]._empty_links(gone)
+
+    def _remove(self, ids: list[int]) -> None:
+        """Drop ``ids`` from the table and from the one2many lists that showed them."""
         table = self._table
         fields = self._fields
         for record_id in ids:
@@ -519,22 +562,20 @@ class BaseModel:
             for name, meta in fields.items():
                 if meta["type"] == "many2one" and record.get(name):
                     _sync_inverse(self.env, self._name, name, meta, record_id, record[name], False)
-            # Owned one2many children go with their parent (ondelete cascade on a required inverse).
-            for name, meta in fields.items():
-                if meta["type"] == "one2many" and meta.get("relation_field") and record.get(name):
-                    comodel = self.env[meta["relation"]]
-                    inverse_meta = comodel._fields.get(meta["relation_field"], {})
-                    children = [i for i in record[name] if i in comodel._table]
-                    if inverse_meta.get("required"):
-                        comodel._delete(children)
-                    else:
-                        for child in children:
-                            comodel._table[child][meta["relation_field"]] = False
-        # Drop dangling many2many links to the deleted ids everywhere.
-        gone = set(ids)
+
+    def _empty_links(self, gone: set[int]) -> None:
+        """What points to deleted records of this model: ``set null`` many2one links and many2many links."""
+        from fake_odoo import ondelete
+        from fake_odoo.models import after_set_null
+
+        for source, field in ondelete.set_null_fields(self.env, self._name):
+            for record in self.env.table(source).values():
+                if record.get(field) in gone:
+                    record[field] = False
+                    after_set_null(self.env, source, record)
         for other_model, other_fields in self.env.store.fields.items():
             for name, meta in other_fields.items():
-                if meta["type"] == "many2many" and meta.get("relation") == self._name:
+                if meta["type"] in v.X2MANY and meta.get("relation") == self._name:
                     for record in self.env.table(other_model).values():
                         links = record.get(name)
                         if links and gone.intersection(links):
@@ -671,6 +712,8 @@ def _as_and(domain: list) -> list:
 def _sync_inverse(env: Env, model: str, name: str, meta: dict, record_id: int, old: Any, new: Any) -> None:
     """Keep the comodel's one2many lists (the inverse of this many2one) in step."""
     comodel = meta["relation"]
+    if not env.has_model(comodel):
+        return  # a model outside the registry has no one2many lists to keep
     for o2m_name, o2m_meta in env.fields(comodel).items():
         if o2m_meta["type"] != "one2many" or o2m_meta.get("relation") != model:
             continue

@@ -10,6 +10,11 @@ from fake_odoo.orm import MODEL_API, MODEL_CREATE_API, BaseModel, Env, Store
 
 # Public names Odoo refuses over RPC although they do not start with an underscore.
 PRIVATE_NAMES = frozenset({"init", "browse", "with_env", "with_context", "sudo", "ensure_one"})
+# Names of Odoo's business methods (buttons of its forms): one the stand-in lacks is not modelled,
+# not unknown.
+BUSINESS_PREFIXES = ("action_", "button_")
+# Odoo 19 made check_access private (public in 18).
+PRIVATE_NAMES_19 = PRIVATE_NAMES | {"check_access"}
 
 
 def version_info(version: str) -> dict:
@@ -97,11 +102,23 @@ def execute(store: Store, uid: int, obj, method, *args, before_call=None, **kw):
         check_method_name(method)
     with store.lock:
         env = Env(store, uid)
-        if not env.has_model(obj):
-            raise errors.unknown_model(obj)
+        check_model(env, obj)
         if before_call is not None:
             before_call(obj, args)
         return call_kw(env, obj, method, list(args), kw)
+
+
+def check_model(env: Env, model: str, unknown: Any = errors.unknown_model) -> None:
+    """An unknown model gets Odoo's answer; one Odoo has but the stand-in lacks fails loudly."""
+    from fake_odoo.dataset import installed_models
+
+    if env.has_model(model):
+        return
+    if model in installed_models():
+        error = errors.NotModelled(f"model {model} (installed on the recorded Odoo) is not modelled by the stand-in")
+        env.store.not_modelled.append(str(error))
+        raise error
+    raise unknown(model)
 
 
 def is_19(store: Store) -> bool:
@@ -120,14 +137,38 @@ def public_method(model: str, name: str) -> Any:
     cls = model_class(model)
     method = getattr(cls, name, None)
     if method is None or not callable(method) or isinstance(method, type):
+        if name.startswith(BUSINESS_PREFIXES):
+            # Odoo's models have many of these; answering "does not exist" would be a plausible lie.
+            raise errors.NotModelled(f"method {model}.{name} is not modelled by the stand-in")
         raise errors.unknown_method(model, name)
     return method
 
 
 def call_kw(env: Env, model: str, name: str, args: list, kwargs: dict) -> Any:
+    """Call ``model.name`` the way Odoo's ``call_kw`` does; what the stand-in does not model fails loudly."""
+    return guarded(env, f"{model}.{name}", lambda: _call_kw(env, model, name, args, kwargs))
+
+
+def guarded(env: Env, where: str, call: Any) -> Any:
+    """``call()``, with a case the stand-in does not model (or its own crash) noted and raised as NotModelled."""
+    try:
+        return call()
+    except errors.NotModelled as exc:
+        env.store.not_modelled.append(str(exc))
+        raise
+    except KeyError as exc:
+        if isinstance(exc, errors.OdooKeyError):
+            raise
+        # Odoo's own KeyErrors are raised as OdooKeyError: a bare one is the stand-in's bug.
+        error = errors.crash(exc, where)
+        env.store.not_modelled.append(str(error))
+        raise error from exc
+
+
+def _call_kw(env: Env, model: str, name: str, args: list, kwargs: dict) -> Any:
     """Call ``model.name`` the way Odoo's ``call_kw`` does (ids first unless the method is @api.model)."""
     if is_19(env.store):
-        if name.startswith("_") or name in PRIVATE_NAMES:
+        if name.startswith("_") or name in PRIVATE_NAMES_19:
             raise errors.AccessError(f"Private methods (such as '{model}.{name}') cannot be called remotely.")
         try:
             method = public_method(model, name)
@@ -139,6 +180,7 @@ def call_kw(env: Env, model: str, name: str, args: list, kwargs: dict) -> Any:
     context = kwargs.pop("context", None)
     if isinstance(context, dict):
         env = Env(env.store, env.uid, context)
+        env.check_lang()
     recs = env[model]
     api = getattr(method, "_api", None)
     args = tuple(args)

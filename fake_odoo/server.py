@@ -12,6 +12,7 @@ import struct
 import threading
 import time
 import xmlrpc.client
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -25,6 +26,18 @@ XML_CONTENT_TYPE = "text/xml; charset=utf-8"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 JSON2_PATH = re.compile(r"^/json/2/(?P<model>[^/]+)/(?P<method>[^/]+)$")
+# Odoo 19's pages for an unknown X-Odoo-Database and for a JSON-2 call that is not JSON (json2.json).
+NO_DATABASE_HTML = (
+    b"<!DOCTYPE html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>No database is selected and the "
+    b"requested URL was not found in the server-wide controllers.</p>\n<p>Please verify the hostname, "
+    b"<a href=/web/login>login</a> and try again.</p>\n\n<!-- Alternatively, use the X-Odoo-Database header. -->\n"
+)
+JSON2_WRONG_TYPE_HTML = (
+    b"<!doctype html>\n<html lang=en>\n<title>415 Unsupported Media Type</title>\n<h1>Unsupported Media Type</h1>\n"
+    b"<p>Request inferred type is compatible with [&#39;http&#39;] but "
+    b"&#39;/json/2/&lt;__model__&gt;/&lt;__method__&gt;&#39; is type=&#39;json2&#39;.<br><br>"
+    b"Please verify the Content-Type request header and try again.</p>\n"
+)
 GARBAGE_HTML = (
     b"<!doctype html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>\n"
 )
@@ -42,7 +55,8 @@ class HttpError(Exception):
     """A werkzeug-style HTTP error (NotFound, Unauthorized ...) raised by a route."""
 
     def __init__(self, status: int, name: str, description: str) -> None:
-        super().__init__(description)
+        # werkzeug's str(): "401 Unauthorized: Invalid apikey", the traceback's last line.
+        super().__init__(f"{status} {HTTPStatus(status).phrase}: {description}")
         self.status = status
         self.odoo_name = f"werkzeug.exceptions.{name}"
         self.description = description
@@ -275,8 +289,7 @@ class Handler(BaseHTTPRequestHandler):
         rpc.check_method_name(method)
         with store.lock:
             env = Env(store, uid)
-            if not env.has_model(model):
-                raise errors.unknown_model(model)
+            rpc.check_model(env, model)
             self.backend.before_model_call(uid)(model, ())
             return rpc.call_kw(env, model, method, list(params.get("args") or []), dict(params.get("kwargs") or {}))
 
@@ -288,7 +301,12 @@ class Handler(BaseHTTPRequestHandler):
                 raise HttpError(404, "NotFound", "Did you mean POST /json/2/<model>/<method>?")
             database = self.headers.get("X-Odoo-Database")
             if database is not None and database != access.DATABASE:
-                raise HttpError(404, "NotFound", f"database {database!r} not found")
+                self._send(404, NO_DATABASE_HTML, HTML_CONTENT_TYPE)
+                return
+            content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+            if content_type != "application/json":
+                self._send(415, JSON2_WRONG_TYPE_HTML, HTML_CONTENT_TYPE, {"Accept": "application/json"})
+                return
             user = self._bearer_user()
             try:
                 params = json.loads(body) if body else {}
@@ -306,11 +324,7 @@ class Handler(BaseHTTPRequestHandler):
         match = re.match(r"^bearer\s+(.+)$", header, re.IGNORECASE)
         if not match:
             raise HttpError(
-                401,
-                "Unauthorized",
-                "The server could not verify that you are authorized to access the URL requested. You either "
-                "supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to "
-                "supply the credentials required.",
+                401, "Unauthorized", "User not authenticated, use an API Key with a Bearer Authorization header."
             )
         user = access.user_for_api_key(match.group(1).strip())
         if user is None:
@@ -325,13 +339,12 @@ class Handler(BaseHTTPRequestHandler):
         context = params.pop("context", {})
         with store.lock:
             env = Env(store, uid, context if isinstance(context, dict) else {})
-            if not env.has_model(model):
-                raise HttpError(404, "NotFound", f"the model {model!r} does not exist")
+            rpc.check_model(env, model, lambda name: HttpError(404, "NotFound", f"the model {name!r} does not exist"))
             # Odoo 19's get_public_method words both refusals with the dotted "model.method".
-            if method.startswith("_") or method in rpc.PRIVATE_NAMES:
+            if method.startswith("_") or method in rpc.PRIVATE_NAMES_19:
                 raise errors.AccessError(f"Private methods (such as '{model}.{method}') cannot be called remotely.")
             try:
-                func = rpc.public_method(model, method)
+                func = rpc.guarded(env, f"{model}.{method}", lambda: rpc.public_method(model, method))
             except AttributeError as exc:
                 raise HttpError(404, "NotFound", f"The method '{model}.{method}' does not exist") from exc
             # (the same refusals over XML-RPC / JSON-RPC on 19 are worded in rpc.call_kw)
@@ -339,12 +352,13 @@ class Handler(BaseHTTPRequestHandler):
             if api in (MODEL_API, MODEL_CREATE_API) and ids:
                 raise HttpError(422, "UnprocessableEntity", f"cannot call {model}.{method} with ids")
             records = env[model].browse(ids)
+            env.check_lang()
             try:
                 inspect.signature(func).bind(records, **params)
             except TypeError as exc:
                 raise HttpError(422, "UnprocessableEntity", exc.args[0]) from exc
             self.backend.before_model_call(uid)(model, ())
-            return rpc.downgrade(func(records, **params))
+            return rpc.downgrade(rpc.guarded(env, f"{model}.{method}", lambda: func(records, **params)))
 
     def _json2_error(self, exc: BaseException) -> None:
         body = json2_error_body(exc)
@@ -356,7 +370,7 @@ class Handler(BaseHTTPRequestHandler):
                 if isinstance(exc, cls):
                     status = code
                     break
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer "} if status == 401 else None
         self._send(status, json.dumps(body).encode(), JSON_CONTENT_TYPE, headers)
 
 

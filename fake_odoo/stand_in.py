@@ -107,6 +107,11 @@ class FakeOdoo:
             return [copy.deepcopy(table[i]) for i in sorted(table)]
 
     @property
+    def not_modelled(self) -> list[str]:
+        """What calls since the last reset met that the stand-in does not model (each call failed loudly)."""
+        return list(self._backend.store.not_modelled)
+
+    @property
     def store(self):
         """The live store (for tests of the stand-in itself)."""
         return self._backend.store

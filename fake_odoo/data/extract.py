@@ -25,6 +25,7 @@ from fake_odoo.domain import TRANSLATED
 HERE = Path(__file__).resolve().parent
 SOURCES = (
     "search_read.json",
+    "data.json",
     "common.json",
     "web_search_read.json",
     "jsonrpc.json",
@@ -171,10 +172,25 @@ def calls(entry: dict) -> tuple[str, str, list, dict] | None:
     return args[3], args[4], args[5], (args[6] if len(args) > 6 else {}) or {}
 
 
+def installed(source: Path) -> list[str]:
+    """The models installed on the recorded server (data.json's ir.model list)."""
+    for entry in json.loads((source / "data.json").read_text()):
+        parsed = calls(entry)
+        if parsed and parsed[:2] == ("ir.model", "search_read") and not parsed[2][0]:
+            return sorted(row["model"] for row in entry["response"])
+    raise SystemExit("data.json holds no ir.model list")
+
+
 def main(source: Path) -> None:
     fields_doc = json.loads((source / "fields_get.json").read_text())
     fields = {model: entry["response"] for model, entry in fields_doc.items()}
-    extractor = Extractor(fields)
+    for entry in json.loads((source / "data.json").read_text()):
+        parsed = calls(entry)
+        if parsed and parsed[1] == "fields_get":
+            fields[parsed[0]] = entry["response"]  # crm.tag's description is recorded there
+    from fake_odoo.dataset import STUB_MODELS, stub_fields
+
+    extractor = Extractor({**fields, **{model: stub_fields(names) for model, names in STUB_MODELS.items()}})
     # First pass: the ids the later files create, so their records stay out of the base data.
     for name in SOURCES[2:]:
         for entry in json.loads((source / name).read_text()):
@@ -184,7 +200,8 @@ def main(source: Path) -> None:
                 extractor.note_created(parsed[0], result[0] if parsed[1] == "name_create" else result)
     for name in SOURCES:
         entries = json.loads((source / name).read_text())
-        extractor.untouched = name in ("search_read.json", "common.json")
+        # data.json was recorded on a freshly restored demo database, like search_read.json.
+        extractor.untouched = name in ("search_read.json", "common.json", "data.json")
         for entry in entries:
             parsed = calls(entry)
             if parsed is None:
@@ -204,7 +221,7 @@ def main(source: Path) -> None:
         model: {field: {str(i): langs for i, langs in sorted(by_id.items())} for field, by_id in by_field.items()}
         for model, by_field in sorted(extractor.translations.items())
     }
-    demo = {"records": records, "translations": translations, "names": names}
+    demo = {"records": records, "translations": translations, "names": names, "installed_models": installed(source)}
     (HERE / "demo.json").write_text(json.dumps(demo, indent=1, ensure_ascii=False, sort_keys=False) + "\n")
     (HERE / "fields_get.json").write_text(json.dumps(fields, indent=None, ensure_ascii=False, sort_keys=True) + "\n")
     counts = {model: len(by_id) for model, by_id in records.items()}

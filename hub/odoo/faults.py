@@ -15,6 +15,7 @@ first line only: never a traceback, which may hold server paths and SQL.
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
 
@@ -95,6 +96,26 @@ def odoo_message(text: Any) -> str:
     return line
 
 
+def exception_arguments_message(text: str) -> str:
+    """The message inside ``str()`` of a several-argument exception, else ``text`` unchanged.
+
+    Odoo's XML-RPC puts ``str(exception)`` in the fault; for an exception raised with several
+    arguments (RedirectWarning: message, action, button label, context) that is the repr of the
+    argument tuple, ``"('You cannot delete ...', {'type': ...}, 'Go to users', None)"``. Its first
+    argument is the message. The text is read as a Python literal only, never evaluated.
+    """
+    stripped = text.strip()
+    if not (stripped.startswith("(") and stripped.endswith(")")):
+        return text
+    try:
+        value = ast.literal_eval(stripped)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
+    if isinstance(value, tuple) and len(value) > 1 and isinstance(value[0], str):
+        return value[0]
+    return text
+
+
 def short_name(name: str) -> str:
     """``odoo.exceptions.UserError`` -> ``UserError``; ``builtins.ValueError`` -> ``ValueError``."""
     return (name or "").rsplit(".", 1)[-1]
@@ -168,6 +189,7 @@ def from_xmlrpc_fault(fault_code: int | str, fault_string: str, *, method: str |
     if fault_code == 4:
         return build("odoo.exceptions.AccessError", fault_string, method=method, fault_code=4)
     if fault_code == 2:
+        fault_string = exception_arguments_message(fault_string)
         # Code 2 does not name the class: a missing record says so in its fixed text.
         name = "MissingError" if fault_string.startswith("Record does not exist") else "UserError"
         return build(f"odoo.exceptions.{name}", fault_string, method=method, fault_code=2)
@@ -182,6 +204,7 @@ def _from_legacy_fault(fault_code: str, fault_string: str, *, method: str | None
         header, _, message = fault_code.partition("\n\n")
         kind = header.removeprefix("warning -- ").strip()
         name = "UserError" if kind == "Warning" else kind
+        message = exception_arguments_message(message)
         return build(f"odoo.exceptions.{name}", message, method=method, fault_code=fault_code)
     # Any other exception: the code is its message, the string its traceback.
     name, message = exception_from_traceback(fault_string)
@@ -203,6 +226,15 @@ def from_jsonrpc_error(error: Any, *, method: str | None = None) -> OdooError:
     data = error.get("data") if isinstance(error.get("data"), dict) else {}
     name = str(data.get("name") or "")
     message = data.get("message")
+    arguments = data.get("arguments")
+    if (
+        isinstance(arguments, list)
+        and len(arguments) > 1
+        and isinstance(arguments[0], str)
+        and name.startswith("odoo.")
+    ):
+        # data.message joins every argument (a RedirectWarning's action dict too); the first is the message.
+        message = arguments[0]
     if message is None:
         message = error.get("message", "")
     code = error.get("code")

@@ -25,6 +25,7 @@ from hub.odoo import faults
 from hub.odoo.exceptions import (
     OdooAuthError,
     OdooConnectionLost,
+    OdooError,
     OdooRequestError,
     OdooTimeout,
     OdooUnavailable,
@@ -175,7 +176,7 @@ class RpcTransport(Transport):
 
 
 class XmlRpcTransport(RpcTransport):
-    """XML-RPC on ``/xmlrpc/2/common`` and ``/xmlrpc/2/object`` (Odoo up to 21)."""
+    """XML-RPC on ``/xmlrpc/2/common`` and ``/xmlrpc/2/object`` (deprecated since 19, removal scheduled in 20)."""
 
     name = "xmlrpc"
 
@@ -203,7 +204,7 @@ class XmlRpcTransport(RpcTransport):
 
 
 class JsonRpcTransport(RpcTransport):
-    """JSON-RPC on ``/jsonrpc`` (Odoo up to 21); errors name the exception class."""
+    """JSON-RPC on ``/jsonrpc`` (deprecated since 19, scheduled for removal in 20); errors name the exception class."""
 
     name = "jsonrpc"
     _ids = itertools.count(1)
@@ -237,13 +238,15 @@ class Json2Transport(Transport):
     name = "json2"
 
     def version(self) -> dict:
-        # JSON-2 has no version call; /jsonrpc answers it up to Odoo 21, /web/version after.
-        try:
-            return JsonRpcTransport(self.http, self.url, self.database).version()
-        except OdooUnavailable as exc:
-            if isinstance(exc, OdooTimeout) or "HTTP 404" not in exc.message:
-                raise
+        """``GET /web/version`` (Odoo 19's documented version route), else ``GET /json/version``.
+
+        JSON-2 has no version call of its own; /jsonrpc is not asked: it is deprecated since 19.
+        """
         response = self.send("GET", "/web/version")
+        if response.status_code == 404:
+            response = self.send("GET", "/json/version")
+        if response.status_code != 200:
+            raise self.not_protocol(response)
         try:
             answer = response.json()
             info = list(answer["version_info"])
@@ -284,6 +287,9 @@ class Json2Transport(Transport):
                 "X-Odoo-Database": self.database,
             },
         )
+        refused = self._refused_page(response)
+        if refused is not None:
+            raise refused
         try:
             answer = response.json()
         except ValueError:
@@ -296,6 +302,18 @@ class Json2Transport(Transport):
             # JSON-2 answers ids for every create; the other protocols give one id for one dict.
             return answer[0]
         return answer
+
+    def _refused_page(self, response: httpx.Response) -> OdooError | None:
+        """Odoo 19's HTML refusals of a JSON-2 request: an unknown database, a body that is not JSON."""
+        if "text/html" not in response.headers.get("Content-Type", ""):
+            return None
+        target = where(self.url)
+        if response.status_code == 404 and "No database is selected" in response.text:
+            # The X-Odoo-Database header names no database of that server: the connection's configuration.
+            return OdooAuthError(f'Odoo at {target} has no database "{self.database}"')
+        if response.status_code == 415:
+            return OdooRequestError(f"Odoo at {target} refused the request's Content-Type (HTTP 415)")
+        return None
 
 
 def _checked_uid(uid: Any) -> int:

@@ -37,6 +37,9 @@ PARTNER = {
     ],
 }
 
+# What Odoo stores: a contact (type contact) takes its company's address, its own country included.
+STORED = {**PARTNER, "contacts": [{**contact, "country": PARTNER["country"]} for contact in PARTNER["contacts"]]}
+
 ORDER_LINES = [
     {"odoo_field": "name", "external_key": "number", "odoo_type": "char", "is_identifier": True, "direction": "out"},
     {
@@ -82,7 +85,7 @@ def post(client, url, data):
 def test_post_then_get_partner_gives_back_codes_and_tag_names_nested_too(client, partners, rpc_calls):
     response = post(client, "/bj_api_sync/v1/partners", PARTNER)
     assert response.status_code == 201, response.content
-    assert body(response) == {"status": "success", "data": PARTNER}
+    assert body(response) == {"status": "success", "data": STORED}
     assert rpc_calls == [
         ("res.country", "search_read"),  # BE and US, top level and contacts together
         ("res.partner.category", "search_read"),  # the three tag names
@@ -91,11 +94,11 @@ def test_post_then_get_partner_gives_back_codes_and_tag_names_nested_too(client,
         ("res.partner", "web_read"),  # the read-back carries the codes and names
     ]
     rpc_calls.clear()
-    assert body(client.get("/bj_api_sync/v1/partners/RT-1")) == {"status": "success", "data": PARTNER}
+    assert body(client.get("/bj_api_sync/v1/partners/RT-1")) == {"status": "success", "data": STORED}
     assert rpc_calls == [("res.partner", "web_search_read")]
     rpc_calls.clear()
     listed = body(client.get("/bj_api_sync/v1/partners?country=BE"))
-    assert listed["data"] == [PARTNER]
+    assert listed["data"] == [STORED]
     assert rpc_calls == [("res.partner", "web_search_read")]
 
 
@@ -106,7 +109,9 @@ def test_put_answers_the_new_lookup_values(client, partners, rpc_calls):
         "/bj_api_sync/v1/partners/RT-1", {"country": "US", "tags": ["Prospects"]}, content_type="application/json"
     )
     assert response.status_code == 200, response.content
-    changed = {**PARTNER, "country": "US", "tags": ["Prospects"]}
+    # The company's new country reaches its contacts too, as in Odoo.
+    contacts = [{**contact, "country": "US"} for contact in PARTNER["contacts"]]
+    changed = {**PARTNER, "country": "US", "tags": ["Prospects"], "contacts": contacts}
     assert body(response) == {"status": "success", "data": changed}
     assert rpc_calls == [
         ("res.country", "search_read"),

@@ -16,7 +16,18 @@ from typing import Any
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "odoo18"
 # The recorded order of the session matters inside a file (crud and methods build on earlier calls).
-FILES = ("common", "fields_get", "search_read", "jsonrpc", "faults_xmlrpc", "crud", "methods", "web_search_read")
+FILES = (
+    "common",
+    "fields_get",
+    "search_read",
+    "jsonrpc",
+    "faults_xmlrpc",
+    "crud",
+    "methods",
+    "web_search_read",
+    "data",
+    "faults_more",
+)
 RECORDED_ON = date(2026, 11, 20)
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -37,6 +48,13 @@ COUNTER_SEEDS = {
 # Records an earlier part of the recording session had created and a file works on: created first.
 PRECONDITIONS = {
     "methods": [("res.partner", 52, {"name": "Partner archived by methods.json"})],
+}
+# Writes that bring the stand-in's dataset to the state of the database a file was recorded on:
+# (model, ids, values). The snapshot data.json and faults_more.json were recorded on had fr_FR
+# inactive (the stand-in serves it active, as the earlier recordings' server did).
+SNAPSHOT_WRITES = {
+    "data": [("res.lang", [30], {"active": False})],
+    "faults_more": [("res.lang", [30], {"active": False})],
 }
 
 
@@ -75,6 +93,20 @@ def create(url: str, model: str, vals: dict) -> int:
     """Create one record as admin over XML-RPC (for preconditions)."""
     proxy = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
     return proxy.execute_kw("odoo18", 2, "admin", model, "create", [vals])
+
+
+def prepare(server: Any, name: str, entries: list[dict]) -> None:
+    """A fresh stand-in in the state the file was recorded in: snapshot, earlier records, id sequences."""
+    server.reset()
+    proxy = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object")
+    for model, ids, vals in SNAPSHOT_WRITES.get(name, []):
+        proxy.execute_kw("odoo18", 2, "admin", model, "write", [ids, vals])
+    for model, record_id, vals in PRECONDITIONS.get(name, []):
+        server.store.sequences[model] = record_id - 1
+        create(server.url, model, vals)
+    for model, first_id in first_new_ids(name, entries).items():
+        server.store.sequences[model] = first_id - 1
+    server.store.counters.update(COUNTER_SEEDS.get(name, {}))
 
 
 # --- replay -----------------------------------------------------------------------------------

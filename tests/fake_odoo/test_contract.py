@@ -12,6 +12,7 @@ from tests.fake_odoo import contract
 
 # (file, index in the file): why the stand-in does not reproduce the recorded answer.
 HISTORY = "counts records that earlier, unrecorded parts of the recording session had created"
+NOT_MODELLED = "ir.model / ir.module.module: the stand-in answers NotModelled (a server error naming the model)"
 OUT_OF_SCOPE: dict[tuple[str, int], str] = {
     (
         "search_read",
@@ -24,6 +25,10 @@ OUT_OF_SCOPE: dict[tuple[str, int], str] = {
     ("web_search_read", 9): HISTORY + " (partners without a country)",
     ("web_search_read", 10): HISTORY,
     ("web_search_read", 11): HISTORY,
+    ("data", 9): NOT_MODELLED,
+    ("data", 10): NOT_MODELLED,
+    ("data", 11): NOT_MODELLED,
+    ("data", 12): NOT_MODELLED,
 }
 
 
@@ -33,16 +38,13 @@ def results():
     outcome = []
     with FakeOdoo(version="18.0") as server:
         for name in contract.FILES:
-            server.reset()
             entries = contract.load(name)
-            for model, record_id, vals in contract.PRECONDITIONS.get(name, []):
-                server.store.sequences[model] = record_id - 1
-                contract.create(server.url, model, vals)
-            for model, first_id in contract.first_new_ids(name, entries).items():
-                server.store.sequences[model] = first_id - 1
-            server.store.counters.update(contract.COUNTER_SEEDS.get(name, {}))
+            contract.prepare(server, name, entries)
             for index, entry in enumerate(entries):
                 problems = contract.compare(entry, contract.replay(server.url, entry))
+                if (name, index) in OUT_OF_SCOPE and OUT_OF_SCOPE[name, index] is NOT_MODELLED:
+                    # Listed because the stand-in fails loudly there: check it still does.
+                    problems = problems if server.not_modelled else []
                 outcome.append((name, index, entry["label"], problems))
     return outcome
 
@@ -66,13 +68,23 @@ def test_listed_exceptions_still_differ(results):
     assert stale == []
 
 
-def test_every_fixture_call_was_replayed(results):
-    assert len(results) == sum(len(contract.load(name)) for name in contract.FILES)
+def test_every_recorded_odoo18_file_is_replayed(results):
+    """Each recording copied into tests/fixtures/odoo18/ is in FILES, and each of its calls was replayed once."""
+    on_disk = {path.stem for path in contract.FIXTURES.glob("*.json")}
+    assert on_disk == set(contract.FILES)
+    replayed = [(name, index) for name, index, *_ in results]
+    expected = [(name, index) for name in contract.FILES for index in range(len(contract.load(name)))]
+    assert replayed == expected
 
 
 # Calls whose JSON-2 form legitimately answers otherwise: the JSON-2 answer, and why.
 JSON2_ANSWERS = {
     ("crud", 4): ([75], "JSON-2 passes vals_list by name: execute_kw's positional IndexError cannot happen"),
+}
+# Calls that Odoo 19 answers otherwise than the recorded Odoo 18 (json2.json records 19's answer).
+ODOO19_DIFFERS = {
+    ("crud", 81): "check_access is private in Odoo 19 (403 AccessError)",
+    ("web_search_read", 12): "Odoo 19 says 'in condition' where 18 said 'in leaf'",
 }
 
 # The recorded XML-RPC calls of these files again, over JSON-RPC and over JSON-2 (Odoo 19 stand-in).
@@ -82,14 +94,8 @@ OTHER_PROTOCOL_FILES = ("search_read", "crud", "methods", "web_search_read")
 def replay_other(server, protocol: str) -> list:
     outcome = []
     for name in OTHER_PROTOCOL_FILES:
-        server.reset()
         entries = contract.load(name)
-        for model, record_id, vals in contract.PRECONDITIONS.get(name, []):
-            server.store.sequences[model] = record_id - 1
-            contract.create(server.url, model, vals)
-        for model, first_id in contract.first_new_ids(name, entries).items():
-            server.store.sequences[model] = first_id - 1
-        server.store.counters.update(contract.COUNTER_SEEDS.get(name, {}))
+        contract.prepare(server, name, entries)
         for index, entry in enumerate(entries):
             call = contract.object_call(entry)
             if call is None:
@@ -113,11 +119,13 @@ def replay_other(server, protocol: str) -> list:
 def test_recorded_calls_answer_the_same_over_other_protocols(protocol, version, capsys):
     with FakeOdoo(version=version) as server:
         outcome = replay_other(server, protocol)
+    differs = ODOO19_DIFFERS if protocol == "json2" else {}
     unexpected = [
         f"{name}[{index}] {label}: {'; '.join(problems)}"
         for name, index, label, problems in outcome
-        if problems and (name, index) not in OUT_OF_SCOPE
+        if problems and (name, index) not in OUT_OF_SCOPE and (name, index) not in differs
     ]
+    assert [key for key in differs if not dict(((n, i), p) for n, i, _, p in outcome)[key]] == []
     matching = sum(1 for *_, problems in outcome if not problems)
     with capsys.disabled():
         print(f"\ncontract over {protocol}: {matching}/{len(outcome)} recorded object calls match")

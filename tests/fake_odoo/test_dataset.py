@@ -56,6 +56,8 @@ def display_name(env, model, record_id):
             names.insert(0, current["name"])
             current = env.table(model).get(current["parent_id"])
         return " / ".join(names)
+    if model == "product.product" and record.get("display_name") and env.context.get("lang", "en_US") == "en_US":
+        return record["display_name"]  # a variant's name with its attribute values, "... (Wood)"
     name = translated(env, model, "name", record_id, record.get("name"))
     if model in ("product.product", "product.template") and record.get("default_code"):
         return f"[{record['default_code']}] {name}"

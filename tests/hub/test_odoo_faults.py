@@ -329,6 +329,60 @@ JSONRPC_EXPECTED = {
 }
 
 
+DELETE_LINKED = "You cannot delete contacts linked to an active user."
+ARCHIVE_LINKED = "You cannot archive contacts linked to an active user."
+# Faults of faults_more.json (RedirectWarning over every protocol, inactive languages): label -> expected.
+FAULTS_MORE_EXPECTED = {
+    "unlink res.partner 3 (admin's partner, linked to user admin) -> RedirectWarning, faultCode 2": (
+        OdooValidationError,
+        DELETE_LINKED,
+    ),
+    "legacy /xmlrpc/object: unlink res.partner 3 -> RedirectWarning as string faultCode": (
+        OdooValidationError,
+        DELETE_LINKED,
+    ),
+    "jsonrpc unlink res.partner 3 -> odoo.exceptions.RedirectWarning": (OdooValidationError, DELETE_LINKED),
+    "write active False on res.partner 3 (archive admin's partner) -> RedirectWarning": (
+        OdooValidationError,
+        ARCHIVE_LINKED,
+    ),
+    "jsonrpc action_archive on res.partner 3 -> RedirectWarning": (OdooValidationError, ARCHIVE_LINKED),
+    "unlink res.partner 3 as demo (no write right on res.users) -> ValidationError "
+    "(plain message, faultCode 2) instead of RedirectWarning": (
+        OdooValidationError,
+        DELETE_LINKED,
+    ),
+    "sale.order action_confirm with context lang fr_FR (inactive) on draft order #1": (
+        OdooValidationError,
+        "Invalid language code: fr_FR",
+    ),
+    "jsonrpc sale.order action_confirm with context lang fr_FR (inactive) on draft order #2": (
+        OdooValidationError,
+        "Invalid language code: fr_FR",
+    ),
+    "res.partner name_search 'Deco' with context lang fr_FR (inactive)": (
+        OdooValidationError,
+        "Invalid language code: fr_FR",
+    ),
+    "jsonrpc res.partner name_search 'Deco' with context lang fr_FR (inactive)": (
+        OdooValidationError,
+        "Invalid language code: fr_FR",
+    ),
+    "res.partner search_read with context lang fr_FR (inactive), translated field country_id name": (
+        OdooValidationError,
+        "Invalid language code: fr_FR",
+    ),
+    "res.partner name_search with context lang xx_XX (unknown code)": (
+        OdooValidationError,
+        "Invalid language code: xx_XX",
+    ),
+    "sale.order action_confirm with context lang xx_XX (unknown code) on draft order #3": (
+        OdooValidationError,
+        "Invalid language code: xx_XX",
+    ),
+}
+
+
 def _load(name):
     return json.loads((RECORDINGS / f"{name}.json").read_text())
 
@@ -385,6 +439,39 @@ def test_recorded_jsonrpc_error_is_classified(entry):
     error = faults.from_jsonrpc_error(entry["fault"], method=method)
     assert (type(error), error.message) == JSONRPC_EXPECTED[entry["label"]]
     assert error.odoo_name == entry["fault"]["data"]["name"]
+
+
+def _faults_more():
+    return [pytest.param(entry, id=entry["label"]) for entry in _load("faults_more") if entry.get("fault")]
+
+
+def test_every_faults_more_fault_has_an_expectation():
+    assert {p.values[0]["label"] for p in _faults_more()} == set(FAULTS_MORE_EXPECTED)
+
+
+@pytest.mark.parametrize("entry", _faults_more())
+def test_recorded_redirect_warning_and_language_faults_give_the_message(entry):
+    """A RedirectWarning's XML-RPC fault is the repr of its argument tuple: the message is its first item."""
+    call, fault = entry["call"], entry["fault"]
+    if call["protocol"] == "xmlrpc":
+        error = faults.from_xmlrpc_fault(fault["faultCode"], _fault_string(fault), method=_odoo_method(call))
+    else:
+        error = faults.from_jsonrpc_error(fault, method=call["request"]["params"]["args"][4])
+        assert error.odoo_name == fault["data"]["name"]
+    assert (type(error), error.message) == FAULTS_MORE_EXPECTED[entry["label"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "('unclosed', {'a': 1}",
+        "(1, 'message second')",
+        "('only one item')",
+        "(__import__('os').system('true'), 'x')",
+    ],
+)
+def test_fault_strings_that_are_not_an_argument_tuple_stay_as_sent(text):
+    assert faults.exception_arguments_message(text) == text
 
 
 def test_recorded_jsonrpc_probe_with_missing_args_is_a_request_error():
@@ -476,3 +563,32 @@ def test_recorded_raw_answer_raises_through_the_client(misbehaving_odoo, name, e
     with pytest.raises(OdooError) as caught:
         client.execute_kw(model, method, args, params[6] if len(params) > 6 else {})
     assert (type(caught.value), caught.value.message) == expected
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc"])
+def test_deleting_admins_contact_through_the_client_gives_odoos_sentence(fake_odoo, protocol):
+    """The stand-in refuses as Odoo does (RedirectWarning); both protocols give the same message."""
+    client = OdooClient(fake_odoo.url, "odoo18", "admin", "admin", protocol)
+    with pytest.raises(OdooValidationError) as caught:
+        client.execute_kw("res.partner", "unlink", [[3]], {})
+    assert caught.value.message == DELETE_LINKED
+    expected_name = "odoo.exceptions.RedirectWarning" if protocol == "jsonrpc" else "odoo.exceptions.UserError"
+    assert caught.value.odoo_name == expected_name
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc"])
+def test_a_stand_in_crash_reaches_the_client_as_a_server_error_not_a_client_error(fake_odoo, monkeypatch, protocol):
+    """A KeyError inside the stand-in used to be a 400 naming the key; it is now a loud server error."""
+
+    def crash(recs):
+        raise KeyError("account.analytic.account")
+
+    monkeypatch.setattr("fake_odoo.models.before_unlink", crash)
+    client = OdooClient(fake_odoo.url, "odoo18", "admin", "admin", protocol)
+    with pytest.raises(OdooError) as caught:
+        client.execute_kw("res.partner", "unlink", [[9]], {})
+    assert type(caught.value) is OdooError
+    assert caught.value.http_status == 502
+    assert "account.analytic.account" in caught.value.message
+    assert fake_odoo.not_modelled
+    fake_odoo.store.not_modelled.clear()  # met on purpose: the fixture fails any other test that meets one

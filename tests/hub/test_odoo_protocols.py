@@ -1,17 +1,22 @@
 """Each protocol makes the same calls against the Odoo stand-in and gets the same results."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from fake_odoo import FakeOdoo
 from hub import callstats
-from hub.odoo import OdooClient
+from hub.odoo import OdooClient, faults
 from hub.odoo.exceptions import (
     OdooAccessError,
     OdooAuthError,
+    OdooError,
     OdooMissingError,
     OdooRequestError,
     OdooValidationError,
 )
+from tests.fixtures.misbehaving import API_KEY, raw
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +100,8 @@ def test_each_protocol_raises_the_same_typed_errors(odoo19, protocol):
     assert missing.value.message == "Record does not exist or has been deleted."
     with pytest.raises(OdooRequestError) as unknown_field:
         client.execute_kw("res.partner", "search_read", [[["bogus", "=", 1]]])
-    assert unknown_field.value.message == "Invalid field res.partner.bogus in leaf ('bogus', '=', 1)"
+    # Odoo 19's wording (json2.json: "in condition"; 18 said "in leaf")
+    assert unknown_field.value.message == "Invalid field res.partner.bogus in condition ('bogus', '=', 1)"
     with pytest.raises(OdooValidationError):
         client.execute_kw("res.partner", "create", [{"email": "no-name@example.com"}])
 
@@ -148,3 +154,92 @@ def test_as_user_with_a_wrong_password_is_an_auth_error(odoo19, protocol):
     with pytest.raises(OdooAuthError) as caught:
         client_for(odoo19, protocol).as_user("demo", "wrong").uid
     assert caught.value.message == "Access Denied"
+
+
+# --- JSON-2 as the recorded Odoo 19 answers (tests/fixtures/odoo19/json2.json) ---------------
+
+JSON2_RECORDING = Path(__file__).resolve().parent.parent / "fixtures" / "odoo19" / "json2.json"
+# Recorded fault label -> the typed exception the client raises for it.
+JSON2_FAULTS = {
+    "read with context lang of a language not activated (fr_FR): UserError": OdooValidationError,
+    "check_access (public in 18) is private in 19": OdooAccessError,
+    "wrong API key": OdooAuthError,
+    "no Authorization header": OdooAuthError,
+    "password instead of API key": OdooAuthError,
+    "unknown method": OdooRequestError,
+    "private method": OdooAccessError,
+    "unknown model": OdooRequestError,
+    "unexpected keyword argument": OdooRequestError,
+    "unexpected keyword argument to a method without **kwargs": OdooRequestError,
+    "ids given to an @api.model method": OdooRequestError,
+    "invalid field in domain": OdooRequestError,
+    "invalid field in create vals": OdooRequestError,
+    "ValidationError (recursive parent)": OdooValidationError,
+    "UserError-family: missing required value (name) on create": OdooValidationError,
+    "MissingError (write on a missing id)": OdooMissingError,
+    "MissingError (unlink of a missing id)": OdooMissingError,
+    "AccessError as demo (ACL: res.users create)": OdooAccessError,
+    "AccessError as demo (ACL: ir.config_parameter read)": OdooAccessError,
+    "GET instead of POST": OdooRequestError,
+    "malformed JSON body": OdooRequestError,
+    "wrong Content-Type (text/plain)": OdooRequestError,
+    "unknown database in X-Odoo-Database": OdooAuthError,
+}
+
+
+def _json2_faults():
+    entries = json.loads(JSON2_RECORDING.read_text())
+    return [pytest.param(entry, id=entry["label"]) for entry in entries if entry["http_status"] != 200]
+
+
+def test_every_recorded_json2_fault_has_an_expectation():
+    assert {p.values[0]["label"] for p in _json2_faults()} == set(JSON2_FAULTS)
+
+
+def _recorded_answer(entry):
+    """The recorded answer as the server sent it (the traceback shortened as the recording keeps it)."""
+    headers = entry.get("response_headers") or {}
+    if "raw_response_body" in entry:
+        return raw(entry["raw_response_body"], headers["Content-Type"], entry["http_status"])
+    fault = {key: value for key, value in entry["fault"].items() if not key.startswith("debug_")}
+    fault["debug"] = "\n".join([entry["fault"]["debug_first_line"], *entry["fault"]["debug_last_5_lines"]])
+    return raw(json.dumps(fault), "application/json; charset=utf-8", entry["http_status"])
+
+
+@pytest.mark.parametrize("entry", _json2_faults())
+def test_each_recorded_json2_answer_raises_its_typed_error(misbehaving_odoo19, entry):
+    client = OdooClient(misbehaving_odoo19.url, "odoo19", "admin", API_KEY, "json2")
+    client.uid  # log in first: the recorded answer then answers the call itself
+    answer = _recorded_answer(entry)
+    misbehaving_odoo19.then(answer, answer, answer)  # a refused key is tried again after a fresh login
+    with pytest.raises(OdooError) as caught:
+        client.execute_kw("res.partner", "search_count", [[]])
+    expected = JSON2_FAULTS[entry["label"]]
+    assert type(caught.value) is expected
+    if entry.get("fault"):
+        assert caught.value.message == faults.odoo_message(entry["fault"]["message"])
+    else:
+        assert caught.value.message.startswith("Odoo at ")
+
+
+def test_json2_asks_the_version_at_web_version_not_jsonrpc(misbehaving_odoo19):
+    client = OdooClient(misbehaving_odoo19.url, "odoo19", "admin", API_KEY, "json2")
+    assert client.version()["server_version"] == "19.0"
+    assert misbehaving_odoo19.hits == ["/web/version"]
+
+
+def test_json2_falls_back_to_json_version(misbehaving_odoo19):
+    misbehaving_odoo19.then(raw("<html>Not Found</html>", "text/html", 404))
+    misbehaving_odoo19.then(raw('{"version_info": [20, 0, 0, "final", 0, ""], "version": "20.0"}', "application/json"))
+    client = OdooClient(misbehaving_odoo19.url, "odoo19", "admin", API_KEY, "json2")
+    assert client.version()["server_version_info"] == [20, 0, 0, "final", 0, ""]
+    assert misbehaving_odoo19.hits == ["/web/version", "/json/version"]
+
+
+def test_json2_version_against_the_stand_in(odoo19):
+    client = client_for(odoo19, "json2")
+    assert client.version() == {
+        "server_version": "19.0",
+        "server_version_info": [19, 0, 0, "final", 0, ""],
+        "server_serie": "19.0",
+    }

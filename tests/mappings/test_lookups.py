@@ -111,13 +111,14 @@ def test_the_vals_are_what_odoo_accepts(odoo_client, seeded):
         "res.partner", "web_read", [[record_id]], {"specification": mapping.specification}
     )
     out = mapping.to_external(read)
-    # what the caller sent comes back: codes, names and refs, not display names
+    # what the caller sent comes back: codes, names and refs, not display names (the contacts have
+    # their company's country: Odoo gives a contact its company's address)
     assert out == {
         "customer_id": "D1-1",
         "name": "First",
         "country": "XA",
         "tags": ["D1 Gold", "D1 Silver"],
-        "contacts": [{"name": "Ann", "country": "XB"}, {"name": "Ben", "country": None}],
+        "contacts": [{"name": "Ann", "country": "XA"}, {"name": "Ben", "country": "XA"}],
         "company": "D1-ACME",
     }
 
