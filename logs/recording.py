@@ -147,7 +147,7 @@ def build_row(
 
     endpoint = record.endpoint
     replay_of = request.META.get(REPLAY_ENVIRON_KEY)
-    return RequestLog(
+    row = RequestLog(
         created_at=record.created_at,
         request_id=record.request_id,
         endpoint_id=getattr(endpoint, "pk", None),
@@ -176,6 +176,12 @@ def build_row(
         line_id=line_id if isinstance(line_id, int) and line_id >= 0 else None,
         replay_of_id=replay_of if isinstance(replay_of, int) else None,
     )
+    if bare:
+        return row
+    sent = redaction.sent_secrets(
+        request.META.get("QUERY_STRING", ""), record.raw_body, request.META.get("CONTENT_TYPE", ""), request.headers
+    )
+    return redaction.scrub_row(row, sent)
 
 
 def _content_length(request) -> int:
