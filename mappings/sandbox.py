@@ -447,6 +447,11 @@ class _Evaluator(simpleeval.EvalWithCompoundTypes):
     def _eval_joinedstr(self, node):
         return _bounded(super()._eval_joinedstr(node))
 
+    def _eval_subscript(self, node):
+        result = super()._eval_subscript(node)
+        # a slice is a copy (payload["notes"][1:] in a comprehension, once per item); an index is not
+        return _bounded(result) if isinstance(node.slice, ast.Slice) else result
+
     def _eval_call(self, node):
         if isinstance(node.func, ast.Attribute):
             method = self._eval(node.func)

@@ -275,6 +275,8 @@ def test_a_large_payload_string_reaches_no_string_method_or_helper():
     assert timed_failure("max(payload['lines'])", payload={"lines": [[0] * 100] * 200}) == (
         "max() of more than 10000 characters or items."
     )
+    assert timed_failure("[payload['notes'][1:] for i in value]", list(range(1000)), payload) == TOO_LARGE
+    assert run("payload['notes'][:4]", payload=payload) == "a,a,"
     # reading it is fine, and so are questions about it that build nothing
     assert run("len(payload['notes'])", payload=payload) == 1_000_000
     assert run("payload['notes'].startswith('a,')", payload=payload) is True
