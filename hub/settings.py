@@ -150,7 +150,11 @@ HUB_AUTH_FAILURE_WINDOW_SECONDS = env_int("HUB_AUTH_FAILURE_WINDOW_SECONDS", 300
 # Request log.
 LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 30, minimum=1)
 LOG_BODY_MAX_BYTES = env_int("LOG_BODY_MAX_BYTES", 64 * 1024, minimum=0)
-LOG_SECRET_KEYS = env_list("LOG_SECRET_KEYS", ["password", "token", "api_key", "apikey", "secret"])
+# A word matches as a part of a key ("secret" is secret*, *secret* too); a word with * is a pattern of the whole key.
+LOG_SECRET_KEYS = env_list(
+    "LOG_SECRET_KEYS",
+    ["password", "passwd", "token", "api_key", "apikey", "secret", "*_key", "authorization", "x-signature"],
+)
 # Addresses of reverse proxies whose X-Forwarded-For is believed.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 

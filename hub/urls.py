@@ -3,9 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hub import views
+from hub import admin_login, views
 
 urlpatterns = [
+    path("admin/login/", admin_login.login, name="admin_login_throttled"),  # before admin's own login
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

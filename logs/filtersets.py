@@ -1,8 +1,38 @@
 """Filters of the log API (and the vocabulary the admin's filters share)."""
 
+import datetime as dt
+
 import django_filters
+from django import forms
 
 from logs.models import Outcome, RequestLog, RouteKind, StatusClass
+
+# PostgreSQL refuses a time zone displacement of 16 hours or more ("time zone displacement out
+# of range"), though ISO 8601 and Python allow up to 23:59.
+MAX_UTC_OFFSET = dt.timedelta(hours=16)
+
+
+class CheckedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time every database can compare: offset under 16 h, a year 1-9999 in UTC."""
+
+    def clean(self, value):
+        parsed = super().clean(value)
+        if parsed is None:
+            return None
+        offset = parsed.utcoffset()
+        if offset is not None and abs(offset) >= MAX_UTC_OFFSET:
+            raise forms.ValidationError("Enter a time zone offset between -15:59 and +15:59.", code="offset")
+        try:
+            # Compared in UTC: the column holds UTC, and a year 1 or 9999 may leave the range on the way.
+            return parsed.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a date/time between years 1 and 9999 in UTC.", code="year") from None
+
+
+class CheckedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """IsoDateTimeFilter whose values are checked before they reach a query (a 400, never a 500)."""
+
+    field_class = CheckedIsoDateTimeField
 
 
 class RequestLogFilterSet(django_filters.FilterSet):
@@ -16,8 +46,8 @@ class RequestLogFilterSet(django_filters.FilterSet):
     method = django_filters.CharFilter(method="filter_method")
     request_id = django_filters.CharFilter(field_name="request_id")
     principal = django_filters.CharFilter(field_name="principal")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", help_text="ISO 8601, included")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt", help_text="ISO 8601, excluded")
+    since = CheckedIsoDateTimeFilter(field_name="created_at", lookup_expr="gte", help_text="ISO 8601, included")
+    until = CheckedIsoDateTimeFilter(field_name="created_at", lookup_expr="lt", help_text="ISO 8601, excluded")
 
     class Meta:
         model = RequestLog

@@ -139,7 +139,7 @@ def build_row(request, response, log: HubLog, stats, *, bare: bool = False) -> R
 
     endpoint = log.endpoint
     replay_of = request.META.get(REPLAY_ENVIRON_KEY)
-    return RequestLog(
+    row = RequestLog(
         created_at=log.created_at,
         request_id=log.request_id,
         endpoint_id=getattr(endpoint, "pk", None),
@@ -168,6 +168,12 @@ def build_row(request, response, log: HubLog, stats, *, bare: bool = False) -> R
         line_id=line_id if isinstance(line_id, int) and line_id >= 0 else None,
         replay_of_id=replay_of if isinstance(replay_of, int) else None,
     )
+    if bare:
+        return row
+    sent = redaction.sent_secrets(
+        request.META.get("QUERY_STRING", ""), log.raw_body, request.META.get("CONTENT_TYPE", ""), request.headers
+    )
+    return redaction.scrub_row(row, sent)
 
 
 def _content_length(request) -> int:

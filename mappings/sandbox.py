@@ -5,9 +5,16 @@ external object, or the whole Odoo record on the way out), and a few pure helper
 import, define functions, assign, reach attributes outside a short allow-list, or build values
 bigger than ``MAX_SIZE``; each evaluation stops after ``TIME_LIMIT`` seconds or ``MAX_STEPS``
 evaluated nodes. Expressions are compiled and checked when the line is saved.
+
+Limits hold inside one operation, since one C-level call (a sort, a join) can run for seconds
+without a node being evaluated: a value's size is its *weight*, the characters and items at every
+depth (``[[0] * 100] * 100`` weighs 10 100), checked before a result is built, never after; all
+that one evaluation builds together may weigh at most ``MAX_BUILT`` (a memory cap at the source);
+and the line's value may weigh at most ``MAX_INPUT_SIZE``, so no caller-sized input reaches a helper.
 """
 
 import ast
+import contextvars
 import datetime as dt
 import math
 import operator as op
@@ -19,7 +26,9 @@ from dataclasses import dataclass, field
 import simpleeval
 
 MAX_SOURCE_LENGTH = 2000
-MAX_SIZE = 10_000  # characters of a string, items of a list or dict built by an expression
+MAX_SIZE = 10_000  # weight (characters and items, at every depth) of one value built by an expression
+MAX_BUILT = 100_000  # weight of everything one evaluation builds, all values together
+MAX_INPUT_SIZE = 100_000  # weight of the line's value an expression accepts
 MAX_INT_BITS = 4096
 MAX_STEPS = 20_000
 TIME_LIMIT = 0.1  # seconds per evaluation
@@ -44,15 +53,64 @@ def check_format(fmt) -> str:
     return fmt
 
 
-def _size(value) -> int:
-    return len(value) if isinstance(value, str | bytes | list | tuple | dict | set) else 0
+class _Budget:
+    """What one evaluation has built: weights known by object (values never change inside one), and their total."""
+
+    def __init__(self) -> None:
+        # id -> (the object, kept alive so that its id is not reused; its weight)
+        self.weights: dict[int, tuple[object, int]] = {}
+        self.built = 0
 
 
-def _bounded(value):
-    if _size(value) > MAX_SIZE:
-        raise ExpressionError(f"Result too large (more than {MAX_SIZE} characters or items).")
+_budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("sandbox_budget", default=None)
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+_TOO_LARGE = f"Result too large (more than {MAX_SIZE} characters or items)."
+
+
+def weight(value) -> int:
+    """Characters of strings and items of containers, at every depth; counting stops past MAX_INPUT_SIZE."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if not isinstance(value, _CONTAINERS):
+        return 0
+    budget = _budget.get()
+    known = budget.weights.get(id(value)) if budget is not None else None
+    if known is not None:
+        return known[1]
+    total = len(value)
+    children = (item for pair in value.items() for item in pair) if isinstance(value, dict) else value
+    for child in children:
+        if total > MAX_INPUT_SIZE:
+            break  # already too large for anything: counting on would cost as much as the input
+        if isinstance(child, (str, bytes, *_CONTAINERS)):
+            total += weight(child)
+    if budget is not None:
+        budget.weights[id(value)] = (value, total)
+    return total
+
+
+def _refuse_over(size: int) -> None:
+    if size > MAX_SIZE:
+        raise ExpressionError(_TOO_LARGE)
+
+
+def _bounded(value, *, charge: bool = True):
+    _refuse_over(weight(value))
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
         raise ExpressionError(f"Number too large (more than {MAX_INT_BITS} bits).")
+    budget = _budget.get()
+    if charge and budget is not None:
+        budget.built += weight(value)
+        if budget.built > MAX_BUILT:
+            raise ExpressionError(f"Expression built more than {MAX_BUILT} characters or items in all.")
+    return value
+
+
+def _small(value, what: str):
+    """``value`` when it weighs at most MAX_SIZE: what a helper may work on in one C-level call."""
+    if weight(value) > MAX_SIZE:
+        raise ExpressionError(f"{what} of more than {MAX_SIZE} characters or items.")
     return value
 
 
@@ -67,14 +125,15 @@ def _power(a, b):
 
 def _mult(a, b):
     for sequence, times in ((a, b), (b, a)):
-        if _size(sequence) and isinstance(times, int) and _size(sequence) * times > MAX_SIZE:
-            raise ExpressionError(f"Result too large (more than {MAX_SIZE} characters or items).")
+        if isinstance(sequence, str | bytes | list | tuple) and isinstance(times, int):
+            # [[0] * 10000] * 10000 is ten thousand references, but a hundred million items to sort or join
+            _refuse_over(max(weight(sequence), 1) * max(times, 0))
     return _bounded(op.mul(a, b))
 
 
 def _add(a, b):
-    if _size(a) + _size(b) > MAX_SIZE:
-        raise ExpressionError(f"Result too large (more than {MAX_SIZE} characters or items).")
+    if isinstance(a, (str, bytes, *_CONTAINERS)) or isinstance(b, (str, bytes, *_CONTAINERS)):
+        _refuse_over(weight(a) + weight(b))
     return _bounded(op.add(a, b))
 
 
@@ -152,11 +211,15 @@ ALLOWED_ATTRS: dict = {
 }
 
 
+# str methods that answer a question and build nothing: a long string costs them one linear scan
+_STR_QUESTIONS = frozenset({"startswith", "endswith", "find", "count", "isdigit", "isalpha", "isalnum", "isspace"})
+
+
 # -- helpers: pure functions on JSON-like values ---------------------------------------------------
 
 
 def _str(value=""):
-    return _bounded(str(value))
+    return _bounded(str(_small(value, "str()")))
 
 
 def _int(value=0):
@@ -174,22 +237,30 @@ def _float(value=0.0):
 def _replace(text: str, old: str, new: str) -> str:
     if not all(isinstance(x, str) for x in (text, old, new)):
         raise ExpressionError("replace() takes three strings.")
+    _small(text, "replace()")
     count = text.count(old) if old else len(text) + 1
-    if len(text) + count * (len(new) - len(old)) > MAX_SIZE:
-        raise ExpressionError(f"Result too large (more than {MAX_SIZE} characters or items).")
-    return text.replace(old, new)
+    _refuse_over(len(text) + count * (len(new) - len(old)))
+    return _bounded(text.replace(old, new))
 
 
 def _join(separator: str, items) -> str:
     if not isinstance(separator, str) or not isinstance(items, list | tuple):
         raise ExpressionError("join() takes a separator and a list of strings.")
-    return _bounded(separator.join(str(item) for item in items))
+    _small(items, "join()")
+    parts, length = [], 0
+    for item in items:
+        # each part is counted before the next is built: the result never grows past the limit
+        part = item if isinstance(item, str) else str(item)
+        length += len(part) + (len(separator) if parts else 0)
+        _refuse_over(length)
+        parts.append(part)
+    return _bounded(separator.join(parts))
 
 
 def _split(text: str, separator: str | None = None) -> list:
     if not isinstance(text, str):
         raise ExpressionError("split() takes a string.")
-    return _bounded(text.split(separator))
+    return _bounded(_small(text, "split()").split(separator))
 
 
 def _get(container, path: str, default=None):
@@ -250,11 +321,29 @@ def _add_days(value: str, days: int) -> str:
 
 
 def _sum(items, start=0):
-    return _bounded(sum(items, start))
+    # numbers only: a sum of lists or strings copies the growing total at every item
+    if not isinstance(start, int | float) or isinstance(start, bool):
+        raise ExpressionError("sum() adds numbers; use join() for strings.")
+    total = start
+    for item in _small(items, "sum()") if isinstance(items, list | tuple) else items:
+        if not isinstance(item, int | float) or isinstance(item, bool):
+            raise ExpressionError("sum() adds numbers; use join() for strings.")
+        total = _bounded(total + item)
+    return total
 
 
 def _sorted(items, reverse=False):
-    return sorted(items, reverse=bool(reverse))
+    # a sort compares whole nested values: bounded by their weight, before it starts
+    return _bounded(sorted(_small(items, "sorted()"), reverse=bool(reverse)))
+
+
+def _extreme(pick):
+    def extreme(*args, **kwargs):
+        for arg in args:
+            _small(arg, f"{pick.__name__}()")
+        return pick(*args, **kwargs)
+
+    return extreme
 
 
 def _round(number, digits=None):
@@ -270,15 +359,15 @@ FUNCTIONS = {
     "bool": bool,
     "round": _round,
     "abs": abs,
-    "min": min,
-    "max": max,
+    "min": _extreme(min),
+    "max": _extreme(max),
     "len": len,
     "sum": _sum,
     "sorted": _sorted,
-    "upper": lambda s: str(s).upper(),
-    "lower": lambda s: str(s).lower(),
-    "strip": lambda s: str(s).strip(),
-    "title": lambda s: str(s).title(),
+    "upper": lambda s: _str(s).upper(),
+    "lower": lambda s: _str(s).lower(),
+    "strip": lambda s: _str(s).strip(),
+    "title": lambda s: _str(s).title(),
     "replace": _replace,
     "split": _split,
     "join": _join,
@@ -336,7 +425,43 @@ class _Evaluator(simpleeval.EvalWithCompoundTypes):
     def run(self, tree: ast.AST):
         self._steps = 0
         self._deadline = time.monotonic() + TIME_LIMIT
-        return self.eval("", previously_parsed=tree.body)
+        token = _budget.set(_Budget())
+        try:
+            return self.eval("", previously_parsed=tree.body)
+        finally:
+            _budget.reset(token)
+
+    # Every value an expression builds is weighed (literals, comprehensions, f-strings, method results).
+    def _eval_list(self, node):
+        return _bounded(super()._eval_list(node))
+
+    def _eval_tuple(self, node):
+        return _bounded(super()._eval_tuple(node))
+
+    def _eval_dict(self, node):
+        return _bounded(super()._eval_dict(node))
+
+    def _eval_comprehension(self, node):
+        return _bounded(super()._eval_comprehension(node))
+
+    def _eval_joinedstr(self, node):
+        return _bounded(super()._eval_joinedstr(node))
+
+    def _eval_subscript(self, node):
+        result = super()._eval_subscript(node)
+        # a slice is a copy (payload["notes"][1:] in a comprehension, once per item); an index is not
+        return _bounded(result) if isinstance(node.slice, ast.Slice) else result
+
+    def _eval_call(self, node):
+        if isinstance(node.func, ast.Attribute):
+            method = self._eval(node.func)
+            receiver = getattr(method, "__self__", None)
+            if isinstance(receiver, str) and node.func.attr not in _STR_QUESTIONS:
+                # str methods run in C over the whole string: a caller-sized one is refused first
+                _small(receiver, f"{node.func.attr}()")
+                args = [self._eval(arg) for arg in node.args]
+                return _bounded(method(*args, **dict(self._eval(k) for k in node.keywords)))
+        return super()._eval_call(node)
 
     def _eval(self, node):
         self._steps += 1
@@ -357,6 +482,10 @@ class Expression:
 
     def evaluate(self, value, payload):
         """The expression's result for this value and payload; ExpressionError on any failure."""
+        if weight(value) > MAX_INPUT_SIZE:
+            raise ExpressionError(
+                f"The value is too large for this expression (more than {MAX_INPUT_SIZE} characters or items)."
+            )
         evaluator = _Evaluator({"value": value, "payload": payload})
         try:
             result = evaluator.run(self.tree)
@@ -375,11 +504,11 @@ def _json_result(result, depth: int = 0):
     if isinstance(result, float) and not math.isfinite(result):
         raise ExpressionError("Expression result must be a finite number.")
     if result is None or isinstance(result, str | int | float | bool):
-        return _bounded(result)
+        return _bounded(result, charge=False)
     if isinstance(result, list | tuple):
-        return [_json_result(item, depth + 1) for item in _bounded(result)]
+        return [_json_result(item, depth + 1) for item in _bounded(result, charge=False)]
     if isinstance(result, dict):
-        return {str(k): _json_result(v, depth + 1) for k, v in _bounded(result).items()}
+        return {str(k): _json_result(v, depth + 1) for k, v in _bounded(result, charge=False).items()}
     raise ExpressionError(f"Expression result must be JSON data, not {type(result).__name__}.")
 
 
@@ -417,7 +546,7 @@ def compile_expression(source: str) -> Expression:
             raise ExpressionError("Only the helper functions and string/dict methods may be called.")
         if isinstance(node, ast.FormattedValue) and (node.format_spec is not None or node.conversion != -1):
             raise ExpressionError("f-strings may not use format specifications or conversions.")
-        if isinstance(node, ast.Constant) and _size(node.value) > MAX_SIZE:
+        if isinstance(node, ast.Constant) and weight(node.value) > MAX_SIZE:
             raise ExpressionError(f"A literal is longer than {MAX_SIZE} characters.")
         key = _payload_key(node)
         if key is not None:

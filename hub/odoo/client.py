@@ -1,9 +1,10 @@
 """``OdooClient``: one ``execute_kw`` interface over XML-RPC, JSON-RPC and JSON-2.
 
 A client belongs to one Odoo server, database and user, and is shared by every thread of the
-process: the HTTP pool is thread-safe, and the protocol choice and uid are settled once under
-a lock. Every remote call goes through ``hub.callstats.timed_call`` so requests, tests and
-benchmarks can count and time them.
+process: the HTTP pool is thread-safe, and the protocol choice and uid are asked once and
+cached, never under a lock across a network call (each call ends within its own timeouts).
+Every remote call goes through ``hub.callstats.timed_call`` so requests, tests and benchmarks
+can count and time them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,7 +120,8 @@ class OdooClient:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self._http = http or new_http_client(connect_timeout, read_timeout)
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
+        self._settling: dict[str, Future] = {}
         self._transport: Transport | None = None
         self._uid: int | None = None
         self._server_version: dict | None = None
@@ -132,10 +136,7 @@ class OdooClient:
         """The protocol in use, chosen on first use when ``protocol`` is auto."""
         transport = self._transport
         if transport is None:
-            with self._lock:
-                if self._transport is None:
-                    self._transport = self._choose_transport()
-                transport = self._transport
+            transport = self._settle("_transport", self._choose_transport)
         return transport
 
     @property
@@ -176,18 +177,45 @@ class OdooClient:
         """The user id of ``login``; authenticates on first use, then cached."""
         uid = self._uid
         if uid is None:
-            with self._lock:
-                if self._uid is None:
-                    self._uid = self._authenticate()
-                uid = self._uid
+            uid = self._settle("_uid", self._authenticate)
         return uid
 
     def authenticate(self) -> int:
         """Authenticate now (not from the cache) and return the uid; OdooAuthError if refused."""
+        self._uid = None
+        uid = self._authenticate()
+        self._uid = uid
+        return uid
+
+    def _settle(self, name: str, ask: Callable[[], Any]) -> Any:
+        """The cached attribute ``name``, asked of Odoo by one thread while the others wait for its answer.
+
+        The lock is never held across the network call: held there, a hung Odoo made each thread
+        wait for the timeouts of all those before it. A waiter shares the asker's answer or error,
+        which comes within the asker's timeouts, so no sooner than the waiter's own would.
+        """
         with self._lock:
-            self._uid = None
-            self._uid = self._authenticate()
-            return self._uid
+            value = getattr(self, name)
+            if value is not None:
+                return value
+            pending = self._settling.get(name)
+            asking = pending is None
+            if asking:
+                pending = self._settling[name] = Future()
+        if not asking:
+            return pending.result()
+        try:
+            value = ask()
+        except BaseException as exc:
+            with self._lock:
+                del self._settling[name]
+            pending.set_exception(exc)
+            raise
+        with self._lock:
+            setattr(self, name, value)
+            del self._settling[name]
+        pending.set_result(value)
+        return value
 
     def _authenticate(self) -> int:
         if not self._secret:

@@ -207,3 +207,123 @@ def test_attributes_are_checked_against_the_values_type_when_evaluated(source, v
 def test_attributes_allowed_for_the_values_type_work_when_evaluated():
     assert run("value.index('b')", ["a", "b"]) == 1
     assert run("value.count('a') + payload.get('n')", "banana") == 7
+
+
+# --- limits inside one operation: checked before the result is built ---------------------------
+
+# Far above a refusal's cost (microseconds), far below what the unbounded operations took (10-26 s).
+FAST = 1.0
+TOO_LARGE = "Result too large (more than 10000 characters or items)."
+
+
+def timed_failure(source, value=None, payload=PAYLOAD) -> str:
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(ExpressionError) as caught:
+        run(source, value, payload)
+    assert time.monotonic() - started < FAST
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        # ten thousand references to one list of ten thousand: 10^8 items to sort, join or print
+        ("len(sorted([[0] * 10000] * 10000))", TOO_LARGE),
+        ("join(',', [[0] * 10000] * 10000)", TOO_LARGE),
+        ("str([[0] * 10000] * 10000)", TOO_LARGE),
+        ("[[0] * 100] * 100", TOO_LARGE),
+        ("[[0] * 5000, [0] * 5000, [0] * 5000]", TOO_LARGE),
+        ("sum([[0] * 10] * 10, [])", "sum() adds numbers; use join() for strings."),
+        ("join('', ['x' * 9000, 'y' * 9000])", TOO_LARGE),
+        (
+            "[('x' * 9000).upper() for i in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]]",
+            "Expression built more than 100000 characters or items in all.",
+        ),
+        ('f\'{"x" * 6000}{"y" * 6000}\'', TOO_LARGE),
+    ],
+)
+def test_what_once_ran_for_seconds_is_refused_before_it_is_built(source, message):
+    assert timed_failure(source) == message
+
+
+def test_everything_one_evaluation_builds_is_capped():
+    # each string is within the limit, and the list of their lengths is small: the memory is not
+    source = "len([len(('x' * 9000).upper()) for i in " + str(list(range(20))) + "])"
+    assert timed_failure(source) == "Expression built more than 100000 characters or items in all."
+
+
+def test_a_caller_sized_value_is_refused_before_any_helper_sees_it():
+    huge = "a," * (9 * 1024 * 1024)  # 18 MB
+    message = "The value is too large for this expression (more than 100000 characters or items)."
+    assert timed_failure("value.split(',')", huge) == message
+    assert timed_failure("len(value)", [["x" * 100] * 100] * 100) == message
+
+
+def test_a_large_payload_string_reaches_no_string_method_or_helper():
+    payload = {"notes": "a," * 500_000}
+    assert timed_failure("payload['notes'].split(',')", payload=payload) == (
+        "split() of more than 10000 characters or items."
+    )
+    assert timed_failure("split(payload['notes'], ',')", payload=payload) == (
+        "split() of more than 10000 characters or items."
+    )
+    assert (
+        timed_failure("sorted(payload['notes'])", payload=payload) == "sorted() of more than 10000 characters or items."
+    )
+    assert timed_failure("max(payload['lines'])", payload={"lines": [[0] * 100] * 200}) == (
+        "max() of more than 10000 characters or items."
+    )
+    assert timed_failure("[payload['notes'][1:] for i in value]", list(range(1000)), payload) == TOO_LARGE
+    assert run("payload['notes'][:4]", payload=payload) == "a,a,"
+    # reading it is fine, and so are questions about it that build nothing
+    assert run("len(payload['notes'])", payload=payload) == 1_000_000
+    assert run("payload['notes'].startswith('a,')", payload=payload) is True
+
+
+def test_values_within_the_limits_still_work():
+    assert run("len(sorted([[0] * 100] * 99))") == 99
+    assert run("join(',', [1, 2, 3]) + '!'") == "1,2,3!"
+    assert run("sum([1, 2.5, 3])") == 6.5
+    assert run("len('x' * 10000)") == 10000
+    assert run("max(value)", [3, 9, 2]) == 9
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+leaves = st.sampled_from(["0", "'ab'", "value", "[0]", "[[0] * 50] * 50", "'x' * 5000", "[value, value]"])
+
+
+def combine(children):
+    return st.one_of(
+        st.tuples(children, st.sampled_from(["10", "100", "1000", "10000"])).map(lambda p: f"({p[0]}) * {p[1]}"),
+        st.tuples(children, children).map(lambda p: f"({p[0]}) + ({p[1]})"),
+        st.tuples(children, children).map(lambda p: f"[{p[0]}, {p[1]}]"),
+        children.map(lambda c: f"sorted([{c}, {c}])"),
+        children.map(lambda c: f"join(',', [{c}, {c}])"),
+        children.map(lambda c: f"str({c})"),
+        children.map(lambda c: f"[{c} for i in [1, 2, 3, 4, 5, 6, 7, 8]]"),
+        children.map(lambda c: f"str({c}).upper()"),
+    )
+
+
+expressions = st.recursive(leaves, combine, max_leaves=6)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(expressions, st.sampled_from(["abc", ["x" * 50] * 50, [[1, 2]] * 100]))
+def test_no_expression_runs_past_its_limits(source, value):
+    import time
+
+    started = time.monotonic()
+    try:
+        result = run(source, value)
+    except ExpressionError:
+        pass
+    else:
+        assert sandbox.weight(result) <= sandbox.MAX_SIZE
+    assert time.monotonic() - started < FAST
