@@ -24,8 +24,12 @@ lint: install
 	DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The suite runs in TEST_WORKERS parallel processes (pytest-xdist; 0 = serially, in this process);
+# PYTEST_ARGS adds to pytest's command line, e.g. PYTEST_ARGS="-k throttle tests/hub".
+TEST_WORKERS ?= 2
+
 test: lint
-	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks $(ARGS)

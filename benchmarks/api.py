@@ -1,16 +1,27 @@
-"""The inbound REST API under a production WSGI server, against the Odoo stand-in.
+"""The inbound REST API through the hub, against the same Odoo calls made directly, on SQLite and PostgreSQL.
 
-Starts the stand-in and the hub (gunicorn; with DATABASE_URL a throw-away PostgreSQL database
-``<database>_bench_api`` created and dropped here, else a temporary SQLite file), creates a
-partners endpoint, then prints for each operation the requests per second and p50/p95 latency
-through the hub, the same work done directly with the Odoo client against the stand-in, their
-ratio, and the RPC calls per request (from the log).
+Like with like: the Odoo stand-in runs in its own process (``python -m fake_odoo``), the hub under
+gunicorn as README's production line runs it (``--workers 4 --threads 4``), and the direct client is
+the hub's own OdooClient making the calls the hub makes. Hub and direct rounds alternate, several
+rounds each, and every figure is given as min / median / max over the rounds:
+
+- sequential calls (one client): p50 latency of each side, the p50 the hub adds, the throughput
+  ratio, and the hub's CPU per call (CPU time of the gunicorn processes, read from /proc, over the
+  calls of the round; the database server's own CPU is not in it);
+- concurrent clients (1 and 8 client processes in closed loops of GET one): throughput through the
+  hub against the same number of clients calling the stand-in directly.
+
+The issue's targets are printed beside the figures. SQLite runs in a temporary file; PostgreSQL in
+a throw-away database ``<database>_bench_api`` next to the one DATABASE_URL names (skipped, saying so,
+when DATABASE_URL is not a PostgreSQL URL). Traffic goes to 127.0.0.1 only.
 """
 
 import json
+import multiprocessing
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,10 +33,22 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+# README's production line: gunicorn hub.wsgi --workers 4 --threads 4
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SLUG = "bench-partners"
-# (label, iterations): enough to steady the percentiles, short enough for `make bench`
-PLAN = [("GET list (100)", 60), ("GET one", 200), ("POST one", 100), ("POST 100", 15), ("PUT", 100)]
+# (label, calls per round): enough to steady a round's p50, short enough for `make bench`
+PLAN = [("GET one", 100), ("GET list (100)", 30), ("POST one", 40), ("POST 100", 4), ("PUT", 40)]
+CONCURRENT_CLIENTS = (1, 8)
+CONCURRENT_ROUNDS = 3
+CONCURRENT_SECONDS = 2.0
+MAX_CALLS_PER_CLIENT = 20_000  # a bound on each closed loop, whatever the speed
+
+# The targets of the hub's own cost (hub CPU per call, p50 added to GET one, 8-client throughput ratio).
+CPU_TARGET_MS = {"GET one": 1.0, "GET list (100)": 2.5, "POST one": 1.5}
+ADDED_P50_TARGET_MS = {"GET one": 1.0}
+CONCURRENT_RATIO_TARGET = {8: 0.6}
 
 ENDPOINT = {
     "name": "Benchmark partners",
@@ -95,22 +118,149 @@ print(json.dumps({label: [sum(f[i] for f in v) / len(v) for i in range(3)] for l
 """
 
 
+# --- processes --------------------------------------------------------------------------------
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait(url: str, seconds: float = 30) -> None:
+def _wait(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[:4]} exited with {process.returncode} before answering")
         try:
-            if httpx.get(url, timeout=1).status_code < 500:
-                return
+            httpx.get(url, timeout=1)
+            return
         except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
+            time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def _stand_in():
+    """The Odoo stand-in as its own process, the command make demo runs; its URL."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fake_odoo", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait(url + "/web/webclient/version_info", process)
+        yield url
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def _gunicorn(env: dict):
+    """The hub under gunicorn, README's production command line bound to a free port of 127.0.0.1."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "hub.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        _wait(f"http://127.0.0.1:{port}/healthz", process)
+        yield process, f"http://127.0.0.1:{port}"
+    finally:
+        _stop(process)
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its child processes (gunicorn's master and its workers)."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry))
+    return [pid, *sorted(children)]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """CPU time used so far by the threads of ``pids``: nanoseconds on CPU from schedstat, else clock ticks."""
+    total = 0.0
+    for pid in pids:
+        tasks = list(Path(f"/proc/{pid}/task").glob("*/schedstat"))
+        if tasks:
+            total += sum(int(task.read_text().split()[0]) for task in tasks) / 1e9
+        else:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+# --- the hub's environment and database -------------------------------------------------------
+
+
+def _environment(workdir: Path, database_url: str) -> dict:
+    from cryptography.fernet import Fernet
+
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "hub.settings",
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "HUB_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "HUB_VAR_DIR": str(workdir),
+            "DATABASE_URL": database_url,
+        }
+    )
+    return env
+
+
+@contextmanager
+def _postgres_database(url: str):
+    """A throw-away PostgreSQL database next to ``url``'s (real data is never touched); its URL."""
+    import psycopg
+
+    parts = urlsplit(url)
+    bench_db = f"{parts.path.lstrip('/') or 'hub'}_bench_api"
+    admin_url = urlunsplit(parts._replace(path="/postgres", query=""))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{bench_db}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{bench_db}"))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
 
 
 def _django(env: dict, code: str, *args: str) -> str:
@@ -124,24 +274,26 @@ def _django(env: dict, code: str, *args: str) -> str:
     return result.stdout
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+def _prepare_hub(env: dict, stand_in_url: str) -> str:
+    """Migrate, configure the benchmark endpoint; its bearer token."""
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        env=env,
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if migrate.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{migrate.stderr[-3000:]}")
+    return json.loads(_django(env, SETUP, stand_in_url, json.dumps(ENDPOINT)).strip().splitlines()[-1])["token"]
 
 
-def _measure(operation, iterations: int) -> dict:
-    timings = []
-    started = time.perf_counter()
-    for index in range(iterations):
-        begin = time.perf_counter()
-        operation(index)
-        timings.append(time.perf_counter() - begin)
-    elapsed = time.perf_counter() - started
-    return {
-        "rps": iterations / elapsed,
-        "p50": _percentile(timings, 0.50) * 1000,
-        "p95": _percentile(timings, 0.95) * 1000,
-    }
+# --- the calls ----------------------------------------------------------------------------------
+
+# the specification the hub reads records with: a page and its count in one call
+SPEC = {"ref": {}, "name": {}, "email": {}, "phone": {}, "country_id": {"fields": {"display_name": {}}}}
+DOMAIN = [("is_company", "=", False)]
 
 
 def _partner(tag: str, index: int) -> dict:
@@ -167,7 +319,7 @@ def _hub_operations(http: httpx.Client, base: str, headers: dict) -> dict:
     return {
         "GET list (100)": lambda i: checked(http.get(url, params={"limit": 100}, headers=rid("list")), 200),
         "GET one": lambda i: checked(http.get(f"{url}/seed-{i % 100}", headers=rid("one")), 200),
-        "POST one": lambda i: checked(http.post(url, json=_partner("h1", i), headers=rid("post1")), 201),
+        "POST one": lambda i: checked(http.post(url, json=_partner(f"h1x{i}", 0), headers=rid("post1")), 201),
         "POST 100": lambda i: checked(
             http.post(url, json=[_partner(f"h100x{i}", n) for n in range(100)], headers=rid("post100")), 201
         ),
@@ -181,46 +333,41 @@ RPC_LABELS = {"GET list (100)": "list", "GET one": "one", "POST one": "post1", "
 
 
 def _direct_operations(client) -> dict:
-    # the same calls the hub makes: reads with a specification, a page and its count in one call
-    spec = {"ref": {}, "name": {}, "email": {}, "phone": {}, "country_id": {"fields": {"display_name": {}}}}
-    domain = [("is_company", "=", False)]
-    country = {}
+    """The Odoo calls the hub makes for each operation, made with the hub's OdooClient."""
 
     def country_id(code: str) -> int:
         return client.execute_kw("res.country", "search_read", [[("code", "in", [code])]], {"fields": ["code"]})[0][
             "id"
         ]
 
-    def vals(tag: str, index: int) -> dict:
-        partner = _partner(tag, index)
-        if "BE" not in country:  # one lookup per request, as the hub does
-            country["BE"] = country_id("BE")
+    def vals(partner: dict, country: int) -> dict:
         return {
             "ref": partner["customer_id"],
             "name": partner["name"],
             "email": partner["email"],
-            "country_id": country["BE"],
+            "country_id": country,
         }
 
     def list_page(i):
-        client.execute_kw("res.partner", "web_search_read", [domain, spec], {"limit": 100, "offset": 0})
+        client.execute_kw("res.partner", "web_search_read", [DOMAIN, SPEC], {"limit": 100, "offset": 0})
 
     def read_one(i):
         client.execute_kw(
-            "res.partner", "web_search_read", [[*domain, ("ref", "=", f"seed-{i % 100}")], spec], {"limit": 2}
+            "res.partner", "web_search_read", [[*DOMAIN, ("ref", "=", f"seed-{i % 100}")], SPEC], {"limit": 2}
         )
 
     def create(tag: str, count: int, i: int):
-        country.clear()  # the hub looks the country up per request; so does this side
-        refs = [f"{tag}{i}-{n}" for n in range(count)]
+        partners = [_partner(f"{tag}{i}", n) for n in range(count)]
+        refs = [partner["customer_id"] for partner in partners]
         client.execute_kw("res.partner", "search_read", [[("ref", "in", refs)]], {"fields": ["ref"]})
-        ids = client.execute_kw("res.partner", "create", [[vals(f"{tag}{i}", n) for n in range(count)]])
-        client.execute_kw("res.partner", "web_read", [ids], {"specification": spec})
+        country = country_id("BE")  # the hub looks the country up once per request
+        ids = client.execute_kw("res.partner", "create", [[vals(partner, country) for partner in partners]])
+        client.execute_kw("res.partner", "web_read", [ids], {"specification": SPEC})
 
     def update(i):
-        ids = client.execute_kw("res.partner", "search", [[*domain, ("ref", "=", f"seed-{i % 100}")]], {"limit": 2})
+        ids = client.execute_kw("res.partner", "search", [[*DOMAIN, ("ref", "=", f"seed-{i % 100}")]], {"limit": 2})
         client.execute_kw("res.partner", "write", [ids, {"phone": f"+32 {i}"}])
-        client.execute_kw("res.partner", "web_read", [ids], {"specification": spec})
+        client.execute_kw("res.partner", "web_read", [ids], {"specification": SPEC})
 
     return {
         "GET list (100)": list_page,
@@ -231,134 +378,219 @@ def _direct_operations(client) -> dict:
     }
 
 
-def _environment(workdir: Path) -> dict:
-    from cryptography.fernet import Fernet
+# --- measuring ----------------------------------------------------------------------------------
 
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "hub.settings",
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "HUB_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "DEBUG": "0",
-            "LOG_LEVEL": "WARNING",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "HUB_VAR_DIR": str(workdir),
-        }
+
+def _p50(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _round(operation, calls: int, first: int, cpu_of) -> dict:
+    """``calls`` calls of ``operation`` in a row: p50 ms, calls/s and CPU ms per call (of ``cpu_of()``)."""
+    timings = []
+    cpu_before = cpu_of()
+    started = time.perf_counter()
+    for index in range(first, first + calls):
+        begin = time.perf_counter()
+        operation(index)
+        timings.append(time.perf_counter() - begin)
+    elapsed = time.perf_counter() - started
+    cpu_ms = (cpu_of() - cpu_before) * 1000 / calls
+    return {"p50": _p50(timings) * 1000, "rps": calls / elapsed, "cpu": cpu_ms}
+
+
+def _sequential(hub_ops: dict, direct_ops: dict, hub_cpu) -> dict:
+    """Interleaved rounds of each operation: per operation, a list of (hub, direct) round figures."""
+    results = {label: [] for label, _ in PLAN}
+    for label, calls in PLAN:
+        for warm in range(WORKERS * THREADS):  # every worker's configuration cache and connections
+            hub_ops[label](10**6 + warm)
+        direct_ops[label](10**6)
+        for number in range(ROUNDS):
+            first = 10**7 + number * calls
+            sides = [("hub", hub_ops[label], hub_cpu), ("direct", direct_ops[label], time.process_time)]
+            figures = {}
+            for side, operation, cpu_of in sides[:: -1 if number % 2 else 1]:  # alternate which side goes first
+                figures[side] = _round(operation, calls, first, cpu_of)
+            results[label].append((figures["hub"], figures["direct"]))
+    return results
+
+
+def _client_loop(side: str, target: str, token: str, commands, answers) -> None:
+    """One client process: for each (start_at, seconds) command, GET one in a closed loop; the calls made."""
+    if side == "hub":
+        http = httpx.Client(base_url=target, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+        def call(i):
+            response = http.get(f"/bj_api_sync/v1/{SLUG}/seed-{i % 100}")
+            if response.status_code != 200:
+                raise RuntimeError(f"hub answered {response.status_code}: {response.text[:300]}")
+    else:
+        from hub.odoo import OdooClient
+
+        client = OdooClient(target, "odoo18", "admin", "admin", protocol="jsonrpc")
+        call = _direct_operations(client)["GET one"]
+    for i in range(5):  # warm-up: connection, login
+        call(i)
+    answers.put("ready")
+    while (command := commands.get()) is not None:
+        start_at, seconds = command
+        time.sleep(max(0.0, start_at - time.time()))
+        calls, stop_at = 0, start_at + seconds
+        while time.time() < stop_at and calls < MAX_CALLS_PER_CLIENT:
+            call(calls)
+            calls += 1
+        answers.put(calls / (time.time() - start_at))
+
+
+class _Clients:
+    """``count`` client processes of one side, started once and given timed closed loops."""
+
+    def __init__(self, count: int, side: str, target: str, token: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.commands = [context.Queue() for _ in range(count)]
+        self.answers = context.Queue()
+        self.processes = [
+            context.Process(target=_client_loop, args=(side, target, token, queue, self.answers), daemon=True)
+            for queue in self.commands
+        ]
+        for process in self.processes:
+            process.start()
+        for _ in self.processes:
+            self.answers.get(timeout=60)
+
+    def throughput(self, seconds: float) -> float:
+        """Calls per second of all clients together over one closed loop of ``seconds``."""
+        start_at = time.time() + 0.3
+        for queue in self.commands:
+            queue.put((start_at, seconds))
+        return sum(self.answers.get(timeout=seconds + 60) for _ in self.processes)
+
+    def close(self) -> None:
+        for queue in self.commands:
+            queue.put(None)
+        for process in self.processes:
+            process.join(timeout=10)
+
+
+def _concurrent(base: str, token: str, stand_in_url: str) -> dict:
+    """Per client count, (hub calls/s, direct calls/s) of each interleaved round."""
+    results = {}
+    for count in CONCURRENT_CLIENTS:
+        hub = _Clients(count, "hub", base, token)
+        direct = _Clients(count, "direct", stand_in_url, token)
+        try:
+            rounds = []
+            for number in range(CONCURRENT_ROUNDS):
+                if number % 2:
+                    d = direct.throughput(CONCURRENT_SECONDS)
+                    h = hub.throughput(CONCURRENT_SECONDS)
+                else:
+                    h = hub.throughput(CONCURRENT_SECONDS)
+                    d = direct.throughput(CONCURRENT_SECONDS)
+                rounds.append((h, d))
+            results[count] = rounds
+        finally:
+            hub.close()
+            direct.close()
+    return results
+
+
+# --- printing -----------------------------------------------------------------------------------
+
+
+def _spread(values: list[float], digits: int = 2) -> str:
+    return f"{min(values):>8.{digits}f}{statistics.median(values):>8.{digits}f}{max(values):>8.{digits}f}"
+
+
+def _verdict(value: float, target: float | None, at_least: bool = False) -> str:
+    if target is None:
+        return ""
+    met = value >= target if at_least else value <= target
+    return f"{'>=' if at_least else '<='} {target:<5} {'ok' if met else 'MISSED'}"
+
+
+def _print(database: str, sequential: dict, concurrent: dict, rpc: dict) -> None:
+    cache = "Redis (REDIS_URL)" if os.environ.get("REDIS_URL") else "local memory"
+    print(
+        f"\n-- {database}, cache {cache}: gunicorn --workers {WORKERS} --threads {THREADS}, stand-in in its own process"
     )
-    if not os.environ.get("DATABASE_URL"):
-        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    return env
+    print(f"sequential calls, {ROUNDS} interleaved rounds per side; min / median / max over the rounds")
+    header = f"{'operation':<16}{'figure':<28}{'min':>8}{'median':>8}{'max':>8}   target (median)"
+    print(header)
+    print("-" * (len(header) + 10))
+    for label, calls in PLAN:
+        rounds = sequential[label]
+        hub = [h for h, _ in rounds]
+        direct = [d for _, d in rounds]
+        added = [h["p50"] - d["p50"] for h, d in rounds]
+        cpu = [h["cpu"] for h in hub]
+        rows = [
+            ("hub p50 ms", [h["p50"] for h in hub], None),
+            ("direct p50 ms", [d["p50"] for d in direct], None),
+            ("p50 added by the hub ms", added, ADDED_P50_TARGET_MS.get(label)),
+            ("hub CPU ms per call", cpu, CPU_TARGET_MS.get(label)),
+            ("direct client CPU ms/call", [d["cpu"] for d in direct], None),
+            ("hub / direct calls/s", [h["rps"] / d["rps"] for h, d in rounds], None),
+        ]
+        for number, (figure, values, target) in enumerate(rows):
+            name = {0: label, 1: f"{calls} calls/round"}.get(number, "")
+            print(f"{name:<16}{figure:<28}{_spread(values)}   {_verdict(statistics.median(values), target)}")
+        rpc_count, view_ms, rpc_ms = rpc.get(RPC_LABELS[label], (0, 0, 0))
+        means = f"{rpc_count:>8.1f}{view_ms:>8.1f}{rpc_ms:>8.1f}"
+        print(f"{'':<16}{'RPC/call, log ms, RPC ms':<28}{means}   (means from the log)")
+    loops = f"closed loops of {CONCURRENT_SECONDS:.0f} s, {CONCURRENT_ROUNDS} interleaved rounds"
+    print(f"\nconcurrent clients (GET one, {loops})")
+    header = f"{'clients':<9}{'figure':<35}{'min':>8}{'median':>8}{'max':>8}   target (median)"
+    print(header)
+    print("-" * (len(header) + 10))
+    for count, rounds in concurrent.items():
+        ratio = [h / d for h, d in rounds]
+        rows = [
+            ("hub calls/s", [h for h, _ in rounds], None),
+            ("direct calls/s", [d for _, d in rounds], None),
+            ("hub / direct calls/s", ratio, CONCURRENT_RATIO_TARGET.get(count)),
+        ]
+        for number, (figure, values, target) in enumerate(rows):
+            digits = 2 if figure.startswith("hub /") else 0
+            line = f"{count if number == 0 else '':<9}{figure:<35}{_spread(values, digits)}"
+            print(f"{line}   {_verdict(statistics.median(values), target, at_least=True)}")
 
 
-@contextmanager
-def _database():
-    """A throw-away PostgreSQL database next to DATABASE_URL's (real data is never touched), or None."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield None
-        return
-    import psycopg
+def _bench(database: str, database_url: str) -> None:
+    """Every figure of one database, printed."""
+    from hub.odoo import OdooClient
 
-    parts = urlsplit(url)
-    bench_db = f"{parts.path.lstrip('/') or 'hub'}_bench_api"
-    admin_url = urlunsplit(parts._replace(path="/postgres", query=""))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
-        conn.execute(f'CREATE DATABASE "{bench_db}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{bench_db}"))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp, _stand_in() as stand_in_url:
+        workdir = Path(tmp)
+        env = _environment(workdir, database_url or f"sqlite:///{workdir / 'bench.sqlite3'}")
+        token = _prepare_hub(env, stand_in_url)
+        client = OdooClient(stand_in_url, "odoo18", "admin", "admin", protocol="jsonrpc")
+        # 100 partners the GET one and PUT calls address by ref
+        seeds = [{"ref": f"seed-{n}", "name": f"Seed {n}", "is_company": False} for n in range(100)]
+        client.execute_kw("res.partner", "create", [seeds])
+        with _gunicorn(env) as (gunicorn, base), httpx.Client(timeout=60) as http:
+            hub_ops = _hub_operations(http, base, {"Authorization": f"Bearer {token}"})
+            hub_ops["GET one"](0)  # the workers are up
+            workers = _tree(gunicorn.pid)
+            sequential = _sequential(hub_ops, _direct_operations(client), lambda: _cpu_seconds(workers))
+            concurrent = _concurrent(base, token, stand_in_url)
+            if _tree(gunicorn.pid) != workers:
+                print("warning: a gunicorn worker restarted during the run; its CPU figures are short")
+        client.close()
+        rpc = json.loads(_django(env, RPC_COUNTS, SLUG).strip().splitlines()[-1])
+    _print(database, sequential, concurrent, rpc)
 
 
 def run() -> None:
-    """Print the API's throughput and latency through the hub against the direct client."""
-    from fake_odoo import FakeOdoo
-    from hub.odoo import OdooClient
-
-    server = FakeOdoo(version="18.0")
-    server.start()
-    gunicorn = None
-    with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp, _database() as database_url:
-        workdir = Path(tmp)
-        env = _environment(workdir)
-        if database_url:
-            env["DATABASE_URL"] = database_url
-        try:
-            migrate = subprocess.run(
-                [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-                env=env,
-                cwd=ROOT,
-                check=False,
-                capture_output=True,
-                text=True,
-            )
-            if migrate.returncode != 0:
-                raise RuntimeError(f"migrate failed:\n{migrate.stderr[-3000:]}")
-            token = json.loads(_django(env, SETUP, server.url, json.dumps(ENDPOINT)).strip().splitlines()[-1])["token"]
-            port = _free_port()
-            gunicorn = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "hub.wsgi:application",
-                    "-b",
-                    f"127.0.0.1:{port}",
-                    "-w",
-                    str(WORKERS),
-                    "--log-level",
-                    "warning",
-                ],
-                env=env,
-                cwd=ROOT,
-            )
-            base = f"http://127.0.0.1:{port}"
-            _wait(base + "/healthz")
-            client = OdooClient(server.url, "odoo18", "admin", "admin", protocol="jsonrpc")
-            client.uid  # noqa: B018 - authenticate outside the timings
-            # 100 partners the GET one and PUT rows address by ref
-            client.execute_kw(
-                "res.partner",
-                "create",
-                [[{"ref": f"seed-{n}", "name": f"Seed {n}", "is_company": False} for n in range(100)]],
-            )
-            headers = {"Authorization": f"Bearer {token}"}
-            results = {}
-            with httpx.Client(timeout=60) as http:
-                hub_ops = _hub_operations(http, base, headers)
-                direct_ops = _direct_operations(client)
-                for label, iterations in PLAN:
-                    for warm in range(WORKERS * 2):  # warm every worker's configuration cache
-                        hub_ops[label](10**6 + warm)
-                    direct_ops[label](10**6)
-                    results[label] = (_measure(hub_ops[label], iterations), _measure(direct_ops[label], iterations))
-            rpc = json.loads(_django(env, RPC_COUNTS, SLUG).strip().splitlines()[-1])
-        finally:
-            if gunicorn is not None:
-                gunicorn.terminate()
-                gunicorn.wait(timeout=10)
-            server.stop()
-
-    database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
-    print(f"hub: gunicorn, {WORKERS} workers, {database}; Odoo stand-in over JSON-RPC; sequential requests")
-    header = (
-        f"{'operation':<16}{'hub req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'direct req/s':>14}{'p50 ms':>9}"
-        f"{'p95 ms':>9}{'ratio':>8}{'RPC/req':>9}{'view ms':>9}{'RPC ms':>9}"
-    )
-    print(header)
-    print("-" * len(header))
-    for label, _iterations in PLAN:
-        hub, direct = results[label]
-        print(
-            f"{label:<16}{hub['rps']:>10.1f}{hub['p50']:>9.1f}{hub['p95']:>9.1f}{direct['rps']:>14.1f}"
-            f"{direct['p50']:>9.1f}{direct['p95']:>9.1f}{direct['rps'] / hub['rps']:>8.2f}"
-            f"{rpc[RPC_LABELS[label]][0]:>9.1f}{rpc[RPC_LABELS[label]][1]:>9.1f}{rpc[RPC_LABELS[label]][2]:>9.1f}"
-        )
-    print("ratio = direct req/s / hub req/s (the hub's overhead factor); view ms and RPC ms: mean time inside")
-    print("the hub (from the request log) and the part of it spent in Odoo calls")
+    """Print the hub's figures beside the direct client's and the targets, on SQLite then PostgreSQL."""
+    _bench("SQLite", "")
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print("\n-- PostgreSQL: skipped; set DATABASE_URL=postgres://… (a throw-away database is made beside it)")
+        return
+    with _postgres_database(url) as database_url:
+        _bench("PostgreSQL", database_url)
 
 
 if __name__ == "__main__":

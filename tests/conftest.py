@@ -3,6 +3,7 @@
 from tests.fixtures.hub import *  # noqa: F403
 from tests.fixtures.odoo import *  # noqa: F403
 from tests.fixtures.throttle import *  # noqa: F403
+from tests.fixtures.tls import *  # noqa: F403
 
 # The production hasher (PBKDF2, a million rounds) costs ~0.3 s per hash: most of the suite's
 # time went there. Tests that are about the stored hash ask for it themselves.
@@ -12,4 +13,9 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def pytest_configure(config):
     from django.conf import settings
 
+    from tests.fixtures.cache import isolate
+
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    # `make test` runs the suite in parallel processes (pytest-xdist): pytest-django gives each its own
+    # test database (test_<name>_gw0, …), and this gives each its own part of a shared Redis.
+    settings.CACHES = isolate(settings.CACHES)
