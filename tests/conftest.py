@@ -2,6 +2,7 @@
 
 from tests.fixtures.hub import *  # noqa: F403
 from tests.fixtures.odoo import *  # noqa: F403
+from tests.fixtures.ratelimit import *  # noqa: F403
 from tests.fixtures.throttle import *  # noqa: F403
 
 # The production hasher (PBKDF2, a million rounds) costs ~0.3 s per hash: most of the suite's

@@ -11,7 +11,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from endpoints.generic import auth, protocol, services, session
+from endpoints.generic import auth, gateway, protocol, services, session
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
 from hub.models import ApiKey
 from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
@@ -67,6 +67,7 @@ def _data_route(route: str, operation):
             call = protocol.call_from(call_id, params)
             caller = auth.caller_for(request, route, call.model)
             principal = caller.principal
+            gateway.admit(request, principal)
             try:
                 outcome = operation(caller, call.model, call.vals)
             except BusinessFailure as exc:
@@ -90,7 +91,7 @@ def _data_route(route: str, operation):
 
     view.__name__ = route
     view.__doc__ = f"/api/{route}"
-    return view
+    return gateway.guarded(view)
 
 
 def _as_rpc_error(exc: Exception, principal: str | None) -> RpcError:
