@@ -75,6 +75,19 @@ class Policy:
         return f"{self.scope}-{self.window}s"
 
 
+    @property
+    def window_text(self) -> str:
+        """The window in words: ``minute``, ``hour``, ``5 minutes``."""
+        for unit, seconds in (("day", 86400), ("hour", 3600), ("minute", 60)):
+            if self.window % seconds == 0:
+                n = self.window // seconds
+                return unit if n == 1 else f"{n} {unit}s"
+        return "second" if self.window == 1 else f"{self.window} seconds"
+
+
+_SCOPE_TEXT = {ADDRESS: "client address", CREDENTIAL: "credential"}
+
+
 @lru_cache(maxsize=256)
 def parse_limits(text: str, scope: str = ADDRESS) -> tuple[Policy, ...]:
     """``"100/min, 1000/h"`` → policies; ``"0"``, ``"0/…"`` or nothing: no limit. ValueError on bad text."""
@@ -163,7 +176,7 @@ class Decision:
     def message(self) -> str:
         """The text of a refusal, naming the exhausted limits."""
         exhausted = [c.policy for c in self.counted if c.remaining == 0]
-        limits = ", ".join(f"{p.quota} per {p.name.split('-', 1)[1]} per {p.scope}" for p in exhausted)
+        limits = ", ".join(f"{p.quota} requests per {p.window_text} per {_SCOPE_TEXT[p.scope]}" for p in exhausted)
         return f"Rate limit exceeded ({limits}); try again in {self.retry_after} seconds."
 
 
