@@ -16,6 +16,7 @@ from tests.gateway_features.conftest import free_port, redis_cache
 pytestmark = pytest.mark.django_db
 
 URL = "/bj_api_sync/v1/customers/C001"
+HINT = "write requests/window like 100/min, 1000/h, 10/5s or 0 for none"
 
 
 def get(client, url=URL, address="127.0.0.1", **extra):
@@ -99,7 +100,8 @@ def test_credentials_are_counted_apart_and_the_address_over_them_all(
     ok = get(client, **crm)
     assert ok.status_code == 200
     assert ok["RateLimit-Policy"] == '"address-1min";q=5;w=60, "credential-1h";q=2;w=3600'
-    assert ok["RateLimit"].startswith('"address-1min";r=2;t=')  # shop's 2 calls, crm's 1; the refused one is not counted
+    # shop's 2 calls and crm's 1 count against the address; shop's refused call does not
+    assert ok["RateLimit"].startswith('"address-1min";r=2;t=')
     assert '"credential-1h";r=1;t=' in ok["RateLimit"]
     refused = get(client, **shop)
     assert "2 requests per hour per credential" in refused.json()["message"]
@@ -154,9 +156,7 @@ def test_counting_adds_no_database_query(client, counters, make_endpoint, seeded
         assert get(client).status_code == 429
 
 
-def test_calls_refused_before_the_caller_is_known_are_not_counted(
-    client, counters, make_endpoint, seeded, issue_token
-):
+def test_calls_refused_before_the_caller_is_known_are_not_counted(client, counters, make_endpoint, seeded, issue_token):
     endpoint = make_endpoint(auth=Endpoint.Auth.BEARER, rate_limit_per_address="1/min")
     for _ in range(3):
         wrong = get(client, HTTP_AUTHORIZATION="Bearer wrong")  # bounded by the authentication throttle instead
@@ -227,8 +227,8 @@ def test_redis_unreachable_mid_test_serves_unchecked_and_warns_once(
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("100", "'100' is not a limit; write requests/window like 100/min, 1000/h, 10/5s or 0 for none"),
-        ("10/fortnight", "'10/fortnight' is not a limit; write requests/window like 100/min, 1000/h, 10/5s or 0 for none"),
+        ("100", f"'100' is not a limit; {HINT}"),
+        ("10/fortnight", f"'10/fortnight' is not a limit; {HINT}"),
         ("10/8d", "'10/8d': a window lasts from 1 second to 7 days"),
         ("10/min, 20/60s", "Two limits with the same window: keep one"),
     ],
