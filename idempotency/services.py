@@ -35,7 +35,8 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 METHODS = ("POST", "PUT")
 STORED_HEADERS = ("Content-Type", "Location")  # the rest is the hub's per-request business
 # A Structured Field String ("…", as the draft writes it) or, leniently, the bare characters.
-_KEY = re.compile(rf'^"?([\x21\x23-\x5b\x5d-\x7e]{{1,{KEY_MAX_LENGTH}}})"?$')
+_CHARS = rf"[\x21\x23-\x5b\x5d-\x7e]{{1,{KEY_MAX_LENGTH}}}"
+_KEY = re.compile(rf'^(?:"({_CHARS})"|({_CHARS}))$')
 TAKE_ATTEMPTS = 3
 
 
@@ -75,7 +76,7 @@ def key_of(request, *, required: bool) -> str | None:
     match = _KEY.match(given.strip())
     if match is None:
         raise Refused(400, f"The {HEADER} header must be 1 to {KEY_MAX_LENGTH} visible ASCII characters, e.g. a UUID.")
-    return match.group(1)
+    return match.group(1) or match.group(2)
 
 
 def fingerprint_of(method: str, path: str, scope: str, body: bytes) -> str:
