@@ -244,6 +244,7 @@ def _environment(workdir: Path) -> dict:
             "LOG_LEVEL": "WARNING",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "HUB_VAR_DIR": str(workdir),
+            **{f"HUB_RATE_LIMIT_PER_{scope}": "0" for scope in ("ADDRESS", "CREDENTIAL")},  # measure, not refuse
         }
     )
     if not os.environ.get("DATABASE_URL"):
