@@ -17,12 +17,13 @@ A key becomes retryable (the next call with it runs again) when:
 import hashlib
 import logging
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError, connection
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -38,6 +39,7 @@ STORED_HEADERS = ("Content-Type", "Location")  # the rest is the hub's per-reque
 _CHARS = rf"[\x21\x23-\x5b\x5d-\x7e]{{1,{KEY_MAX_LENGTH}}}"
 _KEY = re.compile(rf'^(?:"({_CHARS})"|({_CHARS}))$')
 TAKE_ATTEMPTS = 3
+LOCKED_ATTEMPTS = 5
 
 
 class Refused(Exception):
@@ -104,8 +106,7 @@ def claim(request, scope: str, key: str, body: bytes) -> Claim:
             "expires_at": now + timedelta(hours=settings.HUB_IDEMPOTENCY_RETENTION_HOURS),
         }
         # ON CONFLICT DO NOTHING: no failed statement, so no savepoint, whatever transaction is open.
-        StoredAnswer.objects.bulk_create([StoredAnswer(scope=scope, key=key, **values)], ignore_conflicts=True)
-        row = StoredAnswer.objects.filter(scope=scope, key=key).first()
+        row = _retrying(_insert_or_read, scope, key, values)
         if row is None:
             continue  # released or purged meanwhile: try again
         if row.token == token:
@@ -136,6 +137,28 @@ def claim(request, scope: str, key: str, body: bytes) -> Claim:
     raise Refused(409, f"A request with this {HEADER} is changing hands; retry.", headers={"Retry-After": "1"})
 
 
+def _insert_or_read(scope: str, key: str, values: dict) -> StoredAnswer | None:
+    StoredAnswer.objects.bulk_create([StoredAnswer(scope=scope, key=key, **values)], ignore_conflicts=True)
+    return StoredAnswer.objects.filter(scope=scope, key=key).first()
+
+
+def _retrying(operation, *args):
+    """Run ``operation``, again after a short pause when SQLite says a table is locked by another writer.
+
+    SQLite's busy timeout covers most of it; an in-memory shared-cache database (tests) answers
+    "table is locked" at once. Inside a transaction nothing is retried: the transaction is lost.
+    """
+    attempt = 1
+    while True:
+        try:
+            return operation(*args)
+        except OperationalError as exc:
+            if attempt == LOCKED_ATTEMPTS or "locked" not in str(exc) or connection.in_atomic_block:
+                raise
+            time.sleep(0.02 * attempt)
+            attempt += 1
+
+
 def replay_of(row: StoredAnswer) -> HttpResponse:
     """The stored answer, byte for byte, marked as replayed."""
     response = HttpResponse(bytes(row.body), status=row.status)
@@ -162,13 +185,17 @@ def finish(held: Claim, response) -> None:
 
 def store(held: Claim, status: int, headers: dict, body: bytes) -> None:
     """Keep the answer on the held row (a row taken over by another request is left alone)."""
-    StoredAnswer.objects.filter(pk=held.pk, token=held.token).update(status=status, headers=headers, body=body)
+    _retrying(
+        lambda: StoredAnswer.objects.filter(pk=held.pk, token=held.token).update(
+            status=status, headers=headers, body=body
+        )
+    )
 
 
 def release(held: Claim) -> None:
     """Give the key up: the next call with it runs. Never raises (the lock then times out)."""
     try:
-        StoredAnswer.objects.filter(pk=held.pk, token=held.token, status__isnull=True).delete()
+        _retrying(lambda: StoredAnswer.objects.filter(pk=held.pk, token=held.token, status__isnull=True).delete())
     except DatabaseError:
         logger.exception("Could not release idempotency key %s; it is retryable after its lock times out", held.pk)
 
