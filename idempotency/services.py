@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connection
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -138,7 +140,18 @@ def claim(request, scope: str, key: str, body: bytes) -> Claim:
 
 
 def _insert_or_read(scope: str, key: str, values: dict) -> StoredAnswer | None:
-    StoredAnswer.objects.bulk_create([StoredAnswer(scope=scope, key=key, **values)], ignore_conflicts=True)
+    """INSERT … ON CONFLICT DO NOTHING, then read the row at (scope, key), whoever inserted it.
+
+    One plain statement, not bulk_create(): that opens a transaction, which threads sharing one
+    connection (the test server on an in-memory database) cannot do at once.
+    """
+    row = StoredAnswer(scope=scope, key=key, **values)
+    fields = [f for f in StoredAnswer._meta.local_concrete_fields if not f.primary_key]
+    query = InsertQuery(StoredAnswer, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [row])
+    (sql, params), *_ = query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
     return StoredAnswer.objects.filter(scope=scope, key=key).first()
 
 
