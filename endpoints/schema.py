@@ -13,6 +13,7 @@ from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 
 from endpoints import config as endpoint_config
+from endpoints.gateway_schema import add_gateway
 from endpoints.generic.openapi import add_generic_routes
 from endpoints.models import MAX_PAGE_SIZE, Endpoint
 from hub.odoo.exceptions import OdooError
@@ -447,4 +448,4 @@ class EndpointSchemaGenerator(SchemaGenerator):
     """drf-spectacular's generator plus the configured endpoints and the generic routes."""
 
     def get_schema(self, request=None, public=False):
-        return add_generic_routes(add_endpoints(super().get_schema(request=request, public=public)))
+        return add_gateway(add_generic_routes(add_endpoints(super().get_schema(request=request, public=public))))
