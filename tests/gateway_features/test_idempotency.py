@@ -243,3 +243,17 @@ def test_generic_routes_replay_byte_identical_without_calling_odoo(rpc, make_key
     by_crm = rpc("create_data", "res.partner", vals, key=crm, headers={"HTTP_IDEMPOTENCY_KEY": "g-1"})
     assert "Idempotent-Replayed" not in by_crm  # another key holder: its own call
     assert len(stored(fake_odoo, "IDEM-1")) == 2
+
+
+def test_the_admin_lists_keys_and_deleting_one_frees_it(client, admin_client, make_endpoint, fake_odoo):
+    make_endpoint(upsert_on_post=True)
+    post(client, DAVE, key="k-admin")
+    row = StoredAnswer.objects.get()
+    page = admin_client.get("/admin/idempotency/storedanswer/")
+    assert page.status_code == 200
+    assert b"k-admin" in page.content
+    assert admin_client.get(f"/admin/idempotency/storedanswer/{row.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/idempotency/storedanswer/add/").status_code == 403
+    admin_client.post(f"/admin/idempotency/storedanswer/{row.pk}/delete/", {"post": "yes"})
+    assert StoredAnswer.objects.count() == 0
+    assert "Idempotent-Replayed" not in post(client, DAVE, key="k-admin")
