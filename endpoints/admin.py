@@ -192,6 +192,8 @@ class EndpointAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "request_type", "connection", "odoo_model", "domain", "slug", "active"]}),
         ("Methods and authentication", {"fields": ["allowed_methods", "auth", "basic_username", "new_basic_password"]}),
         ("Behaviour", {"fields": ["is_paginated", "page_size", "upsert_on_post", "log_mode"]}),
+        ("Rate limits", {"fields": ["rate_limit_per_address", "rate_limit_per_credential"]}),
+        ("Retries", {"fields": ["require_idempotency_key"]}),
         ("Use it", {"fields": ["full_url", "curl", "created_at", "updated_at"]}),
     ]
 

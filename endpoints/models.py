@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from hub import ratelimit
 from hub.auth import passwords
 from hub.auth.secrets import RevocableSecret
 from hub.models import OdooConnection
@@ -66,6 +67,21 @@ class Endpoint(models.Model):
         default=False, help_text="POST with an existing identifier updates the record instead of answering 409"
     )
     log_mode = models.CharField(max_length=10, choices=LogMode.choices, default=LogMode.ALL)
+    rate_limit_per_address = models.CharField(
+        "rate limit per client address",
+        max_length=100,
+        blank=True,
+        help_text="Requests per window from one address, e.g. 100/min, 1000/h; empty: the hub's default; 0: none",
+    )
+    rate_limit_per_credential = models.CharField(
+        "rate limit per credential",
+        max_length=100,
+        blank=True,
+        help_text="Requests per window with one token or Basic user, e.g. 1000/h; empty: the hub's default; 0: none",
+    )
+    require_idempotency_key = models.BooleanField(
+        default=False, help_text="A POST without an Idempotency-Key header is refused (400)"
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -106,6 +122,11 @@ class Endpoint(models.Model):
             raise ValidationError({"basic_username": "A Basic user name cannot contain ':'."})
         if self.odoo_model and not is_model_name(self.odoo_model):
             raise ValidationError({"odoo_model": "An Odoo model name, e.g. res.partner or x_custom.thing."})
+        for name in ("rate_limit_per_address", "rate_limit_per_credential"):
+            try:
+                ratelimit.parse_limits(getattr(self, name))
+            except ValueError as exc:
+                raise ValidationError({name: str(exc)}) from None
         try:
             parse_domain(self.domain)
         except DomainError as exc:

@@ -33,6 +33,9 @@ ENDPOINT_FIELDS = (
     "page_size",
     "upsert_on_post",
     "log_mode",
+    "rate_limit_per_address",
+    "rate_limit_per_credential",
+    "require_idempotency_key",
     "active",
 )
 # Not configuration: identity, ownership, and times the database keeps.

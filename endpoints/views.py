@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from endpoints import auth, config, services
+from endpoints.gateway import GatewayMixin
 from endpoints.models import Endpoint
 from hub.envelope import ApiError, error_response, success_body
 from hub.jsonbody import JsonBodyParser, JsonOnlyNegotiation
@@ -107,7 +108,7 @@ class EndpointView(APIView):
         return Response(success_body(data, pagination), status=status)
 
 
-class CollectionView(EndpointView):
+class CollectionView(GatewayMixin, EndpointView):
     """GET a page of records, POST one record or a list of them."""
 
     route_methods = (Endpoint.Method.GET, Endpoint.Method.POST)
@@ -137,7 +138,7 @@ class CollectionView(EndpointView):
         return response
 
 
-class RecordView(EndpointView):
+class RecordView(GatewayMixin, EndpointView):
     """GET, PUT (partial update) or DELETE the record at a record identifier."""
 
     route_methods = (Endpoint.Method.GET, Endpoint.Method.PUT, Endpoint.Method.DELETE)

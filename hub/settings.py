@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from hub.env import cache_from_url, database_from_url, env_bool, env_choice, env_int, env_list, env_secret, env_str
+from hub.ratelimit import env_limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HUB_VAR_DIR", str(BASE_DIR / "var")))
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "endpoints.generic",
     "mappings",
     "logs",
+    "idempotency",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +124,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "endpoints.schema.add_configured_endpoints",
         "endpoints.generic.openapi.add_generic_routes",
+        "endpoints.gateway_schema.add_gateway_to_schema",
     ],
 }
 
@@ -146,6 +149,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HUB_MAX_REQUEST_BYTES", 20 * 1024 * 1024,
 # attempts answer 429 with Retry-After until the window ends (hub/auth/throttle.py).
 HUB_AUTH_FAILURES_PER_WINDOW = env_int("HUB_AUTH_FAILURES_PER_WINDOW", 10, minimum=1)
 HUB_AUTH_FAILURE_WINDOW_SECONDS = env_int("HUB_AUTH_FAILURE_WINDOW_SECONDS", 300, minimum=1)
+
+# Rate limits (hub/ratelimit.py): requests per window per client address and per credential, as
+# "100/min, 1000/h" ("0": none). Endpoints may set their own; the generic routes use the GENERIC ones.
+HUB_RATE_LIMIT_PER_ADDRESS = env_limits("HUB_RATE_LIMIT_PER_ADDRESS", "100/min")
+HUB_RATE_LIMIT_PER_CREDENTIAL = env_limits("HUB_RATE_LIMIT_PER_CREDENTIAL", "1000/h")
+HUB_GENERIC_RATE_LIMIT_PER_ADDRESS = env_limits("HUB_GENERIC_RATE_LIMIT_PER_ADDRESS", HUB_RATE_LIMIT_PER_ADDRESS)
+HUB_GENERIC_RATE_LIMIT_PER_CREDENTIAL = env_limits(
+    "HUB_GENERIC_RATE_LIMIT_PER_CREDENTIAL", HUB_RATE_LIMIT_PER_CREDENTIAL
+)
+HUB_RATE_LIMIT_CACHE = "default"  # the CACHES alias holding the counters
+# Idempotency keys (idempotency/): how long an answer is kept for replay, and how long a call
+# that never finished (its process died) keeps its key locked before a retry may run it again.
+HUB_IDEMPOTENCY_RETENTION_HOURS = env_int("HUB_IDEMPOTENCY_RETENTION_HOURS", 24, minimum=1)
+HUB_IDEMPOTENCY_LOCK_SECONDS = env_int("HUB_IDEMPOTENCY_LOCK_SECONDS", 300, minimum=1)
 
 # Request log.
 LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 30, minimum=1)

@@ -2,6 +2,7 @@
 
 from tests.fixtures.hub import *  # noqa: F403
 from tests.fixtures.odoo import *  # noqa: F403
+from tests.fixtures.ratelimit import *  # noqa: F403
 from tests.fixtures.throttle import *  # noqa: F403
 from tests.fixtures.tls import *  # noqa: F403
 

@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from endpoints.generic import auth, protocol, services, session
+from endpoints.generic import auth, gateway, protocol, services, session
 from endpoints.generic.models import OdooSession
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
 from hub.auth.models import ApiKey
@@ -89,6 +89,7 @@ class DataView(JsonRpcView):
         call = protocol.call_from(self.call_id, self.params(request))
         try:
             caller = auth.caller_for(request, self.route, call.model)
+            gateway.admit(request, request.hub_log.principal or None)
             outcome = self.run(caller, call)
         except OdooAuthError as exc:
             if isinstance(request.auth, OdooSession):  # the user's password changed in Odoo since the login
@@ -100,6 +101,14 @@ class DataView(JsonRpcView):
         else:
             log.failed(outcome.messages)
         return Response(protocol.result_body(self.call_id, outcome))
+
+    def handle_exception(self, exc):
+        return gateway.replayed(self.request, exc) or super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        gateway.complete(request, response)
+        return response
 
     def run(self, caller, call) -> Outcome:
         """The service's outcome; a business failure or an Odoo refusal is an answer, not an error."""

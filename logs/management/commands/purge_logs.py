@@ -1,9 +1,11 @@
-"""``manage.py purge_logs [--older-than 30d]``: delete old request log rows in batches."""
+"""``manage.py purge_logs [--older-than 30d]``: delete old request log rows in batches, and the
+stored answers of idempotency keys past their retention (HUB_IDEMPOTENCY_RETENTION_HOURS)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from idempotency.services import purge_expired
 from logs.models import RequestLog
 from logs.services import parse_age, purge_before
 
@@ -40,3 +42,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Removing rows created before {cutoff.isoformat()} in batches of {batch_size} ids.")
         removed = purge_before(cutoff, batch_size=batch_size, progress=progress)
         self.stdout.write(self.style.SUCCESS(f"Removed {removed} request log rows."))
+        answers = purge_expired()
+        if answers:  # a line only when there were any: most deployments never send Idempotency-Key
+            self.stdout.write(self.style.SUCCESS(f"Removed {answers} expired idempotency answers."))

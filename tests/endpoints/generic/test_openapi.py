@@ -128,14 +128,17 @@ def test_answers_are_the_result_object_or_the_error_object(schema):
         assert answer["required"] == ["jsonrpc", "id", "result"]
         assert answer["properties"]["result"]["required"] == ["is_success", "result", "messages"]
         responses = operation(schema, path)["responses"]
-        assert sorted(responses) == ["200", "400", "401", "403", "405", "413", "415", "429", "502", "503", "504"]
+        assert sorted(responses) == [
+            *("200", "400", "401", "403", "405", "409", "413", "415", "422", "429", "502", "503", "504")
+        ]
         assert all(
             answer_schema(schema, path, status) == {"$ref": "#/components/schemas/JsonRpcError"}
             for status in responses
             if status != "200"
         )
-        assert sorted(responses["401"]["headers"]) == ["WWW-Authenticate", "X-Request-ID"]
-        assert sorted(responses["429"]["headers"]) == ["Retry-After", "X-Request-ID"]
+        limits = ["RateLimit", "RateLimit-Policy"]  # endpoints.gateway_schema
+        assert sorted(responses["401"]["headers"]) == [*limits, "WWW-Authenticate", "X-Request-ID"]
+        assert sorted(responses["429"]["headers"]) == [*limits, "Retry-After", "X-Request-ID"]
     assert sorted(operation(schema, "/web/session/destroy")["responses"]) == ["200", "400", "405", "413", "415"]
 
 

@@ -1,0 +1,320 @@
+"""Rate limits of the API routes: N requests per window, per client address and per credential.
+
+A policy is one limit (a quota over a window of seconds) on one scope: the caller's address, or
+the credential it authenticated with (token, Basic user, API key, Odoo session). A route's
+policies come from its endpoint configuration (cached in process) or from settings, never from
+a database query. All the policies of a request are counted in one round trip to the cache:
+
+- Redis (``REDIS_URL``): one Lua script reads every counter, and only when none is exhausted
+  increments them all (a window opens with the first call it counts and lasts its length), so
+  every hub process on every machine counts together and a refused call uses up nothing;
+- local memory (no ``REDIS_URL``): the same, under a lock, per process.
+
+When Redis cannot be reached the call goes through unchecked (fail open): counted in
+:func:`unchecked_count` and warned about at most once a minute, never a 500.
+
+Answers carry the fields of draft-ietf-httpapi-ratelimit-headers (revision 11):
+``RateLimit-Policy: "address-1min";q=100;w=60`` and ``RateLimit: "address-1min";r=99;t=60``.
+"""
+
+import hashlib
+import logging
+import math
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import ImproperlyConfigured
+
+from hub.client_address import client_ip
+
+logger = logging.getLogger(__name__)
+
+ADDRESS = "address"
+CREDENTIAL = "credential"
+KEY_PREFIX = "hub:ratelimit"
+GENERIC = "generic"  # the target of the generic routes, counted together
+MAX_LIMITS = 5  # per scope: more is a configuration mistake, and each costs a counter
+MAX_WINDOW = 7 * 86400
+WARNING_INTERVAL = 60.0  # seconds between two warnings that the counters cannot be reached
+
+_UNITS = {
+    "s": 1, "sec": 1, "second": 1, "seconds": 1,
+    "m": 60, "min": 60, "minute": 60, "minutes": 60,
+    "h": 3600, "hour": 3600, "hours": 3600,
+    "d": 86400, "day": 86400, "days": 86400,
+}  # fmt: skip
+_LIMIT = re.compile(r"^(\d+)\s*/\s*(\d*)\s*([a-z]+)$")
+
+
+def endpoint_target(slug: str) -> str:
+    """The counters' target for one REST endpoint."""
+    return f"endpoint:{slug}"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One limit on one scope: at most ``quota`` requests per ``window`` seconds."""
+
+    scope: str
+    quota: int
+    window: int
+
+    @property
+    def name(self) -> str:
+        """The policy's identifier in the RateLimit headers, e.g. ``address-1min``."""
+        for unit, seconds in (("d", 86400), ("h", 3600), ("min", 60)):
+            if self.window % seconds == 0:
+                return f"{self.scope}-{self.window // seconds}{unit}"
+        return f"{self.scope}-{self.window}s"
+
+
+    @property
+    def window_text(self) -> str:
+        """The window in words: ``minute``, ``hour``, ``5 minutes``."""
+        for unit, seconds in (("day", 86400), ("hour", 3600), ("minute", 60)):
+            if self.window % seconds == 0:
+                n = self.window // seconds
+                return unit if n == 1 else f"{n} {unit}s"
+        return "second" if self.window == 1 else f"{self.window} seconds"
+
+
+_SCOPE_TEXT = {ADDRESS: "client address", CREDENTIAL: "credential"}
+
+
+@lru_cache(maxsize=256)
+def parse_limits(text: str, scope: str = ADDRESS) -> tuple[Policy, ...]:
+    """``"100/min, 1000/h"`` → policies; ``"0"``, ``"0/…"`` or nothing: no limit. ValueError on bad text."""
+    policies = []
+    for part in (item.strip().lower() for item in text.split(",")):
+        if part in ("", "0"):
+            continue
+        match = _LIMIT.match(part)
+        if match is None or match.group(3) not in _UNITS:
+            raise ValueError(
+                f"{part!r} is not a limit; write requests/window like 100/min, 1000/h, 10/5s or 0 for none"
+            )
+        quota, window = int(match.group(1)), int(match.group(2) or 1) * _UNITS[match.group(3)]
+        if not 1 <= window <= MAX_WINDOW:
+            raise ValueError(f"{part!r}: a window lasts from 1 second to 7 days")
+        if quota:
+            policies.append(Policy(scope, quota, window))
+    if len({p.window for p in policies}) != len(policies):
+        raise ValueError("Two limits with the same window: keep one")
+    if len(policies) > MAX_LIMITS:
+        raise ValueError(f"At most {MAX_LIMITS} limits")
+    return tuple(sorted(policies, key=lambda p: p.window))
+
+
+def _configured(text: str, default: str, scope: str) -> tuple[Policy, ...]:
+    return parse_limits(text.strip() or default, scope)
+
+
+def endpoint_policies(endpoint) -> tuple[Policy, ...]:
+    """The policies of a REST endpoint: its own limits, or the settings' defaults where it leaves them blank."""
+    return _configured(endpoint.rate_limit_per_address, settings.HUB_RATE_LIMIT_PER_ADDRESS, ADDRESS) + _configured(
+        endpoint.rate_limit_per_credential, settings.HUB_RATE_LIMIT_PER_CREDENTIAL, CREDENTIAL
+    )
+
+
+def generic_policies() -> tuple[Policy, ...]:
+    """The policies of the generic routes (one set for the five data routes), from settings."""
+    return parse_limits(settings.HUB_GENERIC_RATE_LIMIT_PER_ADDRESS, ADDRESS) + parse_limits(
+        settings.HUB_GENERIC_RATE_LIMIT_PER_CREDENTIAL, CREDENTIAL
+    )
+
+
+def env_limits(name: str, default: str) -> str:
+    """A limits setting from the environment (settings.py), ImproperlyConfigured when malformed."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        parse_limits(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
+    return value
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Where one policy stands after this request: calls left and seconds until its window ends."""
+
+    policy: Policy
+    remaining: int
+    reset: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of counting a request: its policies' state, and whether it is refused."""
+
+    policies: tuple[Policy, ...]
+    counted: tuple[Counted, ...] = ()
+    retry_after: int = 0  # > 0: refused, for this many seconds
+    unchecked: bool = False  # the counters could not be reached: served without counting
+
+    @property
+    def refused(self) -> bool:
+        return self.retry_after > 0
+
+    def headers(self) -> dict[str, str]:
+        """The RateLimit-Policy and RateLimit fields (and Retry-After on a refusal)."""
+        if not self.policies:
+            return {}
+        headers = {"RateLimit-Policy": ", ".join(f'"{p.name}";q={p.quota};w={p.window}' for p in self.policies)}
+        if self.counted:
+            headers["RateLimit"] = ", ".join(f'"{c.policy.name}";r={c.remaining};t={c.reset}' for c in self.counted)
+        if self.refused:
+            headers["Retry-After"] = str(self.retry_after)
+        return headers
+
+    def message(self) -> str:
+        """The text of a refusal, naming the exhausted limits."""
+        exhausted = [c.policy for c in self.counted if c.remaining == 0]
+        limits = ", ".join(f"{p.quota} requests per {p.window_text} per {_SCOPE_TEXT[p.scope]}" for p in exhausted)
+        return f"Rate limit exceeded ({limits}); try again in {self.retry_after} seconds."
+
+
+class RateLimited(Exception):
+    """A call over its limits: answered 429 with Retry-After and the RateLimit fields."""
+
+    http_status = 429
+
+    def __init__(self, decision: Decision):
+        self.decision = decision
+        self.message = decision.message()
+        self.headers = decision.headers()
+        super().__init__(self.message)
+
+
+def count(request, target: str, policies: tuple[Policy, ...], principal: str | None) -> Decision:
+    """Count this request against ``policies`` of ``target`` (one cache round trip); a refusal counts nothing.
+
+    Credential policies apply only when the caller authenticated (``principal`` not None).
+    """
+    address = client_ip(request) or "unknown"
+    applied = tuple(p for p in policies if p.scope == ADDRESS or principal)
+    if not applied:
+        return Decision(policies=())
+    keys = [_key(target, p, address if p.scope == ADDRESS else principal) for p in applied]
+    try:
+        refused, used, ttls = _count(keys, applied)
+    except _UNREACHABLE as exc:
+        _note_unchecked(exc)
+        return Decision(policies=applied, unchecked=True)
+    counted = tuple(
+        Counted(p, max(0, p.quota - n), math.ceil(ms / 1000) if ms > 0 else p.window)
+        for p, n, ms in zip(applied, used, ttls, strict=True)
+    )
+    if not refused:
+        return Decision(policies=applied, counted=counted)
+    # Refused until every exhausted window has ended.
+    wait = max(c.reset for c, n in zip(counted, used, strict=True) if n >= c.policy.quota)
+    return Decision(policies=applied, counted=counted, retry_after=max(1, wait))
+
+
+def _key(target: str, policy: Policy, who: str) -> str:
+    # Digests keep user names and addresses out of the cache's key space and bound the key length.
+    digest = hashlib.sha256(who.encode()).hexdigest()[:24]
+    return f"{KEY_PREFIX}:{target}:{policy.scope}:{policy.window}:{digest}"
+
+
+# Reads every counter; when none is at its quota increments them all (opening a window on its
+# first count), else leaves them. Answers the refusal flag, then (count, milliseconds left) per key.
+_SCRIPT = """
+local refused = 0
+for i = 1, #KEYS do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[2 * i - 1]) then refused = 1 end
+end
+local out = {refused}
+for i = 1, #KEYS do
+  local used
+  if refused == 0 then
+    used = redis.call('INCR', KEYS[i])
+  else
+    used = tonumber(redis.call('GET', KEYS[i]) or '0')
+  end
+  local ttl = redis.call('PTTL', KEYS[i])
+  if refused == 0 and ttl < 0 then
+    ttl = tonumber(ARGV[2 * i]) * 1000
+    redis.call('PEXPIRE', KEYS[i], ttl)
+  end
+  out[#out + 1] = used
+  out[#out + 1] = ttl
+end
+return out
+"""
+
+try:
+    from redis.exceptions import RedisError
+
+    _UNREACHABLE: tuple[type[BaseException], ...] = (RedisError, OSError)
+except ImportError:  # redis is a requirement; without it only local memory can be used
+    _UNREACHABLE = (OSError,)
+
+_local_lock = threading.Lock()
+_scripts: dict[int, object] = {}
+_unchecked = {"count": 0, "since_warning": 0, "warned_at": None}
+_unchecked_lock = threading.Lock()
+
+
+def _cache():
+    return caches[settings.HUB_RATE_LIMIT_CACHE]
+
+
+def _count(keys: list[str], policies: tuple[Policy, ...]) -> tuple[bool, list[int], list[int]]:
+    """Whether refused, the counts after this request and the milliseconds left of each window (one round trip)."""
+    backend = _cache()
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(keys[0], write=True)
+        script = _scripts.get(id(client))
+        if script is None:
+            script = _scripts[id(client)] = client.register_script(_SCRIPT)  # EVALSHA, EVAL on a cold server
+        args = [value for p in policies for value in (p.quota, p.window)]
+        out = script(keys=keys, args=args, client=client)
+        return bool(out[0]), [int(v) for v in out[1::2]], [int(v) for v in out[2::2]]
+    return _count_locally(backend, keys, policies)
+
+
+def _count_locally(backend, keys: list[str], policies: tuple[Policy, ...]) -> tuple[bool, list[int], list[int]]:
+    now = time.time()
+    with _local_lock:  # local memory is per process: a lock makes read-check-write atomic here
+        stored = backend.get_many(keys)
+        windows = {k: v for k, v in stored.items() if v[1] > now}  # (count, ends); the end decides
+        refused = any(windows.get(k, (0, 0))[0] >= p.quota for k, p in zip(keys, policies, strict=True))
+        used, ttls = [], []
+        for key, policy in zip(keys, policies, strict=True):
+            n, ends = windows.get(key, (0, now + policy.window))
+            if not refused:
+                n += 1
+                backend.set(key, (n, ends), timeout=max(1, math.ceil(ends - now)))
+            used.append(n)
+            ttls.append(round((ends - now) * 1000))
+    return refused, used, ttls
+
+
+def _note_unchecked(exc: BaseException) -> None:
+    with _unchecked_lock:
+        _unchecked["count"] += 1
+        _unchecked["since_warning"] += 1
+        now = time.monotonic()
+        if _unchecked["warned_at"] is not None and now - _unchecked["warned_at"] < WARNING_INTERVAL:
+            return
+        served, _unchecked["since_warning"], _unchecked["warned_at"] = _unchecked["since_warning"], 0, now
+    logger.warning(
+        "Rate limits are not enforced: the cache holding the counters is unreachable (%s: %s); "
+        "%s calls served unchecked since the last warning",
+        exc.__class__.__name__,
+        exc,
+        served,
+    )
+
+
+def unchecked_count() -> int:
+    """Calls this process served without counting them because the counters were unreachable."""
+    return _unchecked["count"]

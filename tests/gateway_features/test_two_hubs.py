@@ -1,0 +1,146 @@
+"""Two hub processes (gunicorn, each its own memory) sharing one Redis and one database: rate
+limits count together, and an Idempotency-Key sent to both at once runs once."""
+
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+
+from tests.gateway_features.conftest import REDIS_URL, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SETUP = """
+import os
+from endpoints.models import Endpoint
+from hub.models import OdooConnection
+from mappings.models import MappingLine
+connection = OdooConnection(
+    name="stand-in", url=os.environ["STAND_IN_URL"], database="odoo18", login="admin", protocol="jsonrpc"
+)
+connection.secret = "admin"
+connection.save()
+for slug, limit in (("limited", "5/min"), ("orders", "0")):
+    endpoint = Endpoint.objects.create(
+        name=slug, connection=connection, odoo_model="res.partner", slug=slug, auth="none",
+        allowed_methods=["GET", "POST"], domain="[('ref', '!=', False)]", rate_limit_per_address=limit,
+    )
+    MappingLine.objects.create(endpoint=endpoint, sequence=1, odoo_field="ref", external_key="ref",
+                               odoo_type="char", is_identifier=True, required=True)
+    MappingLine.objects.create(endpoint=endpoint, sequence=2, odoo_field="name", external_key="name",
+                               odoo_type="char", required=True)
+"""
+
+
+def _run(env, *args):
+    done = subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def _wait(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not come up")
+
+
+@pytest.fixture(scope="module")
+def two_hubs(odoo_server):
+    """Base URLs of two gunicorn hubs on one SQLite file and the Redis of TEST_REDIS_URL."""
+    if not REDIS_URL:
+        pytest.skip("set TEST_REDIS_URL (or REDIS_URL) to a Redis database the tests may flush")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    odoo_server.reset()
+    with tempfile.TemporaryDirectory(prefix="hub-two-") as tmp:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "hub.settings",
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "HUB_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "HUB_VAR_DIR": tmp,
+            "DATABASE_URL": f"sqlite:///{tmp}/hub.sqlite3",
+            "REDIS_URL": REDIS_URL,
+        }
+        _run(env, "migrate", "--noinput", "-v", "0")
+        _run({**env, "STAND_IN_URL": odoo_server.url}, "shell", "-c", SETUP)
+        ports = [free_port(), free_port()]
+        servers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "hub.wsgi:application",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "-k",
+                    "gthread",
+                    "--threads",
+                    "8",
+                    "--log-level",
+                    "warning",
+                ],
+                env=env,
+                cwd=ROOT,
+            )
+            for port in ports
+        ]
+        try:
+            urls = [f"http://127.0.0.1:{port}" for port in ports]
+            for url in urls:
+                _wait(url + "/healthz")
+            yield urls
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=10)
+            redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_two_processes_count_one_limit_together(two_hubs, odoo_server):
+    odoo_server.faults.clear()
+    statuses = []
+    with httpx.Client(timeout=30) as http:
+        for n in range(8):
+            response = http.get(f"{two_hubs[n % 2]}/bj_api_sync/v1/limited")
+            statuses.append(response.status_code)
+            if n == 0:
+                assert response.headers["RateLimit-Policy"] == '"address-1min";q=5;w=60'
+    assert statuses == [200] * 5 + [429] * 3
+
+
+def test_one_key_sent_to_both_processes_at_once_creates_one_record(two_hubs, odoo_server):
+    odoo_server.faults.latency(0.2)  # the first call is still running when the others arrive
+    order = {"ref": "TWO-1", "name": "Sent twice"}
+
+    def call(n: int) -> httpx.Response:
+        with httpx.Client(timeout=30) as http:
+            return http.post(f"{two_hubs[n % 2]}/bj_api_sync/v1/orders", json=order, headers={"Idempotency-Key": "two"})
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(call, range(6)))
+    odoo_server.faults.clear()
+    ran = [a for a in answers if a.status_code == 201 and "Idempotent-Replayed" not in a.headers]
+    assert len(ran) == 1
+    assert all(a.status_code == 409 or a.headers.get("Idempotent-Replayed") == "true" for a in answers if a not in ran)
+    assert [r["ref"] for r in odoo_server.records("res.partner")].count("TWO-1") == 1
+    with httpx.Client(timeout=30) as http:
+        again = http.post(f"{two_hubs[1]}/bj_api_sync/v1/orders", json=order, headers={"Idempotency-Key": "two"})
+    assert (again.status_code, again.content, again.headers["Idempotent-Replayed"]) == (201, ran[0].content, "true")
