@@ -7,7 +7,7 @@ from mappings.models import MappingLine
 from outbound.models import OutboundConfiguration
 from tests.fixtures.receiver import receiver  # noqa: F401 - fixture
 
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105 - the test signing secret
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 @pytest.fixture(autouse=True)

@@ -90,8 +90,10 @@ def test_each_attempt_is_one_masked_outbound_log_row_linked_to_its_delivery(conf
         (RouteKind.OUTBOUND, 200, "success", "outbound:partners"),
     ]
     assert [log.request_id for log in logs] == [f"dlv_{row.pk}.1", f"dlv_{row.pk}.2"]
-    assert logs[0].method == "POST" and logs[0].path == configuration.target_url
-    assert "hunter2" not in logs[0].request_body and logs[0].request_masked
+    assert logs[0].method == "POST"
+    assert logs[0].path == configuration.target_url
+    assert "hunter2" not in logs[0].request_body
+    assert logs[0].request_masked
     assert "leaked-123" not in logs[0].response_body
     assert logs[1].response_body == "thanks"
 
@@ -108,7 +110,8 @@ def test_backoff_schedule_is_exponential_with_jitter_until_dead_at_max_attempts(
         now = row.next_attempt_at
     # base 10 s doubling: ceilings 10, 20, 40, 80; equal jitter puts each wait in [ceiling/2, ceiling)
     assert waits == [5.0, 15.0, pytest.approx(39.8), 40.0]
-    assert row.state == "pending" and row.attempts == 4
+    assert row.state == "pending"
+    assert row.attempts == 4
     _attempt(row, now)
     assert (row.state, row.attempts, row.last_status) == ("dead", 5, 500)
     assert row.last_error == "HTTP 500 (after 5 attempts)"
@@ -127,7 +130,8 @@ def test_backoff_is_capped_at_the_longest_wait():
 def test_429_retry_after_seconds_is_honoured(configuration, receiver):
     receiver.script(Answer(status=429, headers={"Retry-After": "120"}))
     row = _attempt(_change(configuration), T0)
-    assert row.state == "pending" and row.last_status == 429
+    assert row.state == "pending"
+    assert row.last_status == 429
     assert row.next_attempt_at == T0 + timedelta(seconds=120)
 
 
@@ -155,7 +159,8 @@ def test_other_4xx_fail_at_once(configuration, receiver, status):
 def test_a_hanging_receiver_times_out_and_is_retried(configuration, receiver):
     receiver.script(Answer(hang=5))
     row = _attempt(_change(configuration), T0)
-    assert row.state == "pending" and row.last_status is None
+    assert row.state == "pending"
+    assert row.last_status is None
     assert row.last_error.startswith("Timed out")
     log = RequestLog.objects.get(delivery=row)
     assert (log.status, log.error_class) == (504, "Timeout")
@@ -165,7 +170,8 @@ def test_a_hanging_receiver_times_out_and_is_retried(configuration, receiver):
 def test_a_refused_connection_is_retried(make_outbound, allow_loopback):
     configuration = make_outbound(target_url=f"http://127.0.0.1:{closed_port()}/hook")
     row = _attempt(_change(configuration), T0)
-    assert row.state == "pending" and row.last_error.startswith("Connection failed")
+    assert row.state == "pending"
+    assert row.last_error.startswith("Connection failed")
     assert RequestLog.objects.get(delivery=row).status == 502
 
 

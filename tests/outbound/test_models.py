@@ -17,7 +17,8 @@ def test_secrets_are_encrypted_at_rest(make_outbound):
     assert "s3cret-value" not in stored["secret_encrypted"]
     assert OutboundConfiguration.objects.get().secret == "s3cret-value"
     token = configuration.receiver_token
-    assert len(token) >= 40 and token not in stored["receiver_token_encrypted"]
+    assert len(token) >= 40
+    assert token not in stored["receiver_token_encrypted"]
     assert configuration.receiver_path == f"/api/outbound/partners/receive?token={token}"
 
 
