@@ -20,5 +20,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No outbound configuration named {configuration!r}.")
         for item in configurations.order_by("name"):
             result = polling.poll(item)
-            line = f"{item.name}: {result.read} read, {result.created} created, {result.updated} updated, {result.deleted} deleted"
+            line = (
+                f"{item.name}: {result.read} read, {result.created} created, "
+                f"{result.updated} updated, {result.deleted} deleted"
+            )
             self.stdout.write(line + (f" ({result.skipped})" if result.skipped else ""))
