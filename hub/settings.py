@@ -172,6 +172,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With the broker down, sending gives up within a second: the outbox row waits for the sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# An attempt under way holds its row for its timeouts plus this margin; a worker that died in it
+# leaves the row due again after that, and the sweep sends it once more.
+OUTBOUND_LEASE_MARGIN_SECONDS = env_int("OUTBOUND_LEASE_MARGIN_SECONDS", 30, minimum=0)
 OUTBOUND_SWEEP_SECONDS = env_int("OUTBOUND_SWEEP_SECONDS", 15, minimum=1)
 OUTBOUND_POLL_TICK_SECONDS = env_int("OUTBOUND_POLL_TICK_SECONDS", 5, minimum=1)
 CELERY_BEAT_SCHEDULE = {

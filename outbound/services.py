@@ -23,9 +23,6 @@ from outbound.models import Delivery, Event, OutboundConfiguration, RecordState
 
 logger = logging.getLogger(__name__)
 
-# An attempt under way holds its row this long past its timeouts; a worker that died in it
-# leaves the row due again after that, and the sweep sends it once more.
-LEASE_MARGIN_SECONDS = 30
 SWEEP_BATCH = 500
 
 
@@ -139,7 +136,7 @@ def claim(delivery_id: int, now: datetime) -> Delivery | None:
         return None
     if not row.is_test and _older_unfinished(row):
         return None  # per-record order: sent once the older one is finished
-    lease = row.configuration.connect_timeout + row.configuration.read_timeout + LEASE_MARGIN_SECONDS
+    lease = row.configuration.connect_timeout + row.configuration.read_timeout + settings.OUTBOUND_LEASE_MARGIN_SECONDS
     taken = Delivery.objects.filter(
         pk=row.pk, state=Delivery.State.PENDING, next_attempt_at=row.next_attempt_at, attempts=row.attempts
     ).update(attempts=F("attempts") + 1, attempt_started_at=now, next_attempt_at=now + timedelta(seconds=lease))

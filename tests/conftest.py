@@ -1,5 +1,8 @@
 """Fixtures shared by the whole suite; each fixture module lives in tests/fixtures/."""
 
+import os
+import tempfile
+
 from tests.fixtures.hub import *  # noqa: F403
 from tests.fixtures.odoo import *  # noqa: F403
 from tests.fixtures.throttle import *  # noqa: F403
@@ -13,3 +16,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    # A Celery worker started by a test runs in another process: it needs a test database it
+    # can open, so SQLite's is a file (in memory when the system offers it) instead of RAM only.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        folder = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+        database.setdefault("TEST", {})["NAME"] = os.path.join(folder, f"hub-test-{os.getpid()}.sqlite3")
