@@ -16,6 +16,7 @@ from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
 from hub.models import ApiKey
 from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
 from logs.recording import annotate
+from outbound import callbacks
 
 logger = logging.getLogger(__name__)
 
@@ -102,9 +103,29 @@ def _as_rpc_error(exc: Exception, principal: str | None) -> RpcError:
     return RpcError(exc.http_status, exc.message)
 
 
-create_data = _data_route(ApiKey.Route.CREATE_DATA, services.create_data)
+def _keeping_callback_url(operation):
+    """``vals.callback_url``: refused before any Odoo call when it is no usable URL, stored with the
+    record once it is written (outbound configurations may target it)."""
+
+    def run(caller, model: str, vals: dict) -> Outcome:
+        url = vals.get("callback_url") if isinstance(vals, dict) else None
+        if url is not None:
+            problem = callbacks.problem(url)
+            if problem is None and getattr(caller.connection, "pk", None) is None:
+                problem = "callback_url needs an Odoo connection saved in the admin (not ODOO_URL)."
+            if problem:
+                raise RpcError(400, problem)
+        outcome = operation(caller, model, vals)
+        if url is not None and outcome.is_success:
+            callbacks.remember(caller.connection, model, outcome.result["id"], url)
+        return outcome
+
+    return run
+
+
+create_data = _data_route(ApiKey.Route.CREATE_DATA, _keeping_callback_url(services.create_data))
 update_data = _data_route(ApiKey.Route.UPDATE_DATA, services.update_data)
-create_update_data = _data_route(ApiKey.Route.CREATE_UPDATE_DATA, services.create_update_data)
+create_update_data = _data_route(ApiKey.Route.CREATE_UPDATE_DATA, _keeping_callback_url(services.create_update_data))
 search_data = _data_route(ApiKey.Route.SEARCH_DATA, services.search_data)
 call_function = _data_route(ApiKey.Route.CALL_FUNCTION, services.call_function)
 
