@@ -36,7 +36,7 @@ ENDPOINT_FIELDS = (
     "active",
 )
 # Not configuration: identity, ownership, and times the database keeps.
-LINE_SKIPPED = {"id", "endpoint", "parent", "created_at", "updated_at"}
+LINE_SKIPPED = {"id", "endpoint", "outbound", "parent", "created_at", "updated_at"}
 
 
 class TransferError(Exception):
