@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 from standardwebhooks import Webhook
 
 from logs.models import RequestLog, RouteKind
@@ -314,3 +315,9 @@ def test_metrics_count_pending_dead_and_the_oldest_pending_age(configuration, re
     configuration.save()
     _attempt(Delivery.objects.get(record_id=2), T0 + timedelta(seconds=30))
     assert services.metrics(T0 + timedelta(seconds=90)) == {"pending": 1, "dead": 1, "oldest_pending_seconds": 90}
+
+
+def test_readyz_returns_the_outbound_figures(client, configuration, odoo_connection):
+    _change(configuration, now=timezone.now() - timedelta(seconds=42))
+    body = client.get("/readyz").json()
+    assert body["outbound"] == {"pending": 1, "dead": 0, "oldest_pending_seconds": 42}
