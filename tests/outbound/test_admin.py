@@ -1,5 +1,6 @@
 """Admin of outbound: configuration pages, counts, the test delivery, deliveries and their actions."""
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -21,7 +22,7 @@ def configuration(make_outbound, receiver, allow_loopback):
 
 
 def _text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def test_configuration_list_shows_pending_and_dead_counts(admin_client, configuration, receiver):
@@ -179,3 +180,26 @@ def test_redeliver_and_cancel_actions(admin_client, configuration, receiver):
     admin_client.post(changelist, {"action": "cancel", "_selected_action": [row.pk]})
     row.refresh_from_db()
     assert row.state == "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            {"value_type": "many2one", "options": '{"model": "res.country", "field": "code"}'},
+            "Line 'country': outbound payloads show a lookup line by its name or id",
+        ),
+        ({"value_type": "one2many", "options": "{}"}, "Line 'country': outbound payloads cannot show nested one2many"),
+    ],
+)
+def test_lines_that_search_read_cannot_feed_are_refused(admin_client, configuration, line, message):
+    url = reverse("admin:outbound_outboundconfiguration_change", args=[configuration.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "new_secret"}
+    data.update({"on_create": "on", "on_update": "on", "on_delete": "on", "active": "on"})
+    data.update({"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0", "lines-0-sequence": "10"})
+    data.update({"lines-0-odoo_field": "country_id", "lines-0-external_key": "country", "lines-0-direction": "out"})
+    data.update({f"lines-0-{k}": v for k, v in line.items()})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert message in _text(response)
