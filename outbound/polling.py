@@ -108,12 +108,21 @@ def poll(configuration: OutboundConfiguration, *, now: datetime | None = None) -
     complete = len(records) < limit
     result = PollResult(read=len(records))
 
+    cursor = (start_date, start_id)
+    for record in records:
+        if _after_cursor(record, start_date, start_id):
+            cursor = (str(record.get("write_date") or "")[:19], record["id"])
+    if complete:
+        cursor = (cursor[0], 0)  # caught up: read the last second again next time (see module doc)
+    interval = timedelta(seconds=configuration.poll_interval or 60)
     with transaction.atomic():
-        # Another cycle of this configuration (a second worker, the command) may have run since we read.
-        moved = OutboundConfiguration.objects.select_for_update().filter(
+        # The transaction's first statement writes: the cursor moves only if no other cycle (a second
+        # worker, the command) moved it since we read; a write first also takes SQLite's write lock
+        # at once (a read first would fail to upgrade it when a worker writes meanwhile).
+        moved = OutboundConfiguration.objects.filter(
             pk=configuration.pk, cursor_write_date=start_date, cursor_id=start_id
-        )
-        if not moved.exists():
+        ).update(cursor_write_date=cursor[0], cursor_id=cursor[1], last_polled_at=now, next_poll_at=now + interval)
+        if not moved:
             result.skipped = "another cycle moved the cursor first"
             return result
         states = {
@@ -122,11 +131,8 @@ def poll(configuration: OutboundConfiguration, *, now: datetime | None = None) -
                 configuration=configuration, record_id__in=[r["id"] for r in records] + known
             )
         }
-        cursor = (start_date, start_id)
         still_there = []
         for record in records:
-            if _after_cursor(record, start_date, start_id):
-                cursor = (str(record.get("write_date") or "")[:19], record["id"])
             _apply(configuration, mapping, record, states.get(record["id"]), now, result, still_there)
         if complete:
             present = {record["id"] for record in records}
@@ -136,13 +142,8 @@ def poll(configuration: OutboundConfiguration, *, now: datetime | None = None) -
                     data = reading.deleted_data(mapping, record_id, state.identifier if state else None)
                     services.record_change(configuration, record_id, Event.DELETED, data, now=now)
                     result.deleted += 1
-            cursor = (cursor[0], 0)  # caught up: read the last second again next time (see module doc)
         if still_there:
             RecordState.objects.filter(configuration=configuration, record_id__in=still_there).update(checked_at=now)
-        interval = timedelta(seconds=configuration.poll_interval or 60)
-        OutboundConfiguration.objects.filter(pk=configuration.pk).update(
-            cursor_write_date=cursor[0], cursor_id=cursor[1], last_polled_at=now, next_poll_at=now + interval
-        )
         configuration.cursor_write_date, configuration.cursor_id = cursor
     result.cursor = cursor
     logger.info(

@@ -41,8 +41,10 @@ def note(configuration: OutboundConfiguration, record_id: int, now: datetime | N
     """Mark the record due for a read-back after the push delay (one row per record)."""
     now = now or timezone.now()
     due = now + timedelta(seconds=settings.OUTBOUND_PUSH_DELAY_SECONDS)
-    notice, _ = PushNotice.objects.update_or_create(
-        configuration=configuration, record_id=record_id, defaults={"due_at": due, "rechecks": 0, "received_at": now}
+    notice = services._upsert(
+        PushNotice,
+        {"configuration": configuration, "record_id": record_id},
+        {"due_at": due, "rechecks": 0, "received_at": now},
     )
     _enqueue_on_commit(notice.pk, settings.OUTBOUND_PUSH_DELAY_SECONDS)
     return notice
@@ -73,20 +75,27 @@ def read_back(notice_id: int, now: datetime | None = None) -> str:
     domain = polling._and(configuration.parsed_domain, [("id", "=", notice.record_id)])
     records = reading.read(configuration, mapping, domain, limit=1)
     with transaction.atomic():
+        # Take the notice first (a write: see services._upsert); a newer notice of the record, or
+        # another worker's read-back, changed it meanwhile: that one reads again.
+        taken = PushNotice.objects.filter(pk=notice.pk, due_at=notice.due_at, rechecks=notice.rechecks).delete()[0]
+        if not taken:
+            return "taken"
         state = RecordState.objects.filter(configuration=configuration, record_id=notice.record_id).first()
         if records:
             result = polling.PollResult()
             polling._apply(configuration, mapping, records[0], state, now, result, [])
-            notice.delete()
             return "created" if result.created else "updated" if result.updated else "unchanged"
         if notice.rechecks < 1:
             # Not there yet (Odoo had not committed) or gone: once more later before saying deleted.
-            notice.rechecks += 1
-            notice.due_at = now + timedelta(seconds=settings.OUTBOUND_PUSH_RECHECK_SECONDS)
-            notice.save(update_fields=["rechecks", "due_at"])
-            _enqueue_on_commit(notice.pk, settings.OUTBOUND_PUSH_RECHECK_SECONDS)
+            again = PushNotice.objects.create(
+                configuration=configuration,
+                record_id=notice.record_id,
+                rechecks=notice.rechecks + 1,
+                due_at=now + timedelta(seconds=settings.OUTBOUND_PUSH_RECHECK_SECONDS),
+                received_at=notice.received_at,
+            )
+            _enqueue_on_commit(again.pk, settings.OUTBOUND_PUSH_RECHECK_SECONDS)
             return "recheck"
-        notice.delete()
         if state is None:
             return "never seen"  # an announced create that was rolled back
         data = reading.deleted_data(mapping, notice.record_id, state.identifier)

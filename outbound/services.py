@@ -74,11 +74,8 @@ def record_change(
     if event == Event.DELETED:
         RecordState.objects.filter(configuration=configuration, record_id=record_id).delete()
     else:
-        RecordState.objects.update_or_create(
-            configuration=configuration,
-            record_id=record_id,
-            defaults={"digest": digest(data), "write_date": write_date, "identifier": identifier, "checked_at": now},
-        )
+        values = {"digest": digest(data), "write_date": write_date, "identifier": identifier, "checked_at": now}
+        _upsert(RecordState, {"configuration": configuration, "record_id": record_id}, values)
     if not configuration.sends(event):
         return None
     target = target_for(configuration, record_id)
@@ -100,6 +97,19 @@ def record_change(
     ).update(state=Delivery.State.SUPERSEDED, finished_at=now, last_error=f"Superseded by #{row.id}")
     enqueue_on_commit(row.id)
     return row
+
+
+def _upsert(model, keys: dict, values: dict):
+    """UPDATE, else INSERT: a write first (SQLite then takes its write lock at once, where a read
+    first, as update_or_create does, fails to upgrade it while another process writes)."""
+    if model.objects.filter(**keys).update(**values):
+        return model.objects.get(**keys)
+    try:
+        with transaction.atomic():
+            return model.objects.create(**keys, **values)
+    except IntegrityError:  # another process inserted it meanwhile
+        model.objects.filter(**keys).update(**values)
+        return model.objects.get(**keys)
 
 
 def enqueue_on_commit(delivery_id: int, countdown: float = 0) -> None:

@@ -112,6 +112,22 @@ def test_a_paused_configuration_refuses_notices(client, configuration):
 
 
 @pytest.mark.django_db
+def test_a_notice_renewed_during_the_read_back_is_left_to_its_own_read(configuration, monkeypatch):
+    from outbound import reading
+
+    notice = push.note(configuration, 45)
+    real_read = reading.read
+
+    def read_while_odoo_posts_again(*args, **kwargs):
+        push.note(configuration, 45, now=notice.received_at + timedelta(seconds=1))
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(reading, "read", read_while_odoo_posts_again)
+    assert push.read_back(notice.pk, now=notice.due_at + timedelta(seconds=5)) == "taken"
+    assert PushNotice.objects.get().due_at == notice.due_at + timedelta(seconds=1)
+
+
+@pytest.mark.django_db
 def test_a_notice_before_its_delay_is_not_read(configuration):
     notice = push.note(configuration, 45)
     assert push.read_back(notice.pk, now=notice.due_at - timedelta(seconds=1)) == "not due"
@@ -122,7 +138,7 @@ def test_a_notice_before_its_delay_is_not_read(configuration):
 def test_an_announced_create_that_never_committed_sends_nothing(configuration):
     notice = push.note(configuration, 999_999)
     assert _read_back(notice) == ("recheck", ["search_read"])
-    notice.refresh_from_db()
+    notice = PushNotice.objects.get(record_id=999_999)
     assert notice.rechecks == 1
     assert _read_back(notice) == ("never seen", ["search_read"])
     assert not Delivery.objects.exists()
@@ -181,7 +197,7 @@ def test_create_write_unwatched_write_and_unlink_pushed_by_the_stand_in(rules, o
     assert [body["_id"] for body in on_unlink.sent] == [partner]
     notice = PushNotice.objects.get(record_id=partner)
     assert _read_back(notice) == ("recheck", ["search_read"])  # gone, or not committed yet: once more
-    notice.refresh_from_db()
+    notice = PushNotice.objects.get(record_id=partner)
     assert _read_back(notice) == ("deleted", ["search_read"])
     _deliver_due(notice.due_at)
     assert [json.loads(got.body)["type"] for got in receiver.received] == [
