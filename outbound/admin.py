@@ -80,6 +80,14 @@ class OutboundLineInline(admin.TabularInline):
 class OutboundConfigurationForm(forms.ModelForm):
     """The configuration, plus a write-only secret toward the target."""
 
+    target_url = forms.URLField(
+        label="target URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="For a static URL target; checked against private addresses at each send",
+    )
+
     new_secret = forms.CharField(
         label="secret",
         required=False,
