@@ -99,31 +99,7 @@ class OutboundConfigurationForm(forms.ModelForm):
 
     class Meta:
         model = OutboundConfiguration
-        fields = [
-            "name",
-            "connection",
-            "odoo_model",
-            "domain",
-            "active",
-            "on_create",
-            "on_update",
-            "on_delete",
-            "target",
-            "target_url",
-            "method",
-            "connect_timeout",
-            "read_timeout",
-            "auth",
-            "auth_username",
-            "auth_header",
-            "max_attempts",
-            "max_age",
-            "backoff_base",
-            "backoff_max",
-            "poll_interval",
-            "batch_size",
-            "deletion_check_size",
-        ]
+        fields = ["connection", *OutboundConfiguration.TRANSFER_FIELDS]
         widgets = {"domain": forms.Textarea(attrs={"rows": 3, "cols": 80})}
 
     def clean(self):

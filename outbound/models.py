@@ -131,6 +131,32 @@ class OutboundConfiguration(models.Model):
 
     objects = OutboundConfigurationQuerySet.as_manager()
 
+    # What the admin form edits and an export carries, besides the connection (exported by name).
+    TRANSFER_FIELDS = (
+        "name",
+        "odoo_model",
+        "domain",
+        "active",
+        "on_create",
+        "on_update",
+        "on_delete",
+        "target",
+        "target_url",
+        "method",
+        "connect_timeout",
+        "read_timeout",
+        "auth",
+        "auth_username",
+        "auth_header",
+        "max_attempts",
+        "max_age",
+        "backoff_base",
+        "backoff_max",
+        "poll_interval",
+        "batch_size",
+        "deletion_check_size",
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name = "outbound configuration"
