@@ -41,7 +41,7 @@ def note(configuration: OutboundConfiguration, record_id: int, now: datetime | N
     """Mark the record due for a read-back after the push delay (one row per record)."""
     now = now or timezone.now()
     due = now + timedelta(seconds=settings.OUTBOUND_PUSH_DELAY_SECONDS)
-    notice = services._upsert(
+    notice = services.upsert(
         PushNotice,
         {"configuration": configuration, "record_id": record_id},
         {"due_at": due, "rechecks": 0, "received_at": now},
@@ -75,7 +75,7 @@ def read_back(notice_id: int, now: datetime | None = None) -> str:
     domain = polling._and(configuration.parsed_domain, [("id", "=", notice.record_id)])
     records = reading.read(configuration, mapping, domain, limit=1)
     with transaction.atomic():
-        # Take the notice first (a write: see services._upsert); a newer notice of the record, or
+        # Take the notice first (a write: see services.upsert); a newer notice of the record, or
         # another worker's read-back, changed it meanwhile: that one reads again.
         taken = PushNotice.objects.filter(pk=notice.pk, due_at=notice.due_at, rechecks=notice.rechecks).delete()[0]
         if not taken:

@@ -75,7 +75,7 @@ def record_change(
         RecordState.objects.filter(configuration=configuration, record_id=record_id).delete()
     else:
         values = {"digest": digest(data), "write_date": write_date, "identifier": identifier, "checked_at": now}
-        _upsert(RecordState, {"configuration": configuration, "record_id": record_id}, values)
+        upsert(RecordState, {"configuration": configuration, "record_id": record_id}, values)
     if not configuration.sends(event):
         return None
     target = target_for(configuration, record_id)
@@ -99,7 +99,7 @@ def record_change(
     return row
 
 
-def _upsert(model, keys: dict, values: dict):
+def upsert(model, keys: dict, values: dict):
     """UPDATE, else INSERT: a write first (SQLite then takes its write lock at once, where a read
     first, as update_or_create does, fails to upgrade it while another process writes)."""
     if model.objects.filter(**keys).update(**values):
