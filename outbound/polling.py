@@ -71,7 +71,7 @@ def _after_cursor(record: dict, write_date: str, record_id: int) -> bool:
     return stamp > write_date or (stamp == write_date and record["id"] > record_id)
 
 
-def _and(*domains: list) -> list:
+def and_domains(*domains: list) -> list:
     """Domains joined by AND in Odoo's prefix notation (each an operand)."""
     operands = [d for d in domains if d]
     result: list = []
@@ -103,7 +103,7 @@ def poll(configuration: OutboundConfiguration, *, now: datetime | None = None) -
     selector = ["|", *_one_operand(changed), ("id", "in", known)] if changed and known else changed
     limit = configuration.batch_size + len(known)
     records = reading.read(
-        configuration, mapping, _and(configuration.parsed_domain, selector), limit=limit, order=ORDER
+        configuration, mapping, and_domains(configuration.parsed_domain, selector), limit=limit, order=ORDER
     )
     complete = len(records) < limit
     result = PollResult(read=len(records))
@@ -133,7 +133,7 @@ def poll(configuration: OutboundConfiguration, *, now: datetime | None = None) -
         }
         still_there = []
         for record in records:
-            _apply(configuration, mapping, record, states.get(record["id"]), now, result, still_there)
+            apply_record(configuration, mapping, record, states.get(record["id"]), now, result, still_there)
         if complete:
             present = {record["id"] for record in records}
             for record_id in known:
@@ -157,7 +157,7 @@ def poll(configuration: OutboundConfiguration, *, now: datetime | None = None) -
     return result
 
 
-def _apply(configuration, mapping, record: dict, state, now, result: PollResult, still_there: list) -> None:
+def apply_record(configuration, mapping, record: dict, state, now, result: PollResult, still_there: list) -> None:
     """One record as read: sent as created (new to the domain) or updated (payload changed), or not at all."""
     data = reading.payload_data(configuration, mapping, record)
     if data is None:

@@ -72,7 +72,7 @@ def read_back(notice_id: int, now: datetime | None = None) -> str:
     if not configuration.active:
         return "paused"
     mapping = services.mapping_of(configuration)
-    domain = polling._and(configuration.parsed_domain, [("id", "=", notice.record_id)])
+    domain = polling.and_domains(configuration.parsed_domain, [("id", "=", notice.record_id)])
     records = reading.read(configuration, mapping, domain, limit=1)
     with transaction.atomic():
         # Take the notice first (a write: see services.upsert); a newer notice of the record, or
@@ -83,7 +83,7 @@ def read_back(notice_id: int, now: datetime | None = None) -> str:
         state = RecordState.objects.filter(configuration=configuration, record_id=notice.record_id).first()
         if records:
             result = polling.PollResult()
-            polling._apply(configuration, mapping, records[0], state, now, result, [])
+            polling.apply_record(configuration, mapping, records[0], state, now, result, [])
             return "created" if result.created else "updated" if result.updated else "unchanged"
         if notice.rechecks < 1:
             # Not there yet (Odoo had not committed) or gone: once more later before saying deleted.
