@@ -55,7 +55,6 @@ class EndpointForm(forms.ModelForm):
         fields = [*ENDPOINT_FIELDS, "connection"]
         widgets = {"domain": forms.Textarea(attrs={"rows": 3, "cols": 80})}  # a domain is a line or two
         help_texts = {
-            "request_type": "Inbound endpoints answer calls at /bj_api_sync/v1/<endpoint identifier>",
             "slug": "The URL part: /bj_api_sync/v1/<endpoint identifier>, e.g. partners",
             "connection": "The Odoo server whose records this endpoint serves",
             "auth": "Bearer: create tokens with the list action “Create a bearer token” or under Endpoint tokens. "
@@ -183,13 +182,13 @@ class EndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
     # The request type stays a filter: nearly every endpoint is inbound, and its long label crowded the list.
     list_display = ["slug", "name", "odoo_model", "methods", "auth", "active", "connection"]
-    list_filter = ["active", "request_type", "auth", "connection"]
+    list_filter = ["active", "auth", "connection"]
     search_fields = ["slug", "name", "odoo_model"]
     readonly_fields = ["full_url", "curl", "created_at", "updated_at"]
     inlines = [MappingLineInline, EndpointTokenInline]
     actions = ["create_token", "revoke_tokens"]
     fieldsets = [
-        (None, {"fields": ["name", "request_type", "connection", "odoo_model", "domain", "slug", "active"]}),
+        (None, {"fields": ["name", "connection", "odoo_model", "domain", "slug", "active"]}),
         ("Methods and authentication", {"fields": ["allowed_methods", "auth", "basic_username", "new_basic_password"]}),
         ("Behaviour", {"fields": ["is_paginated", "page_size", "upsert_on_post", "log_mode"]}),
         ("Rate limits", {"fields": ["rate_limit_per_address", "rate_limit_per_credential"]}),

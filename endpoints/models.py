@@ -28,8 +28,8 @@ class Endpoint(models.Model):
     """One REST endpoint: an Odoo model and domain served at /bj_api_sync/v1/<slug>."""
 
     class RequestType(models.TextChoices):
+        # Outbound sync (the hub calls an external system) has its own model: outbound.OutboundConfiguration.
         INBOUND = "in", "Inbound (external system calls the hub)"
-        OUTBOUND = "out", "Outbound (the hub calls an external system)"
 
     class Method(models.TextChoices):
         GET = "GET"

@@ -14,6 +14,7 @@ from django.db import transaction
 from endpoints.models import Endpoint
 from hub.models import OdooConnection
 from mappings.models import MappingLine
+from outbound.models import OutboundConfiguration
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ ENDPOINT_FIELDS = (
     "active",
 )
 # Not configuration: identity, ownership, and times the database keeps.
-LINE_SKIPPED = {"id", "endpoint", "parent", "created_at", "updated_at"}
+LINE_SKIPPED = {"id", "endpoint", "outbound", "parent", "created_at", "updated_at"}
 
 
 class TransferError(Exception):
@@ -67,20 +68,30 @@ def _export_line(line: MappingLine, children: dict) -> dict:
     return data
 
 
+def _export_lines(lines) -> list:
+    lines = list(lines)
+    children: dict = {}
+    for line in lines:
+        if line.parent_id is not None:
+            children.setdefault(line.parent_id, []).append(line)
+    return [_export_line(line, children) for line in lines if line.parent_id is None]
+
+
 def export_configurations() -> dict:
-    """Every endpoint (inbound and outbound) with its mapping lines, secrets left out."""
+    """Every endpoint and outbound configuration with its mapping lines, secrets left out."""
     endpoints = []
     for endpoint in Endpoint.objects.select_related("connection").order_by("request_type", "slug"):
-        lines = list(MappingLine.objects.filter(endpoint=endpoint))
-        children: dict = {}
-        for line in lines:
-            if line.parent_id is not None:
-                children.setdefault(line.parent_id, []).append(line)
         data = {name: getattr(endpoint, name) for name in ENDPOINT_FIELDS}
         data["connection"] = endpoint.connection.name
-        data["lines"] = [_export_line(line, children) for line in lines if line.parent_id is None]
+        data["lines"] = _export_lines(MappingLine.objects.filter(endpoint=endpoint))
         endpoints.append(data)
-    return {"format": FORMAT, "version": VERSION, "endpoints": endpoints}
+    outbound = []
+    for configuration in OutboundConfiguration.objects.select_related("connection").order_by("name"):
+        data = {name: getattr(configuration, name) for name in OutboundConfiguration.TRANSFER_FIELDS}
+        data["connection"] = configuration.connection.name
+        data["lines"] = _export_lines(MappingLine.objects.filter(outbound=configuration))
+        outbound.append(data)
+    return {"format": FORMAT, "version": VERSION, "endpoints": endpoints, "outbound": outbound}
 
 
 def _messages(exc: ValidationError) -> str:
@@ -89,7 +100,8 @@ def _messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _import_lines(endpoint: Endpoint, items: list, parent: MappingLine | None, where: str) -> None:
+def _import_lines(owner: dict, items: list, parent: MappingLine | None, where: str) -> None:
+    """Lines of ``owner`` (``{"endpoint": …}`` or ``{"outbound": …}``) from an export."""
     names = {f.name for f in _line_fields()}
     for position, item in enumerate(items):
         label = f"{where} line {position}"
@@ -98,7 +110,7 @@ def _import_lines(endpoint: Endpoint, items: list, parent: MappingLine | None, w
         unknown = sorted(set(item) - names - {"children"})
         if unknown:
             raise TransferError(f"{label}: unknown keys {', '.join(unknown)}.")
-        line = MappingLine(endpoint=endpoint, parent=parent)
+        line = MappingLine(**owner, parent=parent)
         for name, value in item.items():
             if name != "children":
                 setattr(line, MappingLine._meta.get_field(name).attname, value)
@@ -107,7 +119,7 @@ def _import_lines(endpoint: Endpoint, items: list, parent: MappingLine | None, w
         except ValidationError as exc:
             raise TransferError(f"{label}: {_messages(exc)}") from None
         line.save()
-        _import_lines(endpoint, item.get("children") or [], line, label)
+        _import_lines(owner, item.get("children") or [], line, label)
 
 
 def _check_identifier(endpoint: Endpoint, where: str) -> None:
@@ -155,12 +167,47 @@ def import_configurations(data) -> ImportSummary:
             raise TransferError(f"{where}: {_messages(exc)}") from None
         endpoint.save()
         endpoint.lines.all().delete()
-        _import_lines(endpoint, item.get("lines") or [], None, where)
+        _import_lines({"endpoint": endpoint}, item.get("lines") or [], None, where)
         _check_identifier(endpoint, where)
         (summary.created if is_new else summary.updated).append(endpoint.slug)
         if endpoint.auth == Endpoint.Auth.BASIC and not endpoint.basic_password_hash:
             summary.warnings.append(f"{endpoint.slug}: uses Basic authentication; set its password in the admin.")
         if endpoint.auth == Endpoint.Auth.BEARER and not endpoint.tokens.usable().exists():
             summary.warnings.append(f"{endpoint.slug}: uses bearer tokens; create one in the admin.")
+    _import_outbound(data.get("outbound") or [], connections, summary)
     logger.info("Imported endpoints: %s created, %s updated", len(summary.created), len(summary.updated))
     return summary
+
+
+def _import_outbound(items, connections: dict, summary: ImportSummary) -> None:
+    """Create or update the outbound configurations of an export (by name); their lines are replaced."""
+    if not isinstance(items, list):
+        raise TransferError('"outbound" must be a list.')
+    fields = OutboundConfiguration.TRANSFER_FIELDS
+    for position, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise TransferError(f"outbound configuration {position}: must be an object.")
+        where = f"outbound configuration {item.get('name', position)!r}"
+        unknown = sorted(set(item) - set(fields) - {"connection", "lines"})
+        if unknown:
+            raise TransferError(f"{where}: unknown keys {', '.join(unknown)}.")
+        connection = connections.get(item.get("connection"))
+        if connection is None:
+            raise TransferError(f"{where}: no Odoo connection named {item.get('connection')!r}.")
+        configuration = OutboundConfiguration.objects.filter(name=item.get("name")).first()
+        is_new = configuration is None
+        configuration = configuration or OutboundConfiguration()
+        for name in fields:
+            if name in item:
+                setattr(configuration, name, item[name])
+        configuration.connection = connection
+        try:
+            configuration.full_clean()
+        except ValidationError as exc:
+            raise TransferError(f"{where}: {_messages(exc)}") from None
+        configuration.save()
+        configuration.lines.all().delete()
+        _import_lines({"outbound": configuration}, item.get("lines") or [], None, where)
+        (summary.created if is_new else summary.updated).append(f"outbound:{configuration.name}")
+        if OutboundConfiguration.Auth(configuration.auth).needs_secret and not configuration.secret_encrypted:
+            summary.warnings.append(f"outbound:{configuration.name}: set its {configuration.auth} secret in the admin.")

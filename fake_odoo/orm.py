@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from fake_odoo import errors
+from fake_odoo import automation, errors
 from fake_odoo import values as v
 from fake_odoo.access import check_model_access, has_model_access
 from fake_odoo.labels import localized
@@ -366,9 +366,11 @@ class BaseModel:
         self._validate_names(vals, values=True)
         before_write(self, vals)
         converted = self._convert_vals(vals)
+        watched = automation.before_write(self, vals)
         for record_id in self.ids:
             self._apply(record_id, converted)
         after_write(self, vals)
+        automation.after_write(self, vals, watched)
         return True
 
     def _check_rule_write(self) -> None:
@@ -502,6 +504,7 @@ class BaseModel:
         single = isinstance(vals_list, dict)
         items = [vals_list] if single else list(vals_list)
         ids = [self._create_one(dict(vals)) for vals in items]
+        automation.after_create(self.browse(ids))
         return self.browse(ids)
 
     def _create_one(self, vals: dict) -> int:
@@ -538,6 +541,7 @@ class BaseModel:
         from fake_odoo.models import before_unlink
 
         before_unlink(self)
+        automation.before_unlink(self)
         self._delete(self.ids)
         return True
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "mappings",
     "logs",
     "idempotency",
+    "outbound",
 ]
 
 MIDDLEWARE = [
@@ -185,3 +186,41 @@ LOGGING = {
     # httpx logs every request at INFO: the request log already records each call.
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
+
+# Outbound deliveries (outbound/): Celery is the engine. The broker is CELERY_BROKER_URL, else
+# REDIS_URL, else kombu's filesystem transport under var/ (one machine, no server: the demo).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue = VAR_DIR / "celery-queue"
+    _queue.mkdir(parents=True, exist_ok=True)  # the transport expects its folder
+    # the folder is scanned for new messages every polling_interval seconds (kombu's default: 1)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue),
+        "data_folder_out": str(_queue),
+        "polling_interval": 0.1,
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A worker takes one message at a time and acknowledges it after the task: a killed worker's
+# message is delivered again (and the sweep re-enqueues whatever the broker lost).
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With the broker down, sending gives up within a second: the outbox row waits for the sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# An attempt under way holds its row for its timeouts plus this margin; a worker that died in it
+# leaves the row due again after that, and the sweep sends it once more.
+OUTBOUND_LEASE_MARGIN_SECONDS = env_int("OUTBOUND_LEASE_MARGIN_SECONDS", 30, minimum=0)
+OUTBOUND_SWEEP_SECONDS = env_int("OUTBOUND_SWEEP_SECONDS", 15, minimum=1)
+OUTBOUND_POLL_TICK_SECONDS = env_int("OUTBOUND_POLL_TICK_SECONDS", 5, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "outbound-sweep": {"task": "outbound.tasks.sweep", "schedule": float(OUTBOUND_SWEEP_SECONDS)},
+    "outbound-poll": {"task": "outbound.tasks.poll_due", "schedule": float(OUTBOUND_POLL_TICK_SECONDS)},
+}
+# Networks a target URL may resolve into although private/loopback (e.g. 127.0.0.0/8 for a demo).
+OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS")
+OUTBOUND_RESPONSE_MAX_BYTES = env_int("OUTBOUND_RESPONSE_MAX_BYTES", 64 * 1024, minimum=0)
+# Odoo posts its notification before its transaction commits: the record is read this much later,
+# and once more after OUTBOUND_PUSH_RECHECK_SECONDS before it is called deleted.
+OUTBOUND_PUSH_DELAY_SECONDS = env_int("OUTBOUND_PUSH_DELAY_SECONDS", 3, minimum=0)
+OUTBOUND_PUSH_RECHECK_SECONDS = env_int("OUTBOUND_PUSH_RECHECK_SECONDS", 30, minimum=0)

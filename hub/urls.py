@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("api/logs/", include("logs.api.urls")),
+    path("", include("outbound.urls")),
     path("", include("endpoints.urls")),
     path("", include("endpoints.generic.urls")),
 ]

@@ -8,6 +8,7 @@ from django.http import JsonResponse
 
 from hub.models import OdooConnection
 from hub.odoo.exceptions import OdooError
+from outbound.services import metrics as outbound_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -56,5 +57,6 @@ def readyz(request):
                 "uid": probe.uid,
                 "milliseconds": probe.milliseconds,
             },
+            "outbound": outbound_metrics(),
         }
     )

@@ -16,6 +16,7 @@ class RouteKind(models.TextChoices):
     SESSION = "session", "Session"
     LOGS = "logs", "Log API"
     DOCS = "docs", "API documentation"
+    OUTBOUND = "outbound", "Outbound delivery"
     OTHER = "other", "Other"
 
     @classmethod
@@ -113,6 +114,9 @@ class RequestLog(models.Model):
     error = models.TextField(blank=True)
     error_class = models.CharField("exception class", max_length=200, blank=True)
     line_id = models.PositiveIntegerField("mapping line", null=True, blank=True)
+    delivery = models.ForeignKey(
+        "outbound.Delivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempt_logs"
+    )
     replay_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replays")
 
     objects = RequestLogQuerySet.as_manager()

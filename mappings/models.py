@@ -22,7 +22,13 @@ class MappingLine(models.Model):
     Direction = Direction
     OdooType = OdooType
 
-    endpoint = models.ForeignKey("endpoints.Endpoint", on_delete=models.CASCADE, related_name="lines")
+    endpoint = models.ForeignKey(
+        "endpoints.Endpoint", on_delete=models.CASCADE, related_name="lines", null=True, blank=True
+    )
+    # A line belongs to exactly one owner: an inbound endpoint or an outbound configuration.
+    outbound = models.ForeignKey(
+        "outbound.OutboundConfiguration", on_delete=models.CASCADE, related_name="lines", null=True, blank=True
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -83,6 +89,19 @@ class MappingLine(models.Model):
                 name="%(app_label)s_%(class)s_unique_nested_key",
                 violation_error_message="Another nested line of this parent already uses this external key.",
             ),
+            models.UniqueConstraint(
+                fields=["outbound", "external_key"],
+                condition=Q(parent__isnull=True),
+                name="%(app_label)s_%(class)s_unique_outbound_key",
+                violation_error_message="Another line of this outbound configuration already uses this external key.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(endpoint__isnull=False, outbound__isnull=True) | Q(endpoint__isnull=True, outbound__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_one_owner",
+                violation_error_message="A line belongs to either an endpoint or an outbound configuration.",
+            ),
             models.CheckConstraint(
                 condition=Q(is_identifier=False) | Q(parent__isnull=True),
                 name="%(app_label)s_%(class)s_identifier_top_level",
@@ -113,6 +132,9 @@ class MappingLine(models.Model):
         elif self.value_type in REGISTRY:
             for problem in REGISTRY[self.value_type].check_options(self.options, self.direction):
                 add("options", problem)
+        if self.endpoint_id is not None and self.outbound_id is not None:
+            # (neither yet: a line of an owner being created, which the admin formset saves with it)
+            add("endpoint", "A line belongs to either an endpoint or an outbound configuration.")
         self._clean_structure(add)
         self._clean_uniqueness(add)
         if errors:
@@ -123,7 +145,8 @@ class MappingLine(models.Model):
             parent = self.parent
             if parent.value_type != ValueType.ONE2MANY:
                 add("parent", "The parent must be a one2many line.")
-            if self.endpoint_id is not None and parent.endpoint_id != self.endpoint_id:
+            owned = self.endpoint_id is not None or self.outbound_id is not None
+            if owned and (parent.endpoint_id, parent.outbound_id) != (self.endpoint_id, self.outbound_id):
                 add("parent", "The parent belongs to another endpoint.")
             if self.pk is not None and self._is_ancestor_of(parent):
                 add("parent", "A line cannot be nested under itself.")
@@ -148,9 +171,10 @@ class MappingLine(models.Model):
         return False
 
     def _clean_uniqueness(self, add) -> None:
-        if self.endpoint_id is None:
-            return  # a line of an endpoint being created: the admin formset checks its lines together
-        siblings = MappingLine.objects.filter(endpoint_id=self.endpoint_id).exclude(pk=self.pk)
+        if self.endpoint_id is None and self.outbound_id is None:
+            return  # a line of an owner being created: the admin formset checks its lines together
+        owner = {"endpoint_id": self.endpoint_id} if self.endpoint_id else {"outbound_id": self.outbound_id}
+        siblings = MappingLine.objects.filter(**owner).exclude(pk=self.pk)
         if (
             self.is_identifier
             and self.parent_id is None

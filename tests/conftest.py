@@ -1,5 +1,8 @@
 """Fixtures shared by the whole suite; each fixture module lives in tests/fixtures/."""
 
+import os
+import tempfile
+
 from tests.fixtures.hub import *  # noqa: F403
 from tests.fixtures.odoo import *  # noqa: F403
 from tests.fixtures.ratelimit import *  # noqa: F403
@@ -20,3 +23,9 @@ def pytest_configure(config):
     # `make test` runs the suite in parallel processes (pytest-xdist): pytest-django gives each its own
     # test database (test_<name>_gw0, …), and this gives each its own part of a shared Redis.
     settings.CACHES = isolate(settings.CACHES)
+    # A Celery worker started by a test runs in another process: it needs a test database it
+    # can open, so SQLite's is a file (in memory when the system offers it) instead of RAM only.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        folder = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+        database.setdefault("TEST", {})["NAME"] = os.path.join(folder, f"hub-test-{os.getpid()}.sqlite3")

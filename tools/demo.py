@@ -3,15 +3,22 @@
 Generates the demo's secrets once (kept in var/demo.env so a restart keeps the stored data
 readable), migrates, creates an admin user, seeds a connection to the stand-in and the demo
 endpoints, then runs the stand-in and the hub until Ctrl-C.
+
+Outbound: a Celery worker and the scheduler (celery beat) run too, on kombu's filesystem
+transport under var/ (no broker server), and a small local receiver prints each delivery of
+the demo outbound configuration (partners whose name starts with "Demo"), its signature checked.
 """
 
+import json
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +28,8 @@ HUB_PORT = int(os.environ.get("HUB_PORT", "8000"))
 ODOO_PORT = int(os.environ.get("FAKE_ODOO_PORT", "8069"))
 ADMIN_USER = os.environ.get("DEMO_ADMIN_USER", "admin")
 DEMO_ENDPOINTS = ROOT / "demo" / "endpoints.json"
+RECEIVER_PORT = int(os.environ.get("DEMO_RECEIVER_PORT", "8070"))
+OUTBOUND_NAME = "demo-partners"
 
 
 def demo_environment() -> dict[str, str]:
@@ -29,15 +38,22 @@ def demo_environment() -> dict[str, str]:
     if not ENV_FILE.exists():
         from cryptography.fernet import Fernet
 
+        from outbound.signing import new_secret
+
         values = {
             "SECRET_KEY": secrets.token_urlsafe(50),
             "HUB_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "DEMO_ADMIN_PASSWORD": secrets.token_urlsafe(12),
+            "DEMO_SIGNING_SECRET": new_secret(),
         }
         ENV_FILE.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
         ENV_FILE.chmod(0o600)
     values = dict(line.split("=", 1) for line in ENV_FILE.read_text().splitlines() if "=" in line)
     values.setdefault("DEBUG", "1")  # runserver serves the admin's static files only with DEBUG
+    values.setdefault("DEMO_SIGNING_SECRET", "whsec_ZGVtby1zaWduaW5nLXNlY3JldA==")  # a var/demo.env of before
+    # Deliveries go to the demo's own receiver on 127.0.0.1; changes are polled every few seconds.
+    values.setdefault("OUTBOUND_ALLOWED_NETWORKS", "127.0.0.0/8")
+    values.setdefault("OUTBOUND_POLL_TICK_SECONDS", "3")
     if "DEMO_ADMIN_PASSWORD" in os.environ:
         values["DEMO_ADMIN_PASSWORD"] = os.environ["DEMO_ADMIN_PASSWORD"]
     return values
@@ -83,9 +99,75 @@ def seed(odoo_url: str, hub_url: str, password: str) -> list[str]:
     connection.secret = "admin"
     connection.save()
 
+    seed_outbound(connection)
+
     from endpoints.demo import seed_demo
 
     return seed_demo(hub_url, connection.name)
+
+
+def seed_outbound(connection) -> None:
+    """The demo outbound configuration: Demo* partners, polled every 5 s, signed, to the receiver."""
+    from mappings.models import MappingLine
+    from outbound.models import OutboundConfiguration
+
+    configuration, created = OutboundConfiguration.objects.update_or_create(
+        name=OUTBOUND_NAME,
+        defaults={
+            "connection": connection,
+            "odoo_model": "res.partner",
+            "domain": "[('name', '=like', 'Demo%')]",
+            "target_url": f"http://127.0.0.1:{RECEIVER_PORT}/hook",
+            "auth": OutboundConfiguration.Auth.SIGNATURE,
+            "poll_interval": 5,
+        },
+    )
+    configuration.secret = os.environ["DEMO_SIGNING_SECRET"]
+    configuration.save()
+    if created:
+        for sequence, (field, key) in enumerate([("name", "name"), ("email", "email"), ("phone", "phone")]):
+            MappingLine.objects.create(outbound=configuration, sequence=sequence, odoo_field=field, external_key=key)
+
+
+def start_receiver(secret: str) -> ThreadingHTTPServer:
+    """A small receiver that prints every delivery it gets, with its Standard Webhooks signature checked."""
+    from outbound import signing
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            expected = signing.signature(
+                secret, self.headers.get("webhook-id", ""), int(self.headers.get("webhook-timestamp") or 0), body
+            )
+            verified = "signature ok" if self.headers.get("webhook-signature") == expected else "BAD SIGNATURE"
+            try:
+                event = json.loads(body)
+            except ValueError:
+                event = {"type": "?", "data": body.decode(errors="replace")}
+            print(
+                f"\nreceiver: {event.get('type')} {self.headers.get('webhook-id')} ({verified}): "
+                f"{json.dumps(event.get('data'), ensure_ascii=False)}",
+                flush=True,
+            )
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+    server = ThreadingHTTPServer(("127.0.0.1", RECEIVER_PORT), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def create_demo_partner(connection_name: str) -> int:
+    """A partner in the stand-in, for the first delivery to show up."""
+    from hub.models import OdooConnection
+
+    client = OdooConnection.objects.get(name=connection_name).client()
+    return client.execute_kw("res.partner", "create", [{"name": f"Demo partner {time.strftime('%H:%M:%S')}"}])
 
 
 def main() -> None:
@@ -105,11 +187,22 @@ def main() -> None:
             )
         )
         wait_for(HUB_PORT, "the hub", children[1])
+        start_receiver(os.environ["DEMO_SIGNING_SECRET"])
+        celery = [sys.executable, "-m", "celery", "-A", "hub"]
+        children.append(subprocess.Popen([*celery, "worker", "-P", "solo", "-l", "warning"], cwd=ROOT))
+        schedule = str(VAR / "celerybeat-schedule")
+        children.append(subprocess.Popen([*celery, "beat", "-s", schedule, "-l", "warning"], cwd=ROOT))
         print(f"\nThe hub runs at {hub_url}/  (Odoo stand-in at {odoo_url})")
         print(f"Admin: {hub_url}/admin/   user {ADMIN_USER!r}, password {env['DEMO_ADMIN_PASSWORD']!r}")
         print(f"API docs: {hub_url}/api/docs/ (after logging in to the admin)")
         if examples:
             print("\nTry:\n" + "\n".join(examples))
+        partner = create_demo_partner("Demo Odoo (stand-in)")
+        print(
+            f"\nOutbound: a Celery worker and celery beat run; partner {partner} was just created in the stand-in,"
+            f"\nits delivery arrives at the receiver on 127.0.0.1:{RECEIVER_PORT} within a few seconds."
+            f"\nCreate or edit partners named 'Demo…' (or see {hub_url}/admin/outbound/) to see more."
+        )
         print("\nCtrl-C stops the demo.", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(child.poll() is None for child in children):

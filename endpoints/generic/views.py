@@ -20,6 +20,7 @@ from endpoints.generic.models import OdooSession
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
 from hub.auth.models import ApiKey
 from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
+from outbound import callbacks
 
 logger = logging.getLogger(__name__)
 
@@ -125,14 +126,36 @@ class DataView(JsonRpcView):
             return Outcome(False, {}, exc.message)
 
 
+def _keeping_callback_url(operation):
+    """``vals.callback_url``: refused before any Odoo call when it is no usable URL, stored with the
+    record once it is written (outbound configurations may target it)."""
+
+    def run(caller, model: str, vals: dict) -> Outcome:
+        url = vals.get("callback_url") if isinstance(vals, dict) else None
+        if url is not None:
+            problem = callbacks.problem(url)
+            if problem is None and getattr(caller.connection, "pk", None) is None:
+                problem = "callback_url needs an Odoo connection saved in the admin (not ODOO_URL)."
+            if problem:
+                raise RpcError(400, problem)
+        outcome = operation(caller, model, vals)
+        if url is not None and outcome.is_success:
+            callbacks.remember(caller.connection, model, outcome.result["id"], url)
+        return outcome
+
+    return run
+
+
 def data_view(route: str, operation) -> type[DataView]:
     """The view class of one data route."""
     return type(f"{route}_view", (DataView,), {"route": route, "operation": operation, "__doc__": f"/api/{route}"})
 
 
-CreateDataView = data_view(ApiKey.Route.CREATE_DATA, services.create_data)
+CreateDataView = data_view(ApiKey.Route.CREATE_DATA, _keeping_callback_url(services.create_data))
 UpdateDataView = data_view(ApiKey.Route.UPDATE_DATA, services.update_data)
-CreateUpdateDataView = data_view(ApiKey.Route.CREATE_UPDATE_DATA, services.create_update_data)
+CreateUpdateDataView = data_view(
+    ApiKey.Route.CREATE_UPDATE_DATA, _keeping_callback_url(services.create_update_data)
+)
 SearchDataView = data_view(ApiKey.Route.SEARCH_DATA, services.search_data)
 CallFunctionView = data_view(ApiKey.Route.CALL_FUNCTION, services.call_function)
 

@@ -311,7 +311,6 @@ def test_the_endpoint_form_explains_its_fields(admin_client, odoo_connection):
     for help_text in [
         "What callers may do: GET lists and reads, POST creates, PUT updates, DELETE deletes; "
         "a method not ticked answers 405",
-        "Inbound endpoints answer calls at /bj_api_sync/v1/&lt;endpoint identifier&gt;",
         "The URL part: /bj_api_sync/v1/&lt;endpoint identifier&gt;, e.g. partners",
         "The Odoo server whose records this endpoint serves",
         "Bearer: create tokens with the list action “Create a bearer token” or under Endpoint tokens. "

@@ -45,7 +45,6 @@ def documented(make_endpoint, seeded):
         ],
     )
     make_endpoint(slug="hidden", active=False)
-    make_endpoint(slug="outgoing", request_type="out")
 
 
 def schema_of(client) -> dict:

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from endpoints.models import Endpoint
 from logs.models import RequestLog
 from tests.endpoints.support import body, error
 
@@ -49,11 +48,6 @@ def test_inactive_endpoint_is_404(client, make_endpoint, seeded):
     make_endpoint(active=False)
     error(client.get(URL), 404, "No endpoint 'customers'.")
     error(client.post(URL, {}, content_type="application/json"), 404, "No endpoint 'customers'.")
-
-
-def test_outbound_endpoint_is_not_served(client, make_endpoint, seeded):
-    make_endpoint(request_type=Endpoint.RequestType.OUTBOUND)
-    error(client.get(URL), 404, "No endpoint 'customers'.")
 
 
 @pytest.mark.parametrize("path", ["/bj_api_sync/v1/", "/bj_api_sync/v2/customers", "/bj_api_sync/v1/customers/C001/x"])

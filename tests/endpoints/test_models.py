@@ -68,7 +68,6 @@ def test_inbound_slug_is_unique_in_clean_and_in_the_database(connection):
     assert caught.value.message_dict["slug"] == ["Another inbound endpoint already uses this identifier."]
     with pytest.raises(IntegrityError), transaction.atomic():
         make(connection, name="Other").save()
-    make(connection, name="Outbound twin", request_type=Endpoint.RequestType.OUTBOUND).save()
 
 
 def test_basic_auth_needs_a_user_name_in_clean_and_in_the_database(connection):

@@ -14,6 +14,7 @@ def test_ready_when_the_default_connection_answers(client, odoo_connection):
         "status": "ok",
         "database": "ok",
         "odoo": {"connection": "fake odoo", "server_version": "18.0", "protocol": "jsonrpc", "uid": 2},
+        "outbound": {"pending": 0, "dead": 0, "oldest_pending_seconds": None},
     }
 
 
