@@ -25,6 +25,7 @@ lint: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: lint
+	bash tools/ensure_chromium.sh
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
