@@ -10,9 +10,11 @@ from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 
+from endpoints import admin_views
 from endpoints.config import build
 from endpoints.models import Endpoint, EndpointToken
 from endpoints.schema import example_payload
@@ -58,7 +60,7 @@ class EndpointForm(forms.ModelForm):
             "request_type": "Inbound endpoints answer calls at /bj_api_sync/v1/<endpoint identifier>",
             "slug": "The URL part: /bj_api_sync/v1/<endpoint identifier>, e.g. partners",
             "connection": "The Odoo server whose records this endpoint serves",
-            "auth": "Bearer: create tokens with the list action “Create a bearer token” or under Endpoint tokens. "
+            "auth": "Bearer: add tokens under Tokens on this page once the endpoint is saved. "
             "HTTP Basic: set the user name and password below",
             "basic_username": "HTTP Basic only",
             "is_paginated": "Lists answer a page (limit/offset) with a total; off: every matching record at once",
@@ -134,19 +136,6 @@ def _show_once(model_admin: admin.ModelAdmin, request, token: EndpointToken, sec
     )
 
 
-class EndpointTokenInline(admin.TabularInline):
-    """The endpoint's tokens, read only: create and revoke them with the actions."""
-
-    model = EndpointToken
-    extra = 0
-    can_delete = False
-    fields = ["name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
 def curl_examples(endpoint: Endpoint, base_url: str) -> list[tuple[str, str]]:
     """A ready-to-paste curl command per enabled method, with the endpoint's credentials as placeholders."""
     url = base_url.rstrip("/") + endpoint.path
@@ -186,7 +175,7 @@ class EndpointAdmin(admin.ModelAdmin):
     list_filter = ["active", "request_type", "auth", "connection"]
     search_fields = ["slug", "name", "odoo_model"]
     readonly_fields = ["full_url", "curl", "created_at", "updated_at"]
-    inlines = [MappingLineInline, EndpointTokenInline]
+    inlines = [MappingLineInline]
     actions = ["create_token", "revoke_tokens"]
     fieldsets = [
         (None, {"fields": ["name", "request_type", "connection", "odoo_model", "domain", "slug", "active"]}),
@@ -199,6 +188,7 @@ class EndpointAdmin(admin.ModelAdmin):
         # The URL and curl fields need this request's host; readonly fields only get the object,
         # so the host travels in a context variable, and the page is rendered while it is set.
         token = _base_url.set(request.build_absolute_uri("/"))
+        extra_context = {**(extra_context or {}), **self._tokens_context(request, object_id)}
         try:
             response = super().changeform_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):
@@ -206,6 +196,33 @@ class EndpointAdmin(admin.ModelAdmin):
             return response
         finally:
             _base_url.reset(token)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/tokens/add/",
+                self.admin_site.admin_view(admin_views.add_token),
+                name="endpoints_endpoint_add_token",
+            ),
+            path(
+                "<path:object_id>/tokens/<int:token_id>/revoke/",
+                self.admin_site.admin_view(admin_views.revoke_token),
+                name="endpoints_endpoint_revoke_token",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _tokens_context(self, request, object_id) -> dict:
+        """The Tokens panel of a saved endpoint: its tokens, the form adding one, the secret just issued."""
+        if object_id is None or not str(object_id).isdigit():
+            return {}
+        return {
+            "tokens": EndpointToken.objects.filter(endpoint_id=object_id).order_by("-created_at"),
+            "new_token": admin_views.pop_new_token(request, int(object_id)),
+            "token_form": admin_views.NewTokenForm(),
+            "can_add_token": request.user.has_perm("endpoints.add_endpointtoken"),
+            "can_revoke_token": request.user.has_perm("endpoints.change_endpointtoken"),
+        }
 
     @admin.display(description="methods")
     def methods(self, obj: Endpoint) -> str:

@@ -2,10 +2,14 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from hub import views
 
+handler403 = "hub.forbidden.permission_denied"  # the admin-styled page saying what the user may open
+
 urlpatterns = [
+    path("", RedirectView.as_view(url="/api/docs/"), name="home"),  # the hub has no page of its own
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from endpoints.models import Endpoint
+from tests.endpoints.support import CUSTOMER_LINES, DOMAIN, add_lines
+
 CHROMIUM = os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -129,3 +132,28 @@ def admin_page(page, superuser) -> Page:
 def horizontal_overflow(page: Page) -> int:
     """How many pixels the page is wider than the window (0: no sideways scrolling)."""
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.fixture
+def connection(make_connection):
+    """The default connection to the Odoo stand-in, as admin over JSON-RPC."""
+    return make_connection(protocol="jsonrpc", name="Odoo (stand-in)", is_default=True)
+
+
+@pytest.fixture
+def customers(connection):
+    """A bearer endpoint ``customers`` over res.partner, with the REST tests' customer lines, and Alice in Odoo."""
+    endpoint = Endpoint(
+        name="Customers",
+        connection=connection,
+        odoo_model="res.partner",
+        domain=DOMAIN,
+        slug="customers",
+        allowed_methods=["GET", "POST", "PUT", "DELETE"],
+        auth=Endpoint.Auth.BEARER,
+    )
+    endpoint.full_clean()
+    endpoint.save()
+    add_lines(endpoint, CUSTOMER_LINES)
+    connection.client().execute_kw("res.partner", "create", [{"ref": "C001", "name": "Alice Martin"}])
+    return endpoint

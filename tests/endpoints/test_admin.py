@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone
 
 from endpoints.models import Endpoint, EndpointToken
 from mappings.models import MappingLine
@@ -279,8 +280,6 @@ def test_the_domain_box_is_small_and_mapping_lines_fit_on_one_row_each(admin_cli
 def test_the_token_list_says_each_tokens_state(admin_client, make_endpoint, issue_token, seeded):
     from datetime import timedelta
 
-    from django.utils import timezone
-
     endpoint = make_endpoint(auth="bearer")
     issue_token(endpoint, name="live")
     issue_token(endpoint, name="old", expires_at=timezone.now() - timedelta(days=1))
@@ -314,7 +313,7 @@ def test_the_endpoint_form_explains_its_fields(admin_client, odoo_connection):
         "Inbound endpoints answer calls at /bj_api_sync/v1/&lt;endpoint identifier&gt;",
         "The URL part: /bj_api_sync/v1/&lt;endpoint identifier&gt;, e.g. partners",
         "The Odoo server whose records this endpoint serves",
-        "Bearer: create tokens with the list action “Create a bearer token” or under Endpoint tokens. "
+        "Bearer: add tokens under Tokens on this page once the endpoint is saved. "
         "HTTP Basic: set the user name and password below",
         "HTTP Basic only",
         "Lists answer a page (limit/offset) with a total; off: every matching record at once",
@@ -329,3 +328,64 @@ def test_mapping_line_help_texts_keep_their_angle_brackets(admin_client, make_en
     page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
     # the inline's column headers carry help texts as tooltips, with tags stripped
     assert 'title="The key that names a record in /&lt;endpoint&gt;/&lt;id&gt; (one per endpoint)"' in page
+
+
+def add_token_on_the_page(admin_client, endpoint, **fields):
+    data = {"token-name": "webshop", "token-expires_at": "", **fields}
+    return admin_client.post(f"/admin/endpoints/endpoint/{endpoint.pk}/tokens/add/", data)
+
+
+def test_a_token_added_on_the_endpoint_page_is_shown_once_and_opens_the_endpoint(
+    admin_client, client, make_endpoint, seeded
+):
+    endpoint = make_endpoint(auth="bearer")
+    response = add_token_on_the_page(admin_client, endpoint, **{"token-expires_at": "2099-06-30T12:00"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/endpoints/endpoint/{endpoint.pk}/change/#tokens"
+    token = EndpointToken.objects.get(endpoint=endpoint)
+    assert (token.name, timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M")) == (
+        "webshop",
+        "2099-06-30 12:00",
+    )
+    page = admin_client.get(response["Location"]).content.decode()
+    [secret] = re.findall(r'id="new-token-secret" readonly value="(hubt_[^"]+)"', page)
+    assert "copy it now: it is shown this once" in page
+    assert secret not in token.digest
+    assert (
+        client.get("/bj_api_sync/v1/customers/C001", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    )
+    assert secret not in admin_client.get(response["Location"]).content.decode()
+
+
+def test_a_token_needs_a_unique_name_and_a_future_expiry(admin_client, make_endpoint, issue_token, seeded):
+    endpoint = make_endpoint(auth="bearer")
+    issue_token(endpoint, name="webshop")
+    response = add_token_on_the_page(admin_client, endpoint)
+    assert "No token added: This endpoint already has a token with this name." in messages_of(response)
+    response = add_token_on_the_page(admin_client, endpoint, **{"token-name": "erp", "token-expires_at": "2001-01-01"})
+    assert "No token added: The expiry must be in the future." in messages_of(response)
+    assert EndpointToken.objects.filter(endpoint=endpoint).count() == 1
+
+
+def test_the_revoke_button_revokes_that_token_only(admin_client, client, make_endpoint, issue_token, seeded):
+    endpoint = make_endpoint(auth="bearer")
+    kept = issue_token(endpoint, name="kept")
+    gone = issue_token(endpoint, name="gone")
+    token = EndpointToken.objects.get(name="gone")
+    page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
+    assert f'action="/admin/endpoints/endpoint/{endpoint.pk}/tokens/{token.pk}/revoke/"' in page
+    response = admin_client.post(f"/admin/endpoints/endpoint/{endpoint.pk}/tokens/{token.pk}/revoke/", follow=True)
+    assert "Token 'gone' revoked: it no longer opens /bj_api_sync/v1/customers." in messages_of(response)
+    assert client.get("/bj_api_sync/v1/customers", headers={"Authorization": f"Bearer {gone}"}).status_code == 401
+    assert client.get("/bj_api_sync/v1/customers", headers={"Authorization": f"Bearer {kept}"}).status_code == 200
+
+
+def test_token_buttons_need_the_token_permissions(client, django_user_model, make_endpoint, seeded):
+    from django.contrib.auth.models import Group
+
+    support = django_user_model.objects.create_user("sam", password="pw-for-tests")
+    support.groups.add(Group.objects.get(name="Support"))
+    client.force_login(support)
+    endpoint = make_endpoint(auth="bearer")
+    assert add_token_on_the_page(client, endpoint).status_code == 403
+    assert not EndpointToken.objects.exists()
