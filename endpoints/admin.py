@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
@@ -88,30 +90,52 @@ class EndpointForm(forms.ModelForm):
         return cleaned
 
 
-class MappingLineInline(admin.TabularInline):
-    """Mapping lines of the endpoint; the formset enforces exactly one record identifier."""
+class EmptyWhenUnsetJSONField(forms.JSONField):
+    """A JSON box that shows an unset value as empty, not as the literal ``null``."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
+class MappingLineInline(admin.StackedInline):
+    """Mapping lines of the endpoint, two rows each so a line fits the screen; nested lines follow their parent.
+
+    The formset enforces exactly one record identifier.
+    """
 
     model = MappingLine
     formset = MappingLineFormSet
     extra = 0
     fk_name = "endpoint"
-    # Django's default JSON textarea (10 rows by 40 columns) made each line a screen high and
-    # the table three screens wide: small boxes keep a line on one row.
+    classes = ["hub-lines"]
+    # A table of eleven columns was about 2000 px wide: two rows of fields per line fit 1366 px.
+    fieldsets = [
+        (None, {"fields": [("odoo_field", "external_key", "value_type", "odoo_type", "is_identifier")]}),
+        (None, {"fields": [("direction", "required", "default", "options"), ("parent", "sequence")]}),
+    ]
     formfield_overrides = {
-        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
     }
 
+    def get_queryset(self, request):
+        # Each nested line right after its parent (two levels; deeper ones still follow their root).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(root_sequence=Coalesce("parent__sequence", "sequence"), root_id=Coalesce("parent_id", "id"))
+            .order_by("root_sequence", "root_id", F("parent_id").asc(nulls_first=True), "sequence", "id")
+        )
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "default":
+            kwargs["form_class"] = EmptyWhenUnsetJSONField
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in ("odoo_field", "external_key"):
-            field.widget.attrs.update({"class": "", "size": 14})  # not the admin's 20em vTextField
+            field.widget.attrs.update({"class": "", "size": 16})  # not the admin's 20em vTextField
         if field is not None:
             field.help_text = plain_help_text(field.help_text)
         if field is not None and db_field.name == "default":
-            field.widget.attrs["cols"] = 14
-        if field is not None and db_field.name in ("parent", "value_type", "odoo_type", "direction"):
-            # Long choice labels widened the table; the open list still shows them in full.
-            field.widget.attrs["style"] = "max-width: 11em"
+            field.widget.attrs["cols"] = 16
         return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from endpoints.models import Endpoint, EndpointToken
 from mappings.models import MappingLine
-from tests.endpoints.support import ALICE, body, error
+from tests.endpoints.support import ALICE, CUSTOMER_LINES, body, error
 
 pytestmark = pytest.mark.django_db
 
@@ -267,14 +267,36 @@ def test_creating_tokens_twice_in_a_second_gives_distinct_names(admin_client, ma
     assert len(set(names)) == 2
 
 
-def test_the_domain_box_is_small_and_mapping_lines_fit_on_one_row_each(admin_client, make_endpoint, seeded):
+def test_the_domain_box_is_small_and_mapping_lines_are_two_rows_with_empty_unset_defaults(
+    admin_client, make_endpoint, seeded
+):
     endpoint = make_endpoint()
     page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
     assert re.search(r'<textarea name="domain" cols="80" rows="3"[^>]*>', page)
-    assert re.search(r'<textarea name="lines-0-options" cols="28" rows="2"[^>]*>', page)
-    assert re.search(r'<textarea name="lines-0-default" cols="14" rows="2"[^>]*>', page)
-    assert re.search(r'name="lines-0-odoo_field" value="\w+" class="" maxlength="128" size="14"', page)
-    assert re.search(r'<select name="lines-0-value_type" style="max-width: 11em"', page)
+    assert re.search(r'<textarea name="lines-0-options" cols="40" rows="2"[^>]*>', page)
+    assert re.search(r'<textarea name="lines-0-default" cols="16" rows="2"[^>]*>\n</textarea>', page)
+    assert re.search(r'name="lines-0-odoo_field" value="\w+" class="" maxlength="128" size="16"', page)
+    assert page.count('<div class="flex-container form-multiline">') == 3 * (
+        len(CUSTOMER_LINES) + 1
+    )  # and the empty form "Add another" copies
+
+
+def test_nested_lines_are_listed_right_after_their_parent(admin_client, make_endpoint, seeded):
+    lines = [
+        {"odoo_field": "ref", "external_key": "customer_id", "odoo_type": "char", "is_identifier": True},
+        {
+            "odoo_field": "child_ids",
+            "external_key": "contacts",
+            "value_type": "one2many",
+            "children": [{"odoo_field": "name", "external_key": "contact_name", "odoo_type": "char"}],
+        },
+        {"odoo_field": "name", "external_key": "name", "odoo_type": "char"},
+    ]
+    endpoint = make_endpoint(lines=lines)
+    # the nested line's sequence (10) is lower than its parent's (20): it still comes after it
+    page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
+    keys = re.findall(r'name="lines-\d+-external_key" value="([\w-]+)"', page)
+    assert keys == ["customer_id", "contacts", "contact_name", "name"]
 
 
 def test_the_token_list_says_each_tokens_state(admin_client, make_endpoint, issue_token, seeded):
@@ -326,8 +348,7 @@ def test_the_endpoint_form_explains_its_fields(admin_client, odoo_connection):
 def test_mapping_line_help_texts_keep_their_angle_brackets(admin_client, make_endpoint, seeded):
     endpoint = make_endpoint()
     page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
-    # the inline's column headers carry help texts as tooltips, with tags stripped
-    assert 'title="The key that names a record in /&lt;endpoint&gt;/&lt;id&gt; (one per endpoint)"' in page
+    assert "The key that names a record in /&lt;endpoint&gt;/&lt;id&gt; (one per endpoint)" in page
 
 
 def add_token_on_the_page(admin_client, endpoint, **fields):
