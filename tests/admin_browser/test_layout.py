@@ -20,7 +20,7 @@ def test_the_endpoint_page_with_its_mapping_lines_fits_1366_px(admin_page, custo
         assert box["x"] + box["width"] <= 1366, (field, box)
     expect(page.locator("#id_lines-0-default")).to_have_value("")  # unset: empty, not "null"
     assert horizontal_overflow(page) == 0
-    doc_screenshot(page.locator("#lines-group"), "mapping-lines")
+    doc_screenshot(lines.nth(4), "mapping-lines")
 
 
 def test_the_log_list_fits_1366_px(admin_page):

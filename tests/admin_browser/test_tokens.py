@@ -21,7 +21,7 @@ def test_add_a_token_call_the_endpoint_with_it_and_revoke_it(admin_page, custome
     expect(secret_box).to_have_value(re.compile(r"^hubt_\S+$"))
     expect(panel.get_by_text("copy it now: it is shown this once")).to_be_visible()
     expect(panel.get_by_role("row", name=re.compile(r"webshop .* 2099-12-31 23:00 .* usable"))).to_be_visible()
-    doc_screenshot(panel, "endpoint-tokens")
+    doc_screenshot(page.locator(".hub-secret"), "endpoint-tokens")
     secret = secret_box.input_value()
 
     answer = page.request.get("/bj_api_sync/v1/customers/C001", headers={"Authorization": f"Bearer {secret}"})
