@@ -21,7 +21,8 @@ from endpoints.config import build
 from endpoints.models import Endpoint, EndpointToken
 from endpoints.schema import example_payload
 from endpoints.transfer import ENDPOINT_FIELDS
-from mappings.admin_support import MappingLineFormSet, check_field_names
+from hub.odoo.exceptions import OdooError
+from mappings.admin_support import MappingLineFormSet, check_field_names, check_lines
 from mappings.models import MappingLine
 
 logger = logging.getLogger(__name__)
@@ -200,7 +201,7 @@ class EndpointAdmin(admin.ModelAdmin):
     search_fields = ["slug", "name", "odoo_model"]
     readonly_fields = ["full_url", "curl", "created_at", "updated_at"]
     inlines = [MappingLineInline]
-    actions = ["create_token", "revoke_tokens"]
+    actions = ["check_against_odoo", "create_token", "revoke_tokens"]
     fieldsets = [
         (None, {"fields": ["name", "request_type", "connection", "odoo_model", "domain", "slug", "active"]}),
         ("Methods and authentication", {"fields": ["allowed_methods", "auth", "basic_username", "new_basic_password"]}),
@@ -276,8 +277,42 @@ class EndpointAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         endpoint = form.instance
+        unreachable = next((fs.odoo_unreachable for fs in formsets if getattr(fs, "odoo_unreachable", None)), None)
+        if unreachable:
+            # Unchecked lines may not work: callers must not meet them until a check passes.
+            if endpoint.active:
+                Endpoint.objects.filter(pk=endpoint.pk).update(active=False)
+                endpoint.active = False
+            self.message_user(
+                request,
+                f"{unreachable} The endpoint is saved inactive: run the action “Check against Odoo” "
+                "when Odoo answers, and it is made active if every line fits.",
+                messages.WARNING,
+            )
+            return
         for warning in check_field_names(endpoint, endpoint.lines.all()):
             self.message_user(request, warning, messages.WARNING)
+
+    @admin.action(description="Check against Odoo (and make active when every line fits)")
+    def check_against_odoo(self, request, queryset):
+        for endpoint in queryset.select_related("connection"):
+            lines = list(endpoint.lines.all())
+            try:
+                check = check_lines(endpoint.connection.client(), endpoint.odoo_model, lines)
+            except OdooError as exc:
+                self.message_user(request, f"{endpoint.slug}: Odoo did not answer: {exc.message}", messages.ERROR)
+                continue
+            problems = [f"{line.external_key!r}: {problem}" for line, problem in check.problems]
+            if check.unknown_model:
+                problems.insert(0, check.unknown_model)
+            if not check.answered or problems:
+                shown = "; ".join(problems + check.warnings)
+                self.message_user(request, f"{endpoint.slug}: not made active: {shown}", messages.ERROR)
+                continue
+            if not endpoint.active:
+                endpoint.active = True
+                endpoint.save(update_fields=["active", "updated_at"])
+            self.message_user(request, f"{endpoint.slug}: every mapping line fits Odoo; active.", messages.SUCCESS)
 
     @admin.action(description="Create a bearer token (shown once)")
     def create_token(self, request, queryset):

@@ -110,17 +110,87 @@ def test_a_bad_domain_is_refused_by_the_form(admin_client, odoo_connection):
     assert "regexp" in response.content.decode()
 
 
-def test_unknown_odoo_field_is_a_warning_after_save(admin_client, odoo_connection, fake_odoo):
-    lines = [*LINES, {"odoo_field": "no_such_field", "external_key": "nope", "odoo_type": "char"}]
-    response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, lines), follow=True)
-    assert "Mapping line 'nope': res.partner has no field 'no_such_field'." in messages_of(response)
+def test_an_unknown_odoo_field_is_an_error_on_its_line_and_nothing_is_saved(admin_client, odoo_connection, fake_odoo):
+    lines = [*LINES, {"odoo_field": "nmae", "external_key": "nope", "odoo_type": "char"}]
+    response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, lines))
+    assert response.status_code == 200
+    assert not Endpoint.objects.exists()
+    [line_form] = [f for f in response.context["inline_admin_formsets"][0].formset.forms if f.errors]
+    assert line_form.errors == {"odoo_field": ["res.partner has no field 'nmae'."]}
+    assert "Some mapping lines do not fit the Odoo model: see the lines marked below." in response.content.decode()
 
 
-def test_odoo_not_answering_is_a_clear_warning(admin_client, odoo_connection, fake_odoo):
+def test_a_lookup_of_the_wrong_model_or_field_and_a_wrong_value_type_are_refused(
+    admin_client, odoo_connection, fake_odoo
+):
+    lines = [
+        *LINES,
+        {
+            "odoo_field": "country_id",
+            "external_key": "country",
+            "value_type": "many2one",
+            "options": '{"model": "res.country", "field": "kode"}',
+        },
+        {
+            "odoo_field": "name",
+            "external_key": "named",
+            "value_type": "many2one",
+            "options": '{"model": "res.country", "field": "code"}',
+        },
+    ]
+    response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, lines))
+    assert not Endpoint.objects.exists()
+    errors = [f.errors for f in response.context["inline_admin_formsets"][0].formset.forms if f.errors]
+    assert errors == [
+        {"odoo_field": ["res.country has no field 'kode' to look records up by."]},
+        {"odoo_field": ["res.partner.name is a char field, not many2one."]},
+    ]
+
+
+def test_an_unknown_odoo_model_is_refused(admin_client, odoo_connection, fake_odoo):
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/add/", form_data(odoo_connection, LINES, odoo_model="res.partnr")
+    )
+    assert not Endpoint.objects.exists()
+    assert "Odoo has no model &#x27;res.partnr&#x27;." in response.content.decode()
+
+
+def test_odoo_not_answering_saves_the_endpoint_inactive_until_a_check_passes(admin_client, odoo_connection, fake_odoo):
     fake_odoo.faults.garbage("html")
     response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, LINES), follow=True)
-    assert Endpoint.objects.filter(slug="customers").exists()
-    assert any(m.startswith("Could not check") for m in messages_of(response)), messages_of(response)
+    endpoint = Endpoint.objects.get(slug="customers")
+    assert not endpoint.active
+    [warning] = [m for m in messages_of(response) if m.startswith("Could not check fields of res.partner against Odoo")]
+    assert warning.endswith(
+        "The endpoint is saved inactive: run the action “Check against Odoo” when Odoo answers, "
+        "and it is made active if every line fits."
+    )
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/", {"action": "check_against_odoo", "_selected_action": [endpoint.pk]}, follow=True
+    )
+    assert [m.split(":")[:3] for m in messages_of(response)] == [
+        ["customers", " not made active", " Could not check fields of res.partner against Odoo"]
+    ]
+    endpoint.refresh_from_db()
+    assert not endpoint.active
+    fake_odoo.faults.clear()
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/", {"action": "check_against_odoo", "_selected_action": [endpoint.pk]}, follow=True
+    )
+    assert "customers: every mapping line fits Odoo; active." in messages_of(response)
+    endpoint.refresh_from_db()
+    assert endpoint.active
+
+
+def test_the_check_action_names_the_lines_that_do_not_fit(admin_client, make_endpoint, seeded):
+    endpoint = make_endpoint(active=False)
+    MappingLine.objects.filter(endpoint=endpoint, external_key="email").update(odoo_field="emial")
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/", {"action": "check_against_odoo", "_selected_action": [endpoint.pk]}, follow=True
+    )
+    assert "customers: not made active: 'email': res.partner has no field 'emial'." in messages_of(response)
+    endpoint.refresh_from_db()
+    assert not endpoint.active
 
 
 def test_basic_password_is_set_through_the_form_and_hashed(admin_client, odoo_connection, client, seeded):
