@@ -298,7 +298,7 @@ class EndpointAdmin(admin.ModelAdmin):
         for endpoint in queryset.select_related("connection"):
             lines = list(endpoint.lines.all())
             try:
-                check = check_lines(endpoint.connection.client(), endpoint.odoo_model, lines)
+                check = check_lines(endpoint.connection, endpoint.odoo_model, lines)
             except OdooError as exc:
                 self.message_user(request, f"{endpoint.slug}: Odoo did not answer: {exc.message}", messages.ERROR)
                 continue

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 
-from endpoints import reading
 from endpoints.models import Endpoint
 from mappings.engine import EndpointMapping
 from mappings.models import MappingLine
@@ -31,12 +30,12 @@ MAX_AGE = 30.0  # seconds
 
 @dataclass(frozen=True)
 class EndpointConfig:
-    """One endpoint as the pipeline uses it: the row, its parsed domain, its mapping and read specification."""
+    """One endpoint as the pipeline uses it: the row, its parsed domain and its mapping (which holds its read
+    specification)."""
 
     endpoint: Endpoint
     domain: list
     mapping: EndpointMapping
-    specification: dict
 
 
 _lock = threading.Lock()
@@ -75,13 +74,7 @@ def build(endpoint: Endpoint, lines: list | None = None) -> EndpointConfig:
     """A configuration from an endpoint row (its connection selected) and its mapping lines."""
     if lines is None:
         lines = list(MappingLine.objects.filter(endpoint=endpoint))
-    mapping = EndpointMapping(lines)
-    return EndpointConfig(
-        endpoint=endpoint,
-        domain=endpoint.parsed_domain,
-        mapping=mapping,
-        specification=reading.specification(mapping.lines),
-    )
+    return EndpointConfig(endpoint=endpoint, domain=endpoint.parsed_domain, mapping=EndpointMapping(lines))
 
 
 def _fetch(slug: str) -> EndpointConfig | None:

@@ -3,7 +3,6 @@ and the bearer tokens that callers of an endpoint present."""
 
 import hashlib
 import hmac
-import re
 import threading
 
 from django.conf import settings
@@ -15,10 +14,10 @@ from django.db.models import Q
 
 from endpoints.generic.models import *  # noqa: F403 - Django finds models through this module
 from hub.models import OdooConnection, RevocableSecret
+from hub.odoo.names import is_model_name
 from mappings.domain import DomainError, parse_domain
 
 MAX_PAGE_SIZE = 1000
-_ODOO_MODEL = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
 # Django's password hashers are slow on purpose (PBKDF2, a million rounds): paying that on every
@@ -122,7 +121,7 @@ class Endpoint(models.Model):
             raise ValidationError({"basic_username": "Basic authentication needs a user name."})
         if self.basic_username and ":" in self.basic_username:
             raise ValidationError({"basic_username": "A Basic user name cannot contain ':'."})
-        if self.odoo_model and not _ODOO_MODEL.match(self.odoo_model):
+        if self.odoo_model and not is_model_name(self.odoo_model):
             raise ValidationError({"odoo_model": "An Odoo model name, e.g. res.partner or x_custom.thing."})
         try:
             parse_domain(self.domain)

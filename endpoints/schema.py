@@ -9,13 +9,13 @@ request and response schemas taken from the mapping lines. Field types come from
 import json
 import logging
 
-from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 
 from endpoints import config as endpoint_config
 from endpoints.generic.openapi import add_generic_routes
 from endpoints.models import MAX_PAGE_SIZE, Endpoint
 from hub.odoo.exceptions import OdooError
+from mappings import odoo_fields
 from mappings.choices import OdooType, ValueType
 
 logger = logging.getLogger(__name__)
@@ -84,9 +84,6 @@ SECURITY_SCHEMES = {
 }
 
 
-FIELDS_CACHE_SECONDS = 600
-
-
 def odoo_field_types(endpoint: Endpoint) -> dict[str, dict]:
     """``fields_get`` of the endpoint's model (type, selection, relation), or {} when Odoo does not answer.
 
@@ -94,19 +91,11 @@ def odoo_field_types(endpoint: Endpoint) -> dict[str, dict]:
     endpoint, and asking Odoo for each on every page view would make the docs slow.
     """
     connection = endpoint.connection
-    key = f"endpoints:fields:{connection.pk}:{connection.updated_at.timestamp()}:{endpoint.odoo_model}"
-    fields = cache.get(key)
-    if fields is not None:
-        return fields
     try:
-        fields = connection.client().execute_kw(
-            endpoint.odoo_model, "fields_get", [], {"attributes": ["type", "string", "selection", "relation"]}
-        )
+        return odoo_fields.fields_of(connection, connection.client(), endpoint.odoo_model)
     except OdooError as exc:
         logger.warning("No field types for endpoint %s: Odoo said %s", endpoint.slug, exc.message)
         return {}
-    cache.set(key, fields, FIELDS_CACHE_SECONDS)
-    return fields
 
 
 def _lookup_item(line, direction: str = "in") -> dict:

@@ -1,8 +1,9 @@
 """The work behind each REST call: query parameters and bodies -> the fewest Odoo calls -> records.
 
 Every function takes an ``EndpointConfig`` (endpoint row, parsed domain, mapping) and speaks to
-Odoo through the endpoint's connection. Records are read with a specification (endpoints.reading),
-so a page and its total come in one call. RPC budgets (ARCHITECTURE.md): list 1 (2 for a page past
+Odoo through the endpoint's connection. It asks the mapping engine (mappings.engine) once for the
+Odoo call and once for the answer; records are read with the mapping's read specification, so a
+page, its nested records and its total come in one call. RPC budgets (ARCHITECTURE.md): list 1 (2 for a page past
 the end), one 1, create 1 + 1 read-back + 1 per lookup field (the identifier check is one of them;
 an upsert that meets existing records adds a domain check and a write per record), update 3,
 delete 2.
@@ -13,15 +14,15 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from endpoints import reading
 from endpoints.config import EndpointConfig
 from endpoints.models import MAX_PAGE_SIZE
 from hub.envelope import ApiError
+from hub.params import whole_number
 from mappings.domain import and_domains
+from mappings.engine import RESERVED_PARAMS
 
 logger = logging.getLogger(__name__)
 
-PAGING_PARAMS = ("limit", "offset")
 ORDER_PARAM = "order"
 MAX_BATCH = 1000
 
@@ -40,25 +41,6 @@ def _client(config: EndpointConfig):
     return config.endpoint.connection.client()
 
 
-def allowed_list_params(config: EndpointConfig) -> list[str]:
-    """The query parameters a list call accepts, in the order the error message names them."""
-    own = [*PAGING_PARAMS, ORDER_PARAM] if config.endpoint.is_paginated else [ORDER_PARAM]
-    return own + [name for name in config.mapping.allowed_params if name not in own]
-
-
-def _non_negative_int(params: Mapping[str, str], name: str, default: int) -> int:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"Query parameter '{name}' must be a whole number, not {raw!r}.") from None
-    if value < 0:
-        raise ApiError(400, f"Query parameter '{name}' must not be negative.")
-    return value
-
-
 def check_no_params(params: Mapping[str, str]) -> None:
     """Routes of one record take no query parameter; naming one is a mistake worth a 400."""
     if params:
@@ -67,39 +49,30 @@ def check_no_params(params: Mapping[str, str]) -> None:
 
 def list_records(config: EndpointConfig, params: Mapping[str, str]) -> Page:
     """Records of the endpoint's domain narrowed by the filter parameters, one page of them."""
-    allowed = allowed_list_params(config)
-    unknown = sorted(set(params) - set(allowed))
-    if unknown:
-        raise ApiError(400, f"Unknown query parameter(s): {', '.join(unknown)}. Allowed: {', '.join(allowed)}.")
     endpoint, mapping = config.endpoint, config.mapping
-    filters = {k: v for k, v in params.items() if k not in (*PAGING_PARAMS, ORDER_PARAM)}
-    domain = and_domains(config.domain, mapping.filter_domain(filters))
-    kwargs: dict = {}
-    if params.get(ORDER_PARAM):
-        kwargs["order"] = mapping.order(params[ORDER_PARAM])
-    if endpoint.is_paginated:
-        limit = min(max(_non_negative_int(params, "limit", endpoint.page_size), 1), MAX_PAGE_SIZE)
-        offset = _non_negative_int(params, "offset", 0)
-        kwargs.update(offset=offset, limit=limit)
+    paginated = endpoint.is_paginated
+    search = mapping.search(params, within=config.domain, reserved=RESERVED_PARAMS if paginated else (ORDER_PARAM,))
+    if paginated:
+        limit = min(max(whole_number(params, "limit", endpoint.page_size), 1), MAX_PAGE_SIZE)
+        offset = whole_number(params, "offset", 0)
     else:
         limit, offset = None, 0
+    client = _client(config)
     # one call: the page, its nested records and (when the page is full) the total count
-    found = _client(config).execute_kw(endpoint.odoo_model, "web_search_read", [domain, config.specification], kwargs)
-    records = [_external(config, r) for r in found["records"]]
+    found = client.web_search_read(
+        endpoint.odoo_model, search.domain, search.specification, order=search.order, offset=offset, limit=limit
+    )
+    records = [mapping.to_external(record) for record in found["records"]]
     total = found["length"]
     if not records and offset:
         # Odoo 17/18 answer length 0 for a page past the end; the pager needs the real total
-        total = _client(config).execute_kw(endpoint.odoo_model, "search_count", [domain])
+        total = client.search_count(endpoint.odoo_model, search.domain)
     return Page(records, total=total, limit=limit, offset=offset)
-
-
-def _external(config: EndpointConfig, record: dict) -> dict:
-    return config.mapping.to_external(reading.shaped(record, config.mapping.lines))
 
 
 def _identified(config: EndpointConfig, identifier: str) -> list:
     """The domain of the record at ``identifier``, inside the endpoint's domain."""
-    return and_domains(config.domain, config.mapping.identifier_domain(identifier))
+    return config.mapping.identified(identifier, within=config.domain)
 
 
 def _not_found(config: EndpointConfig, identifier: str) -> ApiError:
@@ -116,17 +89,12 @@ def _ambiguous(config: EndpointConfig, identifier: str) -> ApiError:
 
 def get_record(config: EndpointConfig, identifier: str) -> dict:
     """The record at ``identifier`` as external JSON (one RPC); 404 outside the endpoint's domain."""
-    return _external(config, _one_record(_client(config), config, identifier, config.specification))
+    return config.mapping.to_external(_one_record(_client(config), config, identifier, config.mapping.specification))
 
 
 def _one_record(client, config: EndpointConfig, identifier: str, specification: dict) -> dict:
     """The single record at ``identifier`` read with ``specification`` (one RPC); 404 or 409 otherwise."""
-    found = client.execute_kw(
-        config.endpoint.odoo_model,
-        "web_search_read",
-        [_identified(config, identifier), specification],
-        {"limit": 2},
-    )
+    found = client.web_search_read(config.endpoint.odoo_model, _identified(config, identifier), specification, limit=2)
     records = found["records"]
     if not records:
         raise _not_found(config, identifier)
@@ -136,7 +104,7 @@ def _one_record(client, config: EndpointConfig, identifier: str, specification: 
 
 
 def _find_id(config: EndpointConfig, client, identifier: str) -> int:
-    ids = client.execute_kw(config.endpoint.odoo_model, "search", [_identified(config, identifier)], {"limit": 2})
+    ids = client.search(config.endpoint.odoo_model, _identified(config, identifier), limit=2)
     if not ids:
         raise _not_found(config, identifier)
     if len(ids) > 1:
@@ -146,9 +114,9 @@ def _find_id(config: EndpointConfig, client, identifier: str) -> int:
 
 def _read_back(config: EndpointConfig, client, ids: list[int]) -> list[dict]:
     """The records as the GET shows them, in the order of ``ids``."""
-    records = client.execute_kw(config.endpoint.odoo_model, "web_read", [ids], {"specification": config.specification})
+    records = client.web_read(config.endpoint.odoo_model, ids, config.mapping.specification)
     by_id = {r["id"]: r for r in records}
-    return [_external(config, by_id[i]) for i in ids if i in by_id]
+    return [config.mapping.to_external(by_id[i]) for i in ids if i in by_id]
 
 
 def create_records(config: EndpointConfig, body) -> list[dict]:
@@ -169,13 +137,8 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
     if existing:
         # an upsert may only update records the endpoint serves (its domain, and Odoo's active
         # filter: an archived record is not served): one more search tells which
-        inside = set(
-            client.execute_kw(
-                endpoint.odoo_model,
-                "search",
-                [and_domains(config.domain, [("id", "in", sorted(existing.values()))])],
-            )
-        )
+        ids_inside = and_domains(config.domain, [("id", "in", sorted(existing.values()))])
+        inside = set(client.search(endpoint.odoo_model, ids_inside))
         outside = {value for value, record_id in existing.items() if record_id not in inside}
         if outside:
             raise ApiError(
@@ -191,10 +154,10 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
         if record_id is None:
             new_positions.append(position)
         else:
-            client.execute_kw(endpoint.odoo_model, "write", [[record_id], vals])
+            client.write(endpoint.odoo_model, [record_id], vals)
             ids[position] = record_id
     if new_positions:
-        created = client.execute_kw(endpoint.odoo_model, "create", [[vals_list[p] for p in new_positions]])
+        created = client.create(endpoint.odoo_model, [vals_list[p] for p in new_positions])
         created = created if isinstance(created, list) else [created]
         for position, record_id in zip(new_positions, created, strict=True):
             ids[position] = record_id
@@ -239,11 +202,8 @@ def _existing_identifiers(config: EndpointConfig, client, payloads: list[dict], 
     # Searched without the endpoint's domain and with archived records (active_test False, which
     # models without ``active`` ignore): a record outside the domain or archived exists all the
     # same, and a second one with the same identifier would break the identifier's uniqueness.
-    records = client.execute_kw(
-        config.endpoint.odoo_model,
-        "search_read",
-        [[(field, "in", given)]],
-        {"fields": [field], "context": {"active_test": False}},
+    records = client.search_read(
+        config.endpoint.odoo_model, [(field, "in", given)], [field], context={"active_test": False}
     )
     found = {}
     for record in records:
@@ -262,7 +222,7 @@ def update_record(config: EndpointConfig, identifier: str, body) -> dict:
     vals = config.mapping.to_odoo([body], client, partial=True)[0]  # 400 on a bad key before any call
     record_id = _find_id(config, client, identifier)
     if vals:
-        client.execute_kw(config.endpoint.odoo_model, "write", [[record_id], vals])
+        client.write(config.endpoint.odoo_model, [record_id], vals)
     return _read_back(config, client, [record_id])[0]
 
 
@@ -273,8 +233,7 @@ def delete_record(config: EndpointConfig, identifier: str) -> dict:
     selection mapped to 'C001', '21/11/2026' for a formatted date), never Odoo's stored one.
     """
     client = _client(config)
-    line = config.mapping.identifier
-    record = _one_record(client, config, identifier, reading.specification([line]))
-    client.execute_kw(config.endpoint.odoo_model, "unlink", [[record["id"]]])
-    value = config.mapping.external_identifier(reading.shaped(record, [line]))
-    return {line.external_key: value}
+    mapping = config.mapping
+    record = _one_record(client, config, identifier, mapping.identifier_specification)
+    client.unlink(config.endpoint.odoo_model, [record["id"]])
+    return {mapping.identifier.external_key: mapping.external_identifier(record)}

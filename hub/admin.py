@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from hub.models import ApiKey, OdooConnection
 from hub.odoo.exceptions import OdooError
+from hub.odoo.names import is_model_name
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ class ApiKeyForm(forms.ModelForm):
 
     def clean_allowed_models(self) -> list[str]:
         models = [name for name in re.split(r"[\s,]+", self.cleaned_data.get("allowed_models") or "") if name]
-        bad = [name for name in models if not re.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)+", name)]
+        bad = [name for name in models if not is_model_name(name)]
         if bad:
             raise forms.ValidationError(f"Not an Odoo model name: {', '.join(bad)}")
         return list(dict.fromkeys(models))

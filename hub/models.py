@@ -1,7 +1,6 @@
 """Where and how to reach an Odoo (``OdooConnection``), the keys the hub issues (``ApiKey``), and the
 bases of every secret the hub issues (``IssuedSecret``, ``RevocableSecret``)."""
 
-import threading
 from datetime import timedelta
 from typing import Self
 
@@ -13,13 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hub import crypto, tokens
-from hub.odoo import OdooClient
+from hub.odoo import OdooClient, pool
 from hub.odoo.exceptions import OdooAuthError
 from hub.odoo.transports import url_problem
-
-# One OdooClient per connection row, kept while the row is unchanged (see OdooConnection.client).
-_clients: dict[object, tuple[tuple, OdooClient]] = {}
-_clients_lock = threading.Lock()
 
 
 class OdooConnectionQuerySet(models.QuerySet):
@@ -112,7 +107,7 @@ class OdooConnection(models.Model):
         self.secret_encrypted = crypto.encrypt(value) if value else ""
 
     def client(self) -> OdooClient:
-        """The shared OdooClient of this connection; a new one once the row has changed."""
+        """The shared OdooClient of this connection (hub.odoo.pool); a new one once the row has changed."""
         fingerprint = (
             self.url,
             self.database,
@@ -125,28 +120,23 @@ class OdooConnection(models.Model):
             self.updated_at,
         )
         key = self.pk if self.pk is not None else ("unsaved", self.name)
-        with _clients_lock:
-            cached = _clients.get(key)
-            if cached is not None and cached[0] == fingerprint:
-                return cached[1]
-            try:
-                secret = self.secret
-            except ImproperlyConfigured as exc:
-                # A 502 naming the cause, not a crash, for every API call through this connection.
-                raise OdooAuthError(str(exc)) from None
-            client = OdooClient(
-                self.url,
-                self.database,
-                self.login,
-                secret,
-                self.protocol,
-                self.connect_timeout,
-                self.read_timeout,
-            )
-            # The replaced client may still serve a request in another thread: let it finish
-            # and be collected rather than closing its pool under it.
-            _clients[key] = (fingerprint, client)
-            return client
+        return pool.client(key, fingerprint, self._new_client)
+
+    def _new_client(self) -> OdooClient:
+        try:
+            secret = self.secret
+        except ImproperlyConfigured as exc:
+            # A 502 naming the cause, not a crash, for every API call through this connection.
+            raise OdooAuthError(str(exc)) from None
+        return OdooClient(
+            self.url,
+            self.database,
+            self.login,
+            secret,
+            self.protocol,
+            self.connect_timeout,
+            self.read_timeout,
+        )
 
 
 class IssuedSecret(models.Model):

@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from hub.odoo.exceptions import OdooError, OdooRequestError
+from mappings import odoo_fields
 from mappings.choices import OdooType, ValueType
 from mappings.models import MappingLine
 
 logger = logging.getLogger(__name__)
-
-FIELD_ATTRIBUTES = ["type", "relation", "string"]
 
 # The Odoo field type each relational value type maps.
 EXPECTED_TYPES = {
@@ -60,7 +59,7 @@ class MappingLineFormSet(BaseInlineFormSet):
             return
         forms = [f for f in self.forms if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]
         try:
-            check = check_lines(endpoint.connection.client(), endpoint.odoo_model, [f.instance for f in forms])
+            check = check_lines(endpoint.connection, endpoint.odoo_model, [f.instance for f in forms])
         except OdooError as exc:
             check = FieldsCheck(answered=False, warnings=[f"Odoo did not answer: {exc.message}"])
         if check.unknown_model:
@@ -86,9 +85,10 @@ class FieldsCheck:
     unknown_model: str | None = None  # Odoo answered that the endpoint's model does not exist
 
 
-def check_lines(client, model: str, lines: Iterable[MappingLine]) -> FieldsCheck:
-    """Check field names, relations and lookup fields against Odoo (one fields_get per model involved)."""
+def check_lines(connection, model: str, lines: Iterable[MappingLine]) -> FieldsCheck:
+    """Check field names, relations and lookup fields against Odoo (one fresh fields_get per model involved)."""
     result = FieldsCheck()
+    client = connection.client()
     lines = list(lines)
     by_pk = {line.pk: line for line in lines if line.pk is not None}
     cache: dict[str, dict] = {}
@@ -96,7 +96,7 @@ def check_lines(client, model: str, lines: Iterable[MappingLine]) -> FieldsCheck
     def fields_of(name: str) -> dict | None:
         if name not in cache:
             try:
-                cache[name] = client.execute_kw(name, "fields_get", [], {"attributes": FIELD_ATTRIBUTES})
+                cache[name] = odoo_fields.fields_of(connection, client, name, fresh=True)
             except OdooRequestError:
                 if name == model:
                     result.unknown_model = f"Odoo has no model {name!r}."
@@ -169,8 +169,7 @@ def check_field_names(endpoint, lines: Iterable[MappingLine]) -> list[str]:
     """
     lines = list(lines)
     try:
-        client = endpoint.connection.client()
-        check = check_lines(client, endpoint.odoo_model, lines)
+        check = check_lines(endpoint.connection, endpoint.odoo_model, lines)
     except OdooError as exc:
         return [f"Could not check the mapping lines against Odoo: {exc.message}"]
     messages = list(check.warnings)

@@ -1,26 +1,37 @@
 """The transformation engine: an endpoint's mapping lines applied to payloads, records and query parameters.
 
 ``EndpointMapping`` is built once per configuration and then only read, so one instance serves
-concurrent requests. Inbound, it checks keys, applies defaults, resolves every relational lookup
-of all payloads (nested lines included) with ONE ``search_read`` per (model, lookup field), then
-builds the vals through the value types of mappings.values.
+concurrent requests. A service asks it once for the Odoo call and once for the answer:
+
+- a list: ``search(params, within=domain)`` gives the domain, order and read specification of the
+  one ``web_search_read``; ``to_external(record)`` turns each record read into external JSON;
+- a write: ``to_odoo(payloads, client)`` checks keys, applies defaults, resolves every relational
+  lookup of all payloads (nested lines included) with ONE ``search_read`` per (model, lookup field)
+  (``search_keys``, the one batched lookup resolver, which the generic routes' dialect uses too),
+  then builds the vals through the value types of mappings.values; the read-back uses
+  ``specification`` and ``to_external`` again.
+
+``to_external(record)`` with ``specification`` is also what an outbound payload needs: one
+``web_read(model, ids, mapping.specification)`` and the records are external JSON.
 """
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from mappings.choices import OdooType, ValueType
+from mappings.domain import and_domains
 from mappings.errors import MappingError
 from mappings.sandbox import ExpressionError, compile_expression
-from mappings.values import Context, LineSpec
+from mappings.values import Context, Found, LineSpec, is_lookup_key, lookup_key, lookup_read_field
 
-__all__ = ["RESERVED_PARAMS", "EndpointMapping", "MappingError", "spec_of"]
+__all__ = ["RESERVED_PARAMS", "EndpointMapping", "MappingError", "Search", "search_keys", "spec_of", "specification"]
 
 logger = logging.getLogger(__name__)
 
-RESERVED_PARAMS = frozenset({"limit", "offset", "order"})
+RESERVED_PARAMS = ("limit", "offset", "order")  # in the order an error message lists them
 RANGE_SUFFIXES = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 SUFFIXES = ("in", "gt", "gte", "lt", "lte", "ilike")
 _TEXT_ODOO_TYPES = {OdooType.UNSET, OdooType.CHAR, OdooType.TEXT, OdooType.HTML, OdooType.SELECTION}
@@ -77,11 +88,13 @@ def _build_specs(lines: Iterable) -> tuple[LineSpec, ...]:
     return build(None, frozenset())
 
 
-def _norm(value) -> str:
-    """Lookup keys compare by text: a caller's 42 finds Odoo's "42"."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
+@dataclass(frozen=True)
+class Search:
+    """The one ``web_search_read`` of a list: its domain, its order (or None) and what to read."""
+
+    domain: list
+    order: str | None
+    specification: dict
 
 
 def _where(path: str) -> str:
@@ -104,20 +117,11 @@ class EndpointMapping:
             for line in self.lines
             if line.value_type not in _UNORDERABLE and line.odoo_type not in (OdooType.MANY2MANY, OdooType.ONE2MANY)
         }
+        # What to read of a record to show it (and its identifier): one web_read, nested records included.
+        self.specification: dict = specification(self.lines)
+        self.identifier_specification: dict = specification([self.identifier]) if self.identifier else {}
 
     # -- what the endpoint layer asks ---------------------------------------------------------
-
-    @property
-    def read_fields(self) -> list[str]:
-        """The Odoo fields to read for the output (and the identifier)."""
-        fields: list[str] = []
-        for line in self.lines:
-            if line.is_identifier or (line.outbound and line.value_type != ValueType.CONSTANT):
-                fields.append(line.odoo_field)
-            expression = line.expressions.get("to_external")
-            if line.outbound and expression is not None:
-                fields.extend(expression.payload_keys)
-        return list(dict.fromkeys(fields))
 
     @property
     def writable_keys(self) -> list[str]:
@@ -151,16 +155,17 @@ class EndpointMapping:
     # -- outbound ------------------------------------------------------------------------------
 
     def to_external(self, record: Mapping) -> dict:
-        """An Odoo record as read -> the external JSON object."""
-        return self._external(self.lines, record)
+        """An Odoo record read with ``specification`` (or with ``read()``) -> the external JSON object."""
+        return self._external(self.lines, shaped(record, self.lines))
 
     def _external(self, lines: tuple[LineSpec, ...], record: Mapping) -> dict:
-        ctx = Context(payload=record, nested=lambda line, items: [self._external(line.children, i) for i in items])
-        return {
-            line.external_key: line.kind.to_external(record.get(line.odoo_field, False), line, ctx)
-            for line in lines
-            if line.outbound
-        }
+        result = {}
+        for line in lines:
+            if line.outbound:
+                value = record.get(line.odoo_field, False)
+                nested = [self._external(line.children, item) for item in value] if _objects(line, value) else None
+                result[line.external_key] = line.kind.to_external(value, line, Context(payload=record, nested=nested))
+        return result
 
     # -- inbound -------------------------------------------------------------------------------
 
@@ -172,21 +177,9 @@ class EndpointMapping:
         for index, payload in enumerate(payloads):
             path = f"record {index}" if len(payloads) > 1 else ""
             effective.append(self._prepare(self.lines, payload, path, partial=partial))
-        wanted: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
-        for payload in effective:
-            self._collect(self.lines, payload, wanted)
-        found = self._search(wanted, client)
-
-        def lookup(line: LineSpec, key) -> int:
-            model, field = line.kind.lookup_target(line)
-            ids = found.get((model, field), {}).get(_norm(key), [])
-            if not ids:
-                raise line.error(f"no {model} record has {field} {key!r}.")
-            if len(ids) > 1:
-                raise line.error(f"several {model} records have {field} {key!r} (ids {', '.join(map(str, ids))}).")
-            return ids[0]
-
-        return [self._vals(self.lines, payload, lookup, partial=partial) for payload in effective]
+        wanted = [item for payload in effective for item in self._collect(self.lines, payload)]
+        found = search_keys(client, wanted)
+        return [self._vals(self.lines, payload, found, partial=partial) for payload in effective]
 
     def _prepare(self, lines: tuple[LineSpec, ...], payload, path: str, *, partial: bool) -> dict:
         """Check keys (unknown, missing required) and add defaults; nested objects recursively."""
@@ -225,69 +218,72 @@ class EndpointMapping:
                 ]
         return result
 
-    def _collect(self, lines: tuple[LineSpec, ...], payload: Mapping, wanted: dict) -> None:
-        """Every lookup key of this payload, by (model, field)."""
+    def _collect(self, lines: tuple[LineSpec, ...], payload: Mapping) -> Iterator[tuple[str, str, Any]]:
+        """Every lookup key of this payload and its nested objects, as (model, lookup field, key)."""
         for line in lines:
             if line.external_key not in payload or not _writable(line):
                 continue
             value = payload[line.external_key]
             if line.kind.lookup_target is not None and value is not None:
-                target = line.kind.lookup_target(line)
+                model, field = line.kind.lookup_target(line)
                 for key in value if isinstance(value, list) else [value]:
-                    if isinstance(key, str | int | float) and not isinstance(key, bool):
-                        wanted[target].setdefault(_norm(key), key)
+                    if is_lookup_key(key):
+                        yield model, field, key
             elif line.value_type == ValueType.ONE2MANY and isinstance(value, list):
                 for item in value:
                     if isinstance(item, Mapping):
-                        self._collect(line.children, item, wanted)
+                        yield from self._collect(line.children, item)
 
-    @staticmethod
-    def _search(wanted: dict, client) -> dict[tuple[str, str], dict[str, list[int]]]:
-        found: dict[tuple[str, str], dict[str, list[int]]] = {}
-        for (model, field), keys in wanted.items():
-            records = client.execute_kw(
-                model, "search_read", [[(field, "in", list(keys.values()))]], {"fields": [field]}
-            )
-            index: dict[str, list[int]] = defaultdict(list)
-            for record in records:
-                index[_norm(record.get(field))].append(record["id"])
-            found[(model, field)] = dict(index)
-        return found
-
-    def _vals(self, lines: tuple[LineSpec, ...], payload: Mapping, lookup, *, partial: bool) -> dict:
-        ctx = Context(
-            payload=payload,
-            partial=partial,
-            lookup=lookup,
-            nested=lambda line, items: [self._vals(line.children, i, lookup, partial=False) for i in items],
-        )
+    def _vals(self, lines: tuple[LineSpec, ...], payload: Mapping, found: Found, *, partial: bool) -> dict:
         vals = {}
         for line in lines:
             if not line.inbound:
                 continue
             if line.value_type == ValueType.CONSTANT:
                 if not partial:
-                    vals[line.odoo_field] = line.kind.to_odoo(None, line, ctx)
+                    vals[line.odoo_field] = line.kind.to_odoo(None, line, Context(payload=payload, found=found))
             elif line.external_key in payload:
-                vals[line.odoo_field] = line.kind.to_odoo(payload[line.external_key], line, ctx)
+                value = payload[line.external_key]
+                nested = (
+                    [self._vals(line.children, item, found, partial=False) for item in value]
+                    if _objects(line, value)
+                    else None
+                )
+                ctx = Context(payload=payload, partial=partial, found=found, nested=nested)
+                vals[line.odoo_field] = line.kind.to_odoo(value, line, ctx)
         return vals
 
     # -- query parameters ----------------------------------------------------------------------
 
+    def search(self, params: Mapping[str, str], *, within: list, reserved: Sequence[str] = RESERVED_PARAMS) -> Search:
+        """A list's query parameters -> its one ``web_search_read``: the filters ANDed with ``within``
+        (the endpoint's domain, which they can only narrow), ``order`` and the read specification.
+
+        ``reserved`` are the other parameters the route accepts (paging); any other unknown name is a
+        MappingError listing what is allowed.
+        """
+        domain = and_domains(within, self.filter_domain(params, reserved))
+        order = self.order(params["order"]) if params.get("order") else None
+        return Search(domain=domain, order=order or None, specification=self.specification)
+
     def filter_domain(self, params: Mapping[str, str], reserved: Iterable[str] = RESERVED_PARAMS) -> list:
-        """Query parameters named by external keys (with __in, __gt, __gte, __lt, __lte, __ilike) -> domain."""
-        reserved = set(reserved)
+        """Query parameters named by external keys (with __in, __gt, __gte, __lt, __lte, __ilike) -> domain.
+
+        Unknown names are refused before any value is converted; the message lists ``reserved`` first.
+        """
+        reserved = list(reserved)
+        resolved = {name: self._param(name) for name in params if name not in reserved}
+        unknown = sorted(name for name, found in resolved.items() if found is None)
+        if unknown:
+            allowed = [*reserved, *self.allowed_params]
+            raise MappingError(
+                f"Unknown query parameter(s): {', '.join(unknown)}. Allowed: {', '.join(allowed)}.",
+                unknown=unknown,
+                allowed=allowed,
+            )
         domain: list = []
-        unknown = []
-        for name, text in params.items():
-            if name in reserved:
-                continue
-            resolved = self._param(name)
-            if resolved is None:
-                unknown.append(name)
-                continue
-            line, suffix = resolved
-            text = str(text)
+        for name, (line, suffix) in resolved.items():
+            text = str(params[name])
             if suffix == "in":
                 pairs = [line.kind.filter(part.strip(), line) for part in text.split(",") if part.strip()]
                 field = pairs[0][0] if pairs else line.kind.filter(text, line)[0]
@@ -298,13 +294,6 @@ class EndpointMapping:
             else:
                 field, value = line.kind.filter(text, line)
                 domain.append((field, RANGE_SUFFIXES.get(suffix, "="), value))
-        if unknown:
-            allowed = self.allowed_params
-            raise MappingError(
-                f"Unknown query parameter(s): {', '.join(unknown)}. Allowed: {', '.join(allowed)}.",
-                unknown=unknown,
-                allowed=allowed,
-            )
         return domain
 
     def _param(self, name: str) -> tuple[LineSpec, str] | None:
@@ -338,6 +327,10 @@ class EndpointMapping:
             )
         return ", ".join(parts)
 
+    def identified(self, value, *, within: list) -> list:
+        """The domain of the record at identifier ``value`` (text as from a URL) inside ``within``."""
+        return and_domains(within, self.identifier_domain(value))
+
     def identifier_domain(self, value) -> list:
         """``[(identifier field, "=", value coerced through the identifier line)]``; text as from a URL."""
         line = self.identifier
@@ -352,11 +345,19 @@ class EndpointMapping:
         return [(field, "=", coerced)]
 
     def external_identifier(self, record: Mapping):
-        """The identifier of an Odoo record as read (specification-shaped) -> its value as GET shows it."""
+        """The identifier of an Odoo record read with ``identifier_specification`` -> its value as GET shows it."""
         line = self.identifier
         if line is None:
             raise MappingError("This endpoint has no record identifier line.")
+        record = shaped(record, [line])
         return line.kind.to_external(record.get(line.odoo_field, False), line, Context(payload=record))
+
+
+def _objects(line: LineSpec, value) -> bool:
+    """Whether a one2many line's value is a list of objects, which the engine maps through the child lines."""
+    if line.value_type != ValueType.ONE2MANY or not isinstance(value, list):
+        return False
+    return all(isinstance(item, Mapping) for item in value)
 
 
 def _writable(line: LineSpec) -> bool:
@@ -373,3 +374,101 @@ def _suffix_allowed(line: LineSpec, suffix: str) -> bool:
             return line.odoo_type not in _UNRANGED_ODOO_TYPES
         return line.value_type in (ValueType.DATE, ValueType.DATETIME)
     return True
+
+
+# -- the one batched lookup resolver -------------------------------------------------------------
+
+
+def search_keys(client, wanted: Iterable[tuple[str, str, Any]]) -> Found:
+    """Look every ``(model, lookup field, key)`` up: ONE ``search_read`` per (model, lookup field).
+
+    Both input dialects use it: the REST lookup lines (a country code, a partner's email) and the
+    generic routes' relational formats (``{"ref": "C-1"}``, mappings.generic_payload).
+    """
+    groups: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    for model, field, key in wanted:
+        groups[(model, field)].setdefault(lookup_key(key), key)
+    found: dict[tuple[str, str], dict[str, list[int]]] = {}
+    for (model, field), keys in groups.items():
+        rows = client.search_read(model, [[field, "in", list(keys.values())]], [field])
+        index: dict[str, list[int]] = defaultdict(list)
+        for row in rows:
+            for held in _held(row.get(field)):
+                index[lookup_key(held)].append(row["id"])
+        found[(model, field)] = dict(index)
+    return Found(found)
+
+
+def _held(value) -> list:
+    """The keys a record holds in its lookup field: a scalar, a many2one's id (``[id, name]``), an x2many's ids."""
+    if isinstance(value, list | tuple):
+        if len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str):
+            return [value[0]]
+        return [item for item in value if is_lookup_key(item)]
+    return [value] if is_lookup_key(value) else []
+
+
+# -- read specifications: what to read of a record to show it through the lines --------------------
+#
+# A specification read (Odoo 17+) returns, in the same call, the nested records of one2many lines
+# (an order with its lines), the lookup field of many2one and many2many lookup lines (a country's
+# code, a partner's email, tag names: what a caller sends, so a GET answers what a POST took) and,
+# for a list, the total count. ``shaped`` then gives plain many2one values ``read()``'s shape,
+# ``[id, display name]``, which plain lines and expressions expect; lookup lines read the nested
+# dict themselves (mappings.values).
+
+MANY2ONE_SPEC = {"fields": {"display_name": {}}}
+_LOOKUPS = (ValueType.MANY2ONE, ValueType.MANY2MANY)
+
+
+def specification(lines) -> dict:
+    """The ``web_read`` specification of the fields the lines show (and the identifier)."""
+    spec: dict = {}
+    for line in lines:
+        expression = line.expressions.get("to_external")
+        if line.outbound and expression is not None:
+            for key in expression.payload_keys:
+                spec.setdefault(key, {})
+        if line.is_identifier or (line.outbound and line.value_type != ValueType.CONSTANT):
+            spec[line.odoo_field] = _merged(spec.get(line.odoo_field, {}), _field_spec(line))
+    return spec
+
+
+def _field_spec(line) -> dict:
+    if line.value_type == ValueType.ONE2MANY and line.children:
+        return {"fields": specification(line.children)}
+    if line.value_type in _LOOKUPS:
+        wanted = lookup_read_field(line)
+        # an id needs no sub-read: Odoo answers a many2one as its id, a many2many as its ids
+        return {} if wanted == "id" else {"fields": {wanted: {}}}
+    if line.value_type == ValueType.PLAIN and line.odoo_type == OdooType.MANY2ONE:
+        return MANY2ONE_SPEC
+    return {}
+
+
+def _merged(first: dict, second: dict) -> dict:
+    """Two lines on one field (say a country's code and its name): one read asking for both."""
+    if "fields" not in first or "fields" not in second:
+        return second if "fields" in second else first
+    fields = dict(first["fields"])
+    for name, sub in second["fields"].items():
+        fields[name] = _merged(fields.get(name, {}), sub)
+    return {**first, **second, "fields": fields}
+
+
+def shaped(record: dict, lines) -> dict:
+    """A ``web_read`` record with plain many2one values as ``read()`` gives them, nested records too.
+
+    A field that a lookup line also reads keeps its dict (plain lines read a dict as well).
+    """
+    looked_up = {line.odoo_field for line in lines if line.value_type in _LOOKUPS}
+    result = dict(record)
+    for line in lines:
+        value = record.get(line.odoo_field)
+        if isinstance(value, dict) and line.odoo_field not in looked_up:
+            result[line.odoo_field] = [value.get("id"), value.get("display_name", "")]
+        elif line.value_type == ValueType.ONE2MANY and line.children and isinstance(value, list):
+            result[line.odoo_field] = [
+                shaped(item, line.children) if isinstance(item, dict) else item for item in value
+            ]
+    return result

@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from hub.odoo.names import is_field_name
 from mappings.choices import Direction, OdooType, ValueType
+from mappings.engine import RESERVED_PARAMS
 from mappings.values import REGISTRY
 
-RESERVED_KEYS = frozenset({"limit", "offset", "order"})
+RESERVED_KEYS = frozenset(RESERVED_PARAMS)  # query parameters of the list route, not keys
 _EXTERNAL_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_ODOO_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class MappingLine(models.Model):
@@ -105,7 +106,7 @@ class MappingLine(models.Model):
             add("external_key", "'__' is kept for filter suffixes such as key__in.")
         elif self.parent_id is None and self.external_key in RESERVED_KEYS:
             add("external_key", f"'{self.external_key}' is a reserved query parameter.")
-        if self.odoo_field and not _ODOO_FIELD.match(self.odoo_field):
+        if self.odoo_field and not is_field_name(self.odoo_field):
             add("odoo_field", "An Odoo field name: letters, digits and _.")
         if not isinstance(self.options, dict):
             add("options", "Options must be a JSON object.")

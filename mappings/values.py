@@ -3,9 +3,10 @@
 Each value type is a ``ValueType`` holding ``to_odoo(value, line, ctx)`` and
 ``to_external(value, line, ctx)``, a check of the line's options, and what the engine needs to
 batch lookups and build filters. Functions get the line as an immutable ``LineSpec`` and a
-``Context`` (the whole payload or record, and the engine's lookup and nesting callbacks), so they
-touch neither the database nor Odoo. A value they cannot translate raises ``line.error(...)``,
-a ``MappingError`` naming the line. Adding a type: docs/adding-a-value-type.md.
+``Context`` (the whole payload or record, the ids the engine's lookups found, a one2many line's
+nested objects already converted), so they touch neither the database nor Odoo and call nothing
+back. A value they cannot translate raises ``line.error(...)``, a ``MappingError`` naming the line.
+Adding a type: docs/adding-a-value-type.md.
 """
 
 import datetime as dt
@@ -57,19 +58,43 @@ class LineSpec:
         return MappingError(f"Mapping line '{self.external_key}' ({self.odoo_field}): {message}", line_id=self.id)
 
 
-@dataclass
+def lookup_key(value: Any) -> str:
+    """A lookup key as the text it is compared by: a caller's 42 finds Odoo's "42"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def is_lookup_key(value: Any) -> bool:
+    """Whether a value can be looked up: a string or a number, not a boolean."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the engine's batched lookups found: per (model, lookup field) and key, the matching ids."""
+
+    ids_by_target: Mapping[tuple[str, str], Mapping[str, list[int]]] = field(default_factory=dict)
+
+    def ids(self, model: str, lookup_field: str, value: Any) -> list[int]:
+        """The ids of the ``model`` records whose ``lookup_field`` is ``value`` (none, one or several)."""
+        return self.ids_by_target.get((model, lookup_field), {}).get(lookup_key(value), [])
+
+
+@dataclass(frozen=True)
 class Context:
-    """What a value function may know beyond its value: the whole object and the engine's callbacks.
+    """What a value function may know beyond its value, as data the engine prepared.
 
     ``payload`` is the external object on the way in, the Odoo record on the way out.
-    ``lookup(line, key)`` gives the id found for a lookup key (the engine searched all keys at once);
-    ``nested(line, items)`` maps nested objects through the line's child lines.
+    ``found`` holds the ids of every lookup key of the request (the engine searched them all at once).
+    ``nested`` is a one2many line's list of objects already mapped through its child lines (vals on
+    the way in, external objects on the way out), None when the value is not a list of objects.
     """
 
     payload: Mapping = field(default_factory=dict)
     partial: bool = False
-    lookup: Callable[[LineSpec, Any], int] | None = None
-    nested: Callable[[LineSpec, list], list] | None = None
+    found: Found = field(default_factory=Found)
+    nested: list | None = None
 
 
 @dataclass(frozen=True)
@@ -390,17 +415,24 @@ def _lookup_target(line: LineSpec) -> tuple[str, str]:
     return line.options["model"], line.options["field"]
 
 
-def _lookup_key(value, line: LineSpec):
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return value
-    raise line.error(f"expects a {line.options['field']} of {line.options['model']}, got {_shown(value)}.")
+def _record_id(value, line: LineSpec, ctx: Context) -> int:
+    """The id of the one record the lookup key ``value`` names, from what the engine found."""
+    model, lookup_field = _lookup_target(line)
+    if not is_lookup_key(value):
+        raise line.error(f"expects a {lookup_field} of {model}, got {_shown(value)}.")
+    ids = ctx.found.ids(model, lookup_field, value)
+    if not ids:
+        raise line.error(f"no {model} record has {lookup_field} {value!r}.")
+    if len(ids) > 1:
+        raise line.error(f"several {model} records have {lookup_field} {value!r} (ids {', '.join(map(str, ids))}).")
+    return ids[0]
 
 
 def many2one_to_odoo(value, line: LineSpec, ctx: Context):
     """External key (e.g. a country code) -> the id of the one record with that key."""
     if value is None:
         return False
-    return ctx.lookup(line, _lookup_key(value, line))
+    return _record_id(value, line, ctx)
 
 
 LOOKUP_OUTPUTS = ("field", "name", "id")  # option "output" of lookup lines; "field" (the default) echoes the input
@@ -450,7 +482,7 @@ def many2many_to_odoo(value, line: LineSpec, ctx: Context):
         return [(6, 0, [])]
     if not isinstance(value, list):
         raise line.error(f"expects a list, got {_shown(value)}.")
-    ids = [ctx.lookup(line, _lookup_key(item, line)) for item in value]
+    ids = [_record_id(item, line, ctx) for item in value]
     return [(6, 0, list(dict.fromkeys(ids)))]
 
 
@@ -491,17 +523,17 @@ def one2many_to_odoo(value, line: LineSpec, ctx: Context):
     prefix = [(5, 0, 0)] if ctx.partial else []
     if value is None:
         return prefix
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+    if not isinstance(value, list) or ctx.nested is None:
         raise line.error(f"expects a list of objects, got {_shown(value)}.")
-    return prefix + [(0, 0, vals) for vals in ctx.nested(line, value)]
+    return prefix + [(0, 0, vals) for vals in ctx.nested]
 
 
 def one2many_to_external(value, line: LineSpec, ctx: Context):
     """Odoo's list of ids as is; nested records (a specification read) through the child lines."""
     if _empty(value):
         return []
-    if all(isinstance(item, dict) for item in value):
-        return ctx.nested(line, value)
+    if ctx.nested is not None:
+        return ctx.nested
     return list(value)
 
 

@@ -4,9 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from endpoints.generic import schema
-from endpoints.generic.payload import FieldsOf
 from endpoints.generic.protocol import RpcError
+from mappings.odoo_fields import FieldsOf, fields_getter
 
 # Files ride on the records they are attached to: the key's allow-list of those records covers them.
 ALWAYS_ALLOWED_MODELS = frozenset({"ir.attachment"})
@@ -23,7 +22,7 @@ class Caller:
 
     @cached_property
     def fields_of(self) -> FieldsOf:
-        return schema.fields_getter(self.connection, self.client)
+        return fields_getter(self.connection, self.client)
 
     def check_models(self, models: Iterable[str]) -> None:
         """RpcError(403) for the first model outside the allow-list."""

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from hub import crypto
 from hub.models import IssuedSecret
+from hub.odoo.names import is_model_name
 
 _METHOD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_MODEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 
 
 class CallableMethodQuerySet(models.QuerySet):
@@ -49,7 +49,7 @@ class CallableMethod(models.Model):
         errors = {}
         if self.method and not _METHOD.match(self.method):
             errors["method"] = "A public method name: letters, digits and _, not starting with _."
-        if self.model and not _MODEL.match(self.model):
+        if self.model and not is_model_name(self.model):
             errors["model"] = "An Odoo model name such as sale.order."
         if errors:
             raise ValidationError(errors)

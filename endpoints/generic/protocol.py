@@ -7,14 +7,14 @@ business failures) or, for failures of the call itself (bad JSON, authentication
 Odoo unreachable), an error object with the HTTP status as ``code``.
 """
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from hub import jsonbody
+from hub.odoo.names import MODEL_NAME, is_model_name
 
 JSONRPC_VERSION = "2.0"
-_MODEL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
+_MODEL_NAME = MODEL_NAME  # also the pattern the OpenAPI document shows
 
 
 class RpcError(Exception):
@@ -84,7 +84,7 @@ def decode_call(raw: bytes) -> RpcCall:
 def call_from(call_id: Any, params: dict) -> RpcCall:
     """The data call of a decoded body's ``params``; RpcError(400) when model or vals are malformed."""
     model = params.get("model")
-    if not isinstance(model, str) or not _MODEL_NAME.match(model):
+    if not is_model_name(model):
         raise RpcError(400, '"params.model" must be an Odoo model name such as "res.partner".')
     vals = params.get("vals", {})
     if not isinstance(vals, dict):

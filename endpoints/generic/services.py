@@ -15,24 +15,23 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from endpoints.generic import autocreate, lookups
 from endpoints.generic.caller import Caller
-from endpoints.generic.fieldspec import FieldSpec, FieldSpecError, parse_fields
 from endpoints.generic.models import CallableMethod
-from endpoints.generic.payload import PayloadError, RecordPlan, parse_record
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
-from endpoints.generic.reading import SpecError, expand, field_names, related_models
 from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
+from hub.odoo.names import is_field_name
+from mappings import autocreate
+from mappings.attachments import ATTACHMENT_MODEL
 from mappings.domain import DomainError, parse_domain
+from mappings.generic_payload import PayloadError, RecordPlan, ambiguous_message, parse_record, resolve
+from mappings.reading import SpecError, expand, field_names, parse_fields, related_models
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-DEFAULT_SEARCH_FIELDS = (FieldSpec("display_name"),)
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DEFAULT_SEARCH_FIELDS = {"display_name": {}}
 _ORDER_TERM = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(\s+(asc|desc))?(\s+nulls\s+(first|last))?$", re.IGNORECASE)
-ATTACHMENT_MODEL = "ir.attachment"
 
 
 @dataclass
@@ -42,7 +41,7 @@ class WriteRequest:
     model: str
     plan: RecordPlan
     auto_create: dict
-    result_specs: tuple[FieldSpec, ...]
+    result_fields: dict  # a read specification (mappings.reading)
 
 
 def create_data(caller: Caller, model: str, vals: dict) -> Outcome:
@@ -87,7 +86,7 @@ def search_data(caller: Caller, model: str, vals: dict) -> Outcome:
     try:
         specs = parse_fields(payload.get("search_field")) or DEFAULT_SEARCH_FIELDS
         caller.check_models(related_models(caller.fields_of, model, specs))
-    except (FieldSpecError, SpecError) as exc:
+    except SpecError as exc:
         raise BusinessFailure(f"search_field: {exc}") from None
     try:
         domain = parse_domain(payload.get("search_domain"))
@@ -95,11 +94,9 @@ def search_data(caller: Caller, model: str, vals: dict) -> Outcome:
         raise BusinessFailure(f"search_domain: {exc}") from None
     limit = _whole_number(payload, "limit", DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
     offset = _whole_number(payload, "offset", 0, minimum=0)
-    kwargs = {"fields": field_names(specs), "limit": limit, "offset": offset}
     order = payload.get("order")
-    if order not in (None, ""):
-        kwargs["order"] = _order(order)
-    records = caller.client.execute_kw(model, "search_read", [domain], kwargs)
+    order = _order(order) if order not in (None, "") else None
+    records = caller.client.search_read(model, domain, field_names(specs), limit=limit, offset=offset, order=order)
     expand(caller.client, caller.fields_of, model, records, specs)
     more = " (the limit: ask again with offset for more)" if len(records) == limit else ""
     return Outcome(True, records, f"{len(records)} record(s) found{more}.")
@@ -112,7 +109,7 @@ def call_function(caller: Caller, model: str, vals: dict) -> Outcome:
     if not isinstance(payload, dict):
         raise BusinessFailure('"vals.payload" must be an object with "method" (and "parameter", "context").')
     method = payload.get("method")
-    if not isinstance(method, str) or not _IDENTIFIER.match(method):
+    if not is_field_name(method):
         raise BusinessFailure('"payload.method" must be a method name.')
     if method.startswith("_"):
         raise RpcError(403, f"Private methods such as {method} cannot be called.")
@@ -129,7 +126,7 @@ def call_function(caller: Caller, model: str, vals: dict) -> Outcome:
     target = "the model"
     if vals.get("search_key") is not None:
         domain = _search_key_domain(vals)
-        ids = caller.client.execute_kw(model, "search", [domain], {"context": context} if context else {})
+        ids = caller.client.search(model, domain, context=context or None)
         if not ids:
             raise BusinessFailure(_no_match_message(model, vals))
         args = [ids]
@@ -145,38 +142,41 @@ def _write_request(caller: Caller, model: str, vals: dict, payload) -> WriteRequ
     caller.check_models([model])
     if payload is None:
         raise BusinessFailure('"vals.payload" is required: the values of the record.')
-    spec = autocreate.check_spec(vals.get("auto_create"))
     try:
+        spec = autocreate.check_spec(vals.get("auto_create"))
         plan = parse_record(model, payload, caller.fields_of, max_attachment_bytes=settings.HUB_ATTACHMENT_MAX_BYTES)
     except PayloadError as exc:
         raise BusinessFailure(str(exc)) from None
     try:
-        result_specs = parse_fields(vals.get("result_field"))
-        models = plan.models() | related_models(caller.fields_of, model, result_specs, check_all=True)
-    except (FieldSpecError, SpecError) as exc:
+        result_fields = parse_fields(vals.get("result_field"))
+        models = plan.models() | related_models(caller.fields_of, model, result_fields, check_all=True)
+    except SpecError as exc:
         raise BusinessFailure(f"result_field: {exc}") from None
     caller.check_models(models)
-    return WriteRequest(model=model, plan=plan, auto_create=spec, result_specs=result_specs)
+    return WriteRequest(model=model, plan=plan, auto_create=spec, result_fields=result_fields)
 
 
 def _save(caller: Caller, request: WriteRequest, record_id: int | None) -> Outcome:
     client = caller.client
     creating = record_id is None
-    resolution = lookups.resolve(client, request.plan.refs())
+    resolution = resolve(client, request.plan.refs())
     for ref, (count, use) in resolution.ambiguous.items():
-        raise BusinessFailure(lookups.ambiguous_message(ref, use, count))
+        raise BusinessFailure(ambiguous_message(ref, use, count))
     made: list[autocreate.Made] = []
     try:
         ids = dict(resolution.found)
         if resolution.missing:
-            planned = autocreate.plan_missing(resolution.missing, request.auto_create, caller.fields_of)
-            caller.check_models(model for _, _, plan in planned for model in plan.models())
-            ids.update(autocreate.create(client, planned, made))
+            try:
+                planned = autocreate.plan_missing(resolution.missing, request.auto_create, caller.fields_of)
+                caller.check_models(model for _, _, plan in planned for model in plan.models())
+                ids.update(autocreate.create(client, planned, made))
+            except PayloadError as exc:
+                raise BusinessFailure(str(exc)) from None
         vals = request.plan.vals(ids, replace_lines=not creating)
         if creating:
-            record_id = _single_id(client.execute_kw(request.model, "create", [vals]))
+            record_id = _single_id(client.create(request.model, vals))
         else:
-            client.execute_kw(request.model, "write", [[record_id], vals])
+            client.write(request.model, [record_id], vals)
     except (OdooError, BusinessFailure) as exc:
         if made:
             raise _after_cleanup(client, made, exc) from exc
@@ -216,15 +216,15 @@ def _read_back(caller: Caller, request: WriteRequest, record_id: int) -> tuple[d
     """The values ``result_field`` asks for, and the ids of the lines that carry files: one read for both
     (plus one per level of sub-fields)."""
     line_fields = _line_fields_with_files(request.plan)
-    if not request.result_specs and not line_fields:
+    if not request.result_fields and not line_fields:
         return {}, {}
-    names = field_names(request.result_specs)
+    names = field_names(request.result_fields)
     names += [name for name in line_fields if name not in names]
-    rows = caller.client.execute_kw(request.model, "read", [[record_id]], {"fields": names})
+    rows = caller.client.read(request.model, [record_id], names)
     row = rows[0] if rows else {}
     line_ids = {name: row.get(name) or [] for name in line_fields}
-    expand(caller.client, caller.fields_of, request.model, rows, request.result_specs)
-    wanted = set(field_names(request.result_specs)) - {"id"}
+    expand(caller.client, caller.fields_of, request.model, rows, request.result_fields)
+    wanted = set(field_names(request.result_fields)) - {"id"}
     return {name: value for name, value in row.items() if name in wanted}, line_ids
 
 
@@ -261,7 +261,7 @@ def _attach(caller: Caller, request: WriteRequest, record_id: int, verb: str, li
                     rows, known = [known[record_id]], {}  # the record itself: read with result_field already
                 else:
                     ids = [plan_id for _, plan_id in items]
-                    rows = client.execute_kw(model, "read", [ids], {"fields": list(names)})
+                    rows = client.read(model, ids, list(names))
                 by_id = {row["id"]: row for row in rows}
                 for plan, plan_id in items:
                     lines_of = dict(plan.lines())
@@ -273,7 +273,7 @@ def _attach(caller: Caller, request: WriteRequest, record_id: int, verb: str, li
                                 f"{len(lines_of[name])} sent: their files cannot be matched to them."
                             )
                         level += zip(lines_of[name], line_ids, strict=True)
-        client.execute_kw(ATTACHMENT_MODEL, "create", [to_create])
+        client.create(ATTACHMENT_MODEL, to_create)
     except (OdooError, BusinessFailure) as exc:
         if isinstance(exc, OdooUnavailable | OdooAuthError):
             raise
@@ -296,7 +296,7 @@ def _search_key_domain(vals: dict) -> list:
         raise BusinessFailure('"vals.search_key" must be an object such as {"ref": "C-1"}.')
     domain = []
     for name, value in key.items():
-        if not _IDENTIFIER.match(name):
+        if not is_field_name(name):
             raise BusinessFailure(f"search_key: {name!r} is not a field name.")
         if not isinstance(value, str | int | float | bool):
             raise BusinessFailure(f"search_key.{name}: must be a string, a number or a boolean.")
@@ -306,7 +306,7 @@ def _search_key_domain(vals: dict) -> list:
 
 def _only_match(caller: Caller, model: str, vals: dict, domain: list, operation: str) -> int | None:
     """The id of the one record the search key matches, None for none; BusinessFailure for several."""
-    ids = caller.client.execute_kw(model, "search", [domain], {"limit": 2})
+    ids = caller.client.search(model, domain, limit=2)
     if len(ids) > 1:
         raise BusinessFailure(
             f"Several {model} records match search_key {_json(vals['search_key'])}: {operation} needs exactly one."

@@ -255,6 +255,79 @@ class OdooClient:
         uid = self.uid
         return self._timed(model, method, call, retry=retry)
 
+    # --- typed calls: one method per remote call, each one execute_kw as written here ------------
+
+    def search(
+        self,
+        model: str,
+        domain: list,
+        *,
+        offset: int | None = None,
+        limit: int | None = None,
+        order: str | None = None,
+        context: dict | None = None,
+    ) -> list[int]:
+        """Ids of the records matching ``domain``."""
+        options = _given(offset=offset, limit=limit, order=order, context=context)
+        return self.execute_kw(model, "search", [domain], options)
+
+    def search_count(self, model: str, domain: list) -> int:
+        """How many records match ``domain``."""
+        return self.execute_kw(model, "search_count", [domain])
+
+    def search_read(
+        self,
+        model: str,
+        domain: list,
+        fields: list[str],
+        *,
+        offset: int | None = None,
+        limit: int | None = None,
+        order: str | None = None,
+        context: dict | None = None,
+    ) -> list[dict]:
+        """The ``fields`` of the records matching ``domain``."""
+        options = _given(fields=fields, limit=limit, offset=offset, order=order, context=context)
+        return self.execute_kw(model, "search_read", [domain], options)
+
+    def read(self, model: str, ids: list[int], fields: list[str]) -> list[dict]:
+        """The ``fields`` of the records ``ids`` (many2one as ``[id, name]``)."""
+        return self.execute_kw(model, "read", [ids], {"fields": fields})
+
+    def web_search_read(
+        self,
+        model: str,
+        domain: list,
+        specification: dict,
+        *,
+        offset: int | None = None,
+        limit: int | None = None,
+        order: str | None = None,
+    ) -> dict:
+        """``{"length", "records"}``: the records matching ``domain`` read with a specification (Odoo 17+)."""
+        options = _given(order=order, offset=offset, limit=limit)
+        return self.execute_kw(model, "web_search_read", [domain, specification], options)
+
+    def web_read(self, model: str, ids: list[int], specification: dict) -> list[dict]:
+        """The records ``ids`` read with a specification, nested records included (Odoo 17+)."""
+        return self.execute_kw(model, "web_read", [ids], {"specification": specification})
+
+    def create(self, model: str, vals: dict | list[dict]) -> int | list[int]:
+        """Create one record (an id back) or a list of them in one call (the list of ids back)."""
+        return self.execute_kw(model, "create", [vals])
+
+    def write(self, model: str, ids: list[int], vals: dict) -> bool:
+        """Write the same ``vals`` to every record of ``ids``."""
+        return self.execute_kw(model, "write", [ids, vals])
+
+    def unlink(self, model: str, ids: list[int]) -> bool:
+        """Delete the records ``ids``."""
+        return self.execute_kw(model, "unlink", [ids])
+
+    def fields_get(self, model: str, attributes: list[str]) -> dict[str, dict]:
+        """The fields of ``model`` with the given ``attributes`` of each (type, relation, string, ...)."""
+        return self.execute_kw(model, "fields_get", [], {"attributes": attributes})
+
     def as_user(self, login: str, password: str) -> OdooClient:
         """A client for another user of the same server and database, sharing the HTTP pool."""
         # JSON-2 takes API keys only: a password falls back to JSON-RPC through "auto".
@@ -290,3 +363,8 @@ class OdooClient:
                         raise
                     logger.info("Retrying %s.%s once after a reset connection: %s", model, method, exc.message)
         raise OdooError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def _given(**options: Any) -> dict:
+    """The keyword arguments a caller set: Odoo applies its own defaults to the others."""
+    return {name: value for name, value in options.items() if value is not None}

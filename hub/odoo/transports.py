@@ -29,9 +29,9 @@ from hub.odoo.exceptions import (
     OdooTimeout,
     OdooUnavailable,
 )
+from hub.odoo.names import is_model_name
 from hub.odoo.signatures import named_arguments
 
-_MODEL_NAME = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 _METHOD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -269,7 +269,7 @@ class Json2Transport(Transport):
             return self.find_login(login, secret)
 
     def execute_kw(self, uid: int, secret: str, model: str, method: str, args: list, kwargs: dict) -> Any:
-        if not _MODEL_NAME.match(model or ""):
+        if not is_model_name(model):
             raise OdooRequestError(f"Invalid model name {model!r}")
         if not _METHOD_NAME.match(method or ""):
             raise OdooRequestError(f"Invalid method name {method!r}")

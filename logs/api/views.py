@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from hub.envelope import ApiError, success_body
+from hub.params import whole_number
 from logs.api import schema as _schema_extensions  # noqa: F401 - registers the authentication schemes with drf-spectacular
 from logs.api.authentication import ApiKeyAuthentication, CanReadLogs, StaffSessionAuthentication
 from logs.api.serializers import RequestLogDetailSerializer, RequestLogSerializer
@@ -32,15 +33,7 @@ class LogCursorPagination(CursorPagination):
 
     def get_page_size(self, request):
         """``limit`` as the REST routes read it: a whole number (400 otherwise), kept between 1 and 500."""
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None or raw == "":
-            return self.page_size
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ApiError(400, f"Query parameter 'limit' must be a whole number, not {raw!r}.") from None
-        if value < 0:
-            raise ApiError(400, "Query parameter 'limit' must not be negative.")
+        value = whole_number(request.query_params, self.page_size_query_param, self.page_size)
         return min(max(value, 1), self.max_page_size)
 
     def decode_cursor(self, request):

@@ -328,3 +328,45 @@ def test_one_client_serves_many_threads_and_logs_in_once(misbehaving_odoo, proto
     assert len(logins) == 1
     assert len(misbehaving_odoo.hits) == 81
     assert misbehaving_odoo.connections <= 8  # kept alive and shared, not one per call
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda c: c.search("res.partner", [["ref", "=", "C1"]]), ("search", [[["ref", "=", "C1"]]], {})),
+        (
+            lambda c: c.search("res.partner", [], limit=2, context={"active_test": False}),
+            ("search", [[]], {"limit": 2, "context": {"active_test": False}}),
+        ),
+        (lambda c: c.search_count("res.partner", []), ("search_count", [[]], {})),
+        (
+            lambda c: c.search_read("res.partner", [], ["ref"], limit=5, offset=0, order="ref desc"),
+            ("search_read", [[]], {"fields": ["ref"], "limit": 5, "offset": 0, "order": "ref desc"}),
+        ),
+        (lambda c: c.read("res.partner", [1, 2], ["name"]), ("read", [[1, 2]], {"fields": ["name"]})),
+        (
+            lambda c: c.web_search_read("res.partner", [], {"name": {}}, offset=10, limit=5),
+            ("web_search_read", [[], {"name": {}}], {"offset": 10, "limit": 5}),
+        ),
+        (
+            lambda c: c.web_read("res.partner", [3], {"name": {}}),
+            ("web_read", [[3]], {"specification": {"name": {}}}),
+        ),
+        (lambda c: c.create("res.partner", [{"name": "X"}]), ("create", [[{"name": "X"}]], {})),
+        (lambda c: c.write("res.partner", [1], {"name": "Y"}), ("write", [[1], {"name": "Y"}], {})),
+        (lambda c: c.unlink("res.partner", [1]), ("unlink", [[1]], {})),
+        (
+            lambda c: c.fields_get("res.partner", ["type", "relation"]),
+            ("fields_get", [], {"attributes": ["type", "relation"]}),
+        ),
+    ],
+)
+def test_typed_methods_are_one_execute_kw_each(misbehaving_odoo19, call, expected):
+    """Each typed method is exactly one counted remote call with the arguments Odoo documents."""
+    method, args, kwargs = expected
+    misbehaving_odoo19.results[("res.partner", method)] = ["answer"]
+    client = OdooClient(misbehaving_odoo19.url, "odoo18", "admin", API_KEY, "json2")
+    with callstats.tracking() as stats:
+        assert call(client) == ["answer"]
+    assert [(model, name) for model, name, _ in stats.calls] == [("res.partner", method)]
+    assert misbehaving_odoo19.json2_bodies == [named_arguments(method, args, kwargs)]

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mappings.domain import and_domains, check_domain, parse_domain
-from mappings.engine import EndpointMapping, MappingError
+from mappings.engine import EndpointMapping, MappingError, Search
 from mappings.sandbox import compile_expression
 from mappings.values import LineSpec
 
@@ -76,7 +76,7 @@ def raised(call, *args, **kwargs) -> MappingError:
 
 def test_properties_for_the_endpoints_app():
     assert MAPPING.identifier.external_key == "customer_id"
-    assert MAPPING.read_fields == [
+    assert list(MAPPING.specification) == [
         "ref",
         "name",
         "active",
@@ -86,8 +86,8 @@ def test_properties_for_the_endpoints_app():
         "child_ids",
         "create_date",
         "state",
+        "email",  # read for the expression line on comment
         "comment",
-        "email",
         "date",
     ]
     assert MAPPING.writable_keys == [
@@ -358,11 +358,27 @@ def test_filter_domain_with_an_explicit_reserved_set():
 
 def test_unknown_parameters_list_the_allowed_ones():
     error = raised(MAPPING.filter_domain, {"vat": "1", "active__ilike": "x", "summary": "y", "name": "ok"})
-    assert error.unknown == ["vat", "active__ilike", "summary"]
-    assert error.allowed == MAPPING.allowed_params
+    assert error.unknown == ["active__ilike", "summary", "vat"]  # sorted
+    allowed = ["limit", "offset", "order", *MAPPING.allowed_params]  # the reserved ones first
+    assert error.allowed == allowed
     assert error.message == (
-        f"Unknown query parameter(s): vat, active__ilike, summary. Allowed: {', '.join(MAPPING.allowed_params)}."
+        f"Unknown query parameter(s): active__ilike, summary, vat. Allowed: {', '.join(allowed)}."
     )
+
+
+def test_unknown_parameters_are_refused_before_any_value_converts():
+    error = raised(MAPPING.filter_domain, {"active": "maybe", "vat": "1"}, reserved=("order",))
+    assert error.unknown == ["vat"]
+    assert error.message.startswith("Unknown query parameter(s): vat. Allowed: order, customer_id, ")
+
+
+def test_search_is_the_one_list_call():
+    within = [("customer_rank", ">", 0)]
+    search = MAPPING.search({"name": "x", "order": "-name", "limit": "5"}, within=within)
+    assert search.domain == and_domains(within, [("name", "=", "x")])
+    assert search.order == "name desc"
+    assert search.specification == MAPPING.specification
+    assert MAPPING.search({}, within=[]) == Search(domain=[], order=None, specification=MAPPING.specification)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 import pytest
 
-from endpoints import reading
 from hub import callstats
 from mappings.admin_support import check_field_names, check_lines
 from mappings.engine import EndpointMapping, MappingError
@@ -109,9 +108,9 @@ def test_the_vals_are_what_odoo_accepts(odoo_client, seeded):
     assert len(record["child_ids"]) == 2
     assert record["parent_id"][0] == seeded["ACME"]
     [read] = odoo_client.execute_kw(
-        "res.partner", "web_read", [[record_id]], {"specification": reading.specification(mapping.lines)}
+        "res.partner", "web_read", [[record_id]], {"specification": mapping.specification}
     )
-    out = mapping.to_external(reading.shaped(read, mapping.lines))
+    out = mapping.to_external(read)
     # what the caller sent comes back: codes, names and refs, not display names
     assert out == {
         "customer_id": "D1-1",
@@ -194,7 +193,7 @@ def add(endpoint, key, field, **fields):
     return MappingLine.objects.create(endpoint=endpoint, external_key=key, odoo_field=field, **fields)
 
 
-def test_field_names_are_checked_against_fields_get(endpoint, odoo_client):
+def test_field_names_are_checked_against_fields_get(endpoint, odoo_connection):
     add(endpoint, "customer_id", "ref", is_identifier=True)
     add(endpoint, "vat_number", "x_no_such_field")
     add(endpoint, "country", "country_id", value_type="many2one", options={"model": "res.country", "field": "nope"})
@@ -213,7 +212,7 @@ def test_field_names_are_checked_against_fields_get(endpoint, odoo_client):
     add(endpoint, "limit_", "credit_limit", odoo_type="integer")
     lines = list(endpoint.lines.all())
     with callstats.tracking() as stats:
-        check = check_lines(odoo_client, "res.partner", lines)
+        check = check_lines(odoo_connection, "res.partner", lines)
     # one fields_get per model involved: res.partner, res.country, res.partner.category
     assert sorted(model for model, _, _ in stats.calls) == ["res.country", "res.partner", "res.partner.category"]
     assert check.answered is True

@@ -1,4 +1,4 @@
-"""Value types as pure functions: coercion, formats, maps, lookups through a callback, errors naming the line."""
+"""Value types as pure functions: coercion, formats, maps, lookups from what the engine found, errors naming lines."""
 
 import datetime as dt
 
@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mappings.errors import MappingError
-from mappings.values import REGISTRY, Context, LineSpec
+from mappings.values import REGISTRY, Context, Found, LineSpec
 
 
 def line(value_type="plain", odoo_type="", options=None, **kwargs):
@@ -239,22 +239,32 @@ COUNTRY = line("many2one", options={"model": "res.country", "field": "code"}, id
 TAGS = line("many2many", options={"model": "res.partner.category", "field": "name"}, id=6, external_key="tags")
 
 
-def lookups(table):
-    def lookup(spec, key):
-        if key not in table:
-            raise spec.error(f"no record for {key!r}.")
-        return table[key]
-
-    return Context(lookup=lookup)
+def lookups(model, field, table):
+    """A Context holding what the engine's one search of ``model`` by ``field`` found."""
+    return Context(found=Found({(model, field): table}))
 
 
-def test_many2one_lookup_goes_through_the_engine_callback():
-    assert to_odoo(COUNTRY, "BE", lookups({"BE": 21})) == 21
-    assert to_odoo(COUNTRY, None, lookups({})) is False
+def test_many2one_lookup_reads_what_the_engine_found():
+    assert to_odoo(COUNTRY, "BE", lookups("res.country", "code", {"BE": [21]})) == 21
+    assert to_odoo(COUNTRY, None, lookups("res.country", "code", {})) is False
+
+
+def test_many2one_lookup_finding_none_or_several_names_the_line():
+    ctx = lookups("res.country", "code", {"BE": [21, 22]})
+    assert error_of(to_odoo, COUNTRY, "XX", ctx) == (
+        400,
+        5,
+        "Mapping line 'country' (x_field): no res.country record has code 'XX'.",
+    )
+    assert error_of(to_odoo, COUNTRY, "BE", ctx) == (
+        400,
+        5,
+        "Mapping line 'country' (x_field): several res.country records have code 'BE' (ids 21, 22).",
+    )
 
 
 def test_many2one_refuses_non_scalar_keys():
-    assert error_of(to_odoo, COUNTRY, {"code": "BE"}, lookups({})) == (
+    assert error_of(to_odoo, COUNTRY, {"code": "BE"}, lookups("res.country", "code", {})) == (
         400,
         5,
         "Mapping line 'country' (x_field): expects a code of res.country, got {'code': 'BE'}.",
@@ -292,7 +302,7 @@ def test_many2one_read_without_its_lookup_field_names_the_line():
 
 
 def test_many2many_replaces_the_relation_with_the_records_found():
-    ctx = lookups({"VIP": 1, "Gold": 2})
+    ctx = lookups("res.partner.category", "name", {"VIP": [1], "Gold": [2]})
     assert to_odoo(TAGS, ["VIP", "Gold", "VIP"], ctx) == [(6, 0, [1, 2])]
     assert to_odoo(TAGS, [], ctx) == [(6, 0, [])]
     assert to_odoo(TAGS, None, ctx) == [(6, 0, [])]
@@ -319,23 +329,19 @@ def test_many2many_output():
 LINES = line("one2many", id=8, external_key="lines", odoo_field="order_line")
 
 
-def nested(spec, items):
-    return [{"n": item["n"]} for item in items]
-
-
 def test_one2many_creates_nested_records():
-    assert to_odoo(LINES, [{"n": 1}, {"n": 2}], Context(nested=nested)) == [(0, 0, {"n": 1}), (0, 0, {"n": 2})]
-    assert to_odoo(LINES, None, Context(nested=nested)) == []
+    converted = [{"x_n": 1}, {"x_n": 2}]  # the engine mapped the objects through the child lines
+    assert to_odoo(LINES, [{"n": 1}, {"n": 2}], Context(nested=converted)) == [(0, 0, {"x_n": 1}), (0, 0, {"x_n": 2})]
+    assert to_odoo(LINES, None, Context()) == []
 
 
 def test_one2many_on_update_replaces_the_lines():
-    ctx = Context(nested=nested, partial=True)
-    assert to_odoo(LINES, [{"n": 1}], ctx) == [(5, 0, 0), (0, 0, {"n": 1})]
-    assert to_odoo(LINES, [], ctx) == [(5, 0, 0)]
+    assert to_odoo(LINES, [{"n": 1}], Context(nested=[{"x_n": 1}], partial=True)) == [(5, 0, 0), (0, 0, {"x_n": 1})]
+    assert to_odoo(LINES, [], Context(nested=[], partial=True)) == [(5, 0, 0)]
 
 
 def test_one2many_refuses_non_objects():
-    assert error_of(to_odoo, LINES, [1], Context(nested=nested)) == (
+    assert error_of(to_odoo, LINES, [1], Context()) == (
         400,
         8,
         "Mapping line 'lines' (order_line): expects a list of objects, got [1].",
@@ -344,7 +350,7 @@ def test_one2many_refuses_non_objects():
 
 def test_one2many_output():
     assert to_external(LINES, [4, 5]) == [4, 5]
-    assert to_external(LINES, [{"n": 4}], Context(nested=nested)) == [{"n": 4}]
+    assert to_external(LINES, [{"x_n": 4}], Context(nested=[{"n": 4}])) == [{"n": 4}]
     assert to_external(LINES, False) == []
 
 

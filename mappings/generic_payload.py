@@ -1,26 +1,27 @@
-"""The friendly relational formats of the generic routes, parsed into a plan of what to write.
+"""The generic routes' input dialect: their friendly relational formats, parsed into a plan of what to write.
 
 - many2one: ``{"<lookup field>": value}`` (e.g. ``{"ref": "C-1"}``), a bare id, or null/false to clear;
 - many2many: ``{"mode": "add" | "replace", "records": [{"<lookup field>": value} | id, …]}``;
 - one2many: a list of objects, each in these same formats (nested one2many too);
 - ``attachment_ids``: files to attach to the record they sit on (see attachments.py).
 
-Parsing is pure: it needs only the field types of the models involved (``fields_of``). The lookups
-(:class:`Ref`) are collected so that the services resolve all of them, across header and lines,
-with one search per (model, lookup field); :meth:`RecordPlan.vals` then builds Odoo's values.
+Parsing is pure: it needs only the field types of the models involved (``fields_of``, from
+mappings.odoo_fields). The lookups (:class:`Ref`) are collected so that :func:`resolve` finds all
+of them, across header and lines, with the engine's batched lookups (one search per (model, lookup
+field)); :meth:`RecordPlan.vals` then builds Odoo's values.
 """
 
 import json
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from endpoints.generic.attachments import ATTACHMENT_KEY, Attachment, AttachmentError, parse_attachments
+from hub.odoo.names import is_field_name
+from mappings.attachments import ATTACHMENT_KEY, Attachment, AttachmentError, parse_attachments
+from mappings.engine import search_keys
+from mappings.odoo_fields import FieldsOf
 
-FieldsOf = Callable[[str], Mapping[str, Mapping[str, Any]]]  # model -> {field: {"type", "relation"}}
-
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MANY2MANY_MODES = ("replace", "add")
 
 
@@ -170,7 +171,7 @@ def parse_lookup(model: str, value: Any, where: str) -> Ref:
     if not isinstance(value, dict) or len(value) != 1:
         raise PayloadError(f'{where}: a lookup is an object with one field, e.g. {{"name": "…"}} or {{"id": 5}}.')
     ((lookup_field, lookup_value),) = value.items()
-    if not _IDENTIFIER.match(lookup_field):
+    if not is_field_name(lookup_field):
         raise PayloadError(f"{where}: {lookup_field!r} is not a field name.")
     if lookup_field == "id":
         if not isinstance(lookup_value, int) or isinstance(lookup_value, bool):
@@ -225,3 +226,52 @@ def _one2many(model: str, value: Any, where: str, fields_of: FieldsOf, max_attac
             for index, line in enumerate(value)
         ]
     )
+
+
+# -- resolving the lookups ------------------------------------------------------------------------
+
+
+@dataclass
+class Resolution:
+    """What the lookups found: an id per resolved Ref, and the Refs that matched none or several."""
+
+    found: dict[Ref, int] = field(default_factory=dict)
+    missing: dict[Ref, list[Use]] = field(default_factory=dict)
+    ambiguous: dict[Ref, tuple[int, Use]] = field(default_factory=dict)
+
+    def first_problem(self) -> str | None:
+        """The error message for the first Ref that is missing or ambiguous, if any."""
+        for ref, (count, use) in self.ambiguous.items():
+            return ambiguous_message(ref, use, count)
+        for ref, uses in self.missing.items():
+            return missing_message(ref, uses[0])
+        return None
+
+
+def missing_message(ref: Ref, use: Use) -> str:
+    return f"{use.path}: no {ref.model} record has {ref.describe()}."
+
+
+def ambiguous_message(ref: Ref, use: Use, count: int) -> str:
+    return f"{use.path}: {count} {ref.model} records have {ref.describe()}; a lookup must match exactly one."
+
+
+def resolve(client, refs: Iterable[tuple[Ref, Use]]) -> Resolution:
+    """Look every Ref up with the engine's batched lookups: one ``search_read`` per (model, lookup field)."""
+    uses: dict[Ref, list[Use]] = defaultdict(list)
+    for ref, use in refs:
+        uses[ref].append(use)
+    found = search_keys(client, ((ref.model, ref.field, ref.value) for ref in uses))
+    resolution = Resolution()
+    # grouped by (model, lookup field) in order of first use: the first problem named is the same one
+    targets = list(dict.fromkeys((ref.model, ref.field) for ref in uses))
+    for ref in sorted(uses, key=lambda ref: targets.index((ref.model, ref.field))):
+        ref_uses = uses[ref]
+        ids = found.ids(ref.model, ref.field, ref.value)
+        if len(ids) == 1:
+            resolution.found[ref] = ids[0]
+        elif not ids:
+            resolution.missing[ref] = ref_uses
+        else:
+            resolution.ambiguous[ref] = (len(ids), ref_uses[0])
+    return resolution

@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from endpoints.generic.payload import Many2Many, Many2One, One2Many, PayloadError, Ref, Use, parse_record
+from mappings.generic_payload import Many2Many, Many2One, One2Many, PayloadError, Ref, Use, parse_record
 
 FIELDS = {
     "sale.order": {

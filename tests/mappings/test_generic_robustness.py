@@ -6,10 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from endpoints.generic.fieldspec import FieldSpec, FieldSpecError, parse_fields
-from endpoints.generic.payload import PayloadError, RecordPlan, parse_record
-from endpoints.generic.reading import SpecError, related_models
-from tests.endpoints.generic.test_payload import FIELDS
+from mappings.generic_payload import PayloadError, RecordPlan, parse_record
+from mappings.reading import SpecError, parse_fields, related_models
+from tests.mappings.test_generic_payload import FIELDS
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
@@ -55,38 +54,43 @@ def test_any_json_payload_parses_or_raises_payload_error(payload):
 
 
 names = st.from_regex(r"[a-z_][a-z0-9_]{0,6}", fullmatch=True)
+# a tree is a list of (name, children or None); rendered as text, parsed back into a read specification
 trees = st.recursive(
-    st.builds(FieldSpec, names),
-    lambda children: st.builds(FieldSpec, names, st.lists(children, min_size=1, max_size=3).map(tuple)),
+    st.tuples(names, st.none()),
+    lambda children: st.tuples(names, st.lists(children, min_size=1, max_size=3)),
     max_leaves=8,
 )
 
 
-def render(specs) -> str:
-    return ", ".join(spec.name + (f"{{{render(spec.children)}}}" if spec.children else "") for spec in specs)
+def render(tree) -> str:
+    return ", ".join(name + (f"{{{render(children)}}}" if children else "") for name, children in tree)
 
 
-def unique(specs) -> bool:
-    seen = [spec.name for spec in specs]
-    return len(seen) == len(set(seen)) and all(unique(spec.children) for spec in specs if spec.children)
+def as_spec(tree) -> dict:
+    return {name: ({"fields": as_spec(children)} if children else {}) for name, children in tree}
 
 
-def depth(specs) -> int:
-    return 1 + max((depth(spec.children) for spec in specs if spec.children), default=0)
+def unique(tree) -> bool:
+    seen = [name for name, _ in tree]
+    return len(seen) == len(set(seen)) and all(unique(children) for _, children in tree if children)
+
+
+def depth(tree) -> int:
+    return 1 + max((depth(children) for _, children in tree if children), default=0)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(trees, min_size=1, max_size=4).map(tuple))
-def test_rendered_field_trees_parse_back(specs):
-    if not unique(specs) or depth(specs) > 5:
+@given(st.lists(trees, min_size=1, max_size=4))
+def test_rendered_field_trees_parse_back(tree):
+    if not unique(tree) or depth(tree) > 5:
         return
-    assert parse_fields(render(specs)) == specs
+    assert parse_fields(render(tree)) == as_spec(tree)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab_{}, 1-", max_size=20))
 def test_any_text_parses_or_raises_field_spec_error(text):
-    with contextlib.suppress(FieldSpecError):
+    with contextlib.suppress(SpecError):
         parse_fields(text)
 
 

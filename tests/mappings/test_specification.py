@@ -1,6 +1,7 @@
-"""Read specifications and record shapes from mapping lines, and line schemas (pure, no database)."""
+"""Read specifications and record shapes from mapping lines, and the line schemas built on them (pure, no database)."""
 
-from endpoints import reading, schema
+from endpoints import schema
+from mappings import engine as reading  # the engine's read specifications
 from mappings.values import LineSpec
 
 
