@@ -26,7 +26,7 @@ def test_the_endpoint_page_with_its_mapping_lines_fits_1366_px(admin_page, custo
 def test_the_log_list_fits_1366_px(admin_page):
     for status in (200, 400, 502):
         make_log(
-            status=status, outcome="success" if status == 200 else "client_error", path="/bj_api_sync/v1/" + "x" * 80
+            status=status, outcome="success" if status == 200 else "failure", path="/bj_api_sync/v1/" + "x" * 80
         )
     page = admin_page
     page.goto("/admin/logs/requestlog/")
