@@ -29,6 +29,7 @@ lint: install
 TEST_WORKERS ?= 2
 
 test: lint
+	bash tools/ensure_chromium.sh
 	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install

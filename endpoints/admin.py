@@ -10,14 +10,19 @@ from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 
+from endpoints import admin_views
 from endpoints.config import build
 from endpoints.models import Endpoint, EndpointToken
 from endpoints.schema import example_payload
 from endpoints.transfer import ENDPOINT_FIELDS
-from mappings.admin_support import MappingLineFormSet, check_field_names
+from hub.odoo.exceptions import OdooError
+from mappings.admin_support import MappingLineFormSet, check_field_names, check_lines
 from mappings.models import MappingLine
 
 logger = logging.getLogger(__name__)
@@ -57,7 +62,7 @@ class EndpointForm(forms.ModelForm):
         help_texts = {
             "slug": "The URL part: /bj_api_sync/v1/<endpoint identifier>, e.g. partners",
             "connection": "The Odoo server whose records this endpoint serves",
-            "auth": "Bearer: create tokens with the list action “Create a bearer token” or under Endpoint tokens. "
+            "auth": "Bearer: add tokens under Tokens on this page once the endpoint is saved. "
             "HTTP Basic: set the user name and password below",
             "basic_username": "HTTP Basic only",
             "is_paginated": "Lists answer a page (limit/offset) with a total; off: every matching record at once",
@@ -85,30 +90,52 @@ class EndpointForm(forms.ModelForm):
         return cleaned
 
 
-class MappingLineInline(admin.TabularInline):
-    """Mapping lines of the endpoint; the formset enforces exactly one record identifier."""
+class EmptyWhenUnsetJSONField(forms.JSONField):
+    """A JSON box that shows an unset value as empty, not as the literal ``null``."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
+class MappingLineInline(admin.StackedInline):
+    """Mapping lines of the endpoint, two rows each so a line fits the screen; nested lines follow their parent.
+
+    The formset enforces exactly one record identifier.
+    """
 
     model = MappingLine
     formset = MappingLineFormSet
     extra = 0
     fk_name = "endpoint"
-    # Django's default JSON textarea (10 rows by 40 columns) made each line a screen high and
-    # the table three screens wide: small boxes keep a line on one row.
+    classes = ["hub-lines"]
+    # A table of eleven columns was about 2000 px wide: two rows of fields per line fit 1366 px.
+    fieldsets = [
+        (None, {"fields": [("odoo_field", "external_key", "value_type", "odoo_type", "is_identifier")]}),
+        (None, {"fields": [("direction", "required", "default", "options"), ("parent", "sequence")]}),
+    ]
     formfield_overrides = {
-        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})},
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
     }
 
+    def get_queryset(self, request):
+        # Each nested line right after its parent (two levels; deeper ones still follow their root).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(root_sequence=Coalesce("parent__sequence", "sequence"), root_id=Coalesce("parent_id", "id"))
+            .order_by("root_sequence", "root_id", F("parent_id").asc(nulls_first=True), "sequence", "id")
+        )
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "default":
+            kwargs["form_class"] = EmptyWhenUnsetJSONField
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in ("odoo_field", "external_key"):
-            field.widget.attrs.update({"class": "", "size": 14})  # not the admin's 20em vTextField
+            field.widget.attrs.update({"class": "", "size": 16})  # not the admin's 20em vTextField
         if field is not None:
             field.help_text = plain_help_text(field.help_text)
         if field is not None and db_field.name == "default":
-            field.widget.attrs["cols"] = 14
-        if field is not None and db_field.name in ("parent", "value_type", "odoo_type", "direction"):
-            # Long choice labels widened the table; the open list still shows them in full.
-            field.widget.attrs["style"] = "max-width: 11em"
+            field.widget.attrs["cols"] = 16
         return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -131,19 +158,6 @@ def _show_once(model_admin: admin.ModelAdmin, request, token: EndpointToken, sec
         f"Token {token.name!r} for {token.endpoint.slug}{note}: {secret} — copy it now, it is not shown again.",
         messages.WARNING,
     )
-
-
-class EndpointTokenInline(admin.TabularInline):
-    """The endpoint's tokens, read only: create and revoke them with the actions."""
-
-    model = EndpointToken
-    extra = 0
-    can_delete = False
-    fields = ["name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 def curl_examples(endpoint: Endpoint, base_url: str) -> list[tuple[str, str]]:
@@ -185,8 +199,8 @@ class EndpointAdmin(admin.ModelAdmin):
     list_filter = ["active", "auth", "connection"]
     search_fields = ["slug", "name", "odoo_model"]
     readonly_fields = ["full_url", "curl", "created_at", "updated_at"]
-    inlines = [MappingLineInline, EndpointTokenInline]
-    actions = ["create_token", "revoke_tokens"]
+    inlines = [MappingLineInline]
+    actions = ["check_against_odoo", "create_token", "revoke_tokens"]
     fieldsets = [
         (None, {"fields": ["name", "connection", "odoo_model", "domain", "slug", "active"]}),
         ("Methods and authentication", {"fields": ["allowed_methods", "auth", "basic_username", "new_basic_password"]}),
@@ -200,6 +214,7 @@ class EndpointAdmin(admin.ModelAdmin):
         # The URL and curl fields need this request's host; readonly fields only get the object,
         # so the host travels in a context variable, and the page is rendered while it is set.
         token = _base_url.set(request.build_absolute_uri("/"))
+        extra_context = {**(extra_context or {}), **self._tokens_context(request, object_id)}
         try:
             response = super().changeform_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):
@@ -207,6 +222,33 @@ class EndpointAdmin(admin.ModelAdmin):
             return response
         finally:
             _base_url.reset(token)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/tokens/add/",
+                self.admin_site.admin_view(admin_views.add_token),
+                name="endpoints_endpoint_add_token",
+            ),
+            path(
+                "<path:object_id>/tokens/<int:token_id>/revoke/",
+                self.admin_site.admin_view(admin_views.revoke_token),
+                name="endpoints_endpoint_revoke_token",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _tokens_context(self, request, object_id) -> dict:
+        """The Tokens panel of a saved endpoint: its tokens, the form adding one, the secret just issued."""
+        if object_id is None or not str(object_id).isdigit():
+            return {}
+        return {
+            "tokens": EndpointToken.objects.filter(endpoint_id=object_id).order_by("-created_at"),
+            "new_token": admin_views.pop_new_token(request, int(object_id)),
+            "token_form": admin_views.NewTokenForm(),
+            "can_add_token": request.user.has_perm("endpoints.add_endpointtoken"),
+            "can_revoke_token": request.user.has_perm("endpoints.change_endpointtoken"),
+        }
 
     @admin.display(description="methods")
     def methods(self, obj: Endpoint) -> str:
@@ -236,8 +278,42 @@ class EndpointAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         endpoint = form.instance
+        unreachable = next((fs.odoo_unreachable for fs in formsets if getattr(fs, "odoo_unreachable", None)), None)
+        if unreachable:
+            # Unchecked lines may not work: callers must not meet them until a check passes.
+            if endpoint.active:
+                Endpoint.objects.filter(pk=endpoint.pk).update(active=False)
+                endpoint.active = False
+            self.message_user(
+                request,
+                f"{unreachable} The endpoint is saved inactive: run the action “Check against Odoo” "
+                "when Odoo answers, and it is made active if every line fits.",
+                messages.WARNING,
+            )
+            return
         for warning in check_field_names(endpoint, endpoint.lines.all()):
             self.message_user(request, warning, messages.WARNING)
+
+    @admin.action(description="Check against Odoo (and make active when every line fits)")
+    def check_against_odoo(self, request, queryset):
+        for endpoint in queryset.select_related("connection"):
+            lines = list(endpoint.lines.all())
+            try:
+                check = check_lines(endpoint.connection, endpoint.odoo_model, lines)
+            except OdooError as exc:
+                self.message_user(request, f"{endpoint.slug}: Odoo did not answer: {exc.message}", messages.ERROR)
+                continue
+            problems = [f"{line.external_key!r}: {problem}" for line, problem in check.problems]
+            if check.unknown_model:
+                problems.insert(0, check.unknown_model)
+            if not check.answered or problems:
+                shown = "; ".join(problems + check.warnings)
+                self.message_user(request, f"{endpoint.slug}: not made active: {shown}", messages.ERROR)
+                continue
+            if not endpoint.active:
+                endpoint.active = True
+                endpoint.save(update_fields=["active", "updated_at"])
+            self.message_user(request, f"{endpoint.slug}: every mapping line fits Odoo; active.", messages.SUCCESS)
 
     @admin.action(description="Create a bearer token (shown once)")
     def create_token(self, request, queryset):

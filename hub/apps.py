@@ -8,4 +8,7 @@ class HubConfig(AppConfig):
     verbose_name = "Hub"
 
     def ready(self) -> None:
-        from hub import checks  # noqa: F401 - registers the system checks
+        from hub import (
+            checks,  # noqa: F401 - registers the system checks
+            staff,  # noqa: F401 - connects staff status to the staff groups
+        )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from hub.odoo.exceptions import OdooError
+from hub.odoo.exceptions import OdooError, OdooRequestError
 from mappings import odoo_fields
 from mappings.choices import OdooType, ValueType
 from mappings.models import MappingLine
@@ -47,6 +47,31 @@ class MappingLineFormSet(BaseInlineFormSet):
             keys.add(key)
         if identifiers != 1:
             raise ValidationError(f"Exactly one mapping line must be the record identifier (found {identifiers}).")
+        self._check_against_odoo()
+
+    # Set by clean() when Odoo could not be asked: the admin then saves the endpoint inactive.
+    odoo_unreachable: str | None = None
+
+    def _check_against_odoo(self) -> None:
+        """Refuse lines that cannot work when Odoo answers; note that it did not, when it does not."""
+        endpoint = self.instance
+        if not endpoint.odoo_model or endpoint.connection_id is None:
+            return
+        forms = [f for f in self.forms if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]
+        try:
+            check = check_lines(endpoint.connection, endpoint.odoo_model, [f.instance for f in forms])
+        except OdooError as exc:
+            check = FieldsCheck(answered=False, warnings=[f"Odoo did not answer: {exc.message}"])
+        if check.unknown_model:
+            raise ValidationError(check.unknown_model)
+        if not check.answered:
+            self.odoo_unreachable = " ".join(check.warnings)
+            return
+        by_line = {id(f.instance): f for f in forms}
+        for line, problem in check.problems:
+            by_line[id(line)].add_error("odoo_field", problem)
+        if check.problems:
+            raise ValidationError("Some mapping lines do not fit the Odoo model: see the lines marked below.")
 
 
 @dataclass
@@ -57,6 +82,7 @@ class FieldsCheck:
     warnings: list[str] = field(default_factory=list)
     types: dict[int, str] = field(default_factory=dict)  # line pk -> Odoo field type
     answered: bool = True
+    unknown_model: str | None = None  # Odoo answered that the endpoint's model does not exist
 
 
 def check_lines(connection, model: str, lines: Iterable[MappingLine]) -> FieldsCheck:
@@ -71,6 +97,14 @@ def check_lines(connection, model: str, lines: Iterable[MappingLine]) -> FieldsC
         if name not in cache:
             try:
                 cache[name] = odoo_fields.fields_of(connection, client, name, fresh=True)
+            except OdooRequestError:
+                if name == model:
+                    result.unknown_model = f"Odoo has no model {name!r}."
+                else:
+                    result.problems.extend(
+                        (line, f"Odoo has no model {name!r}.") for line in lines if _names(line, name)
+                    )
+                cache[name] = None
             except OdooError as exc:
                 result.answered = False
                 result.warnings.append(f"Could not check fields of {name} against Odoo: {exc.message}")
@@ -111,6 +145,10 @@ def check_lines(connection, model: str, lines: Iterable[MappingLine]) -> FieldsC
         if line.value_type in (ValueType.MANY2ONE, ValueType.MANY2MANY) and isinstance(line.options, dict):
             _check_lookup(line, description, fields_of, result)
     return result
+
+
+def _names(line: MappingLine, model: str) -> bool:
+    return isinstance(line.options, dict) and line.options.get("model") == model
 
 
 def _check_lookup(line: MappingLine, description: dict, fields_of, result: FieldsCheck) -> None:

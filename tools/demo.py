@@ -12,6 +12,7 @@ the demo outbound configuration (partners whose name starts with "Demo"), its si
 import json
 import os
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -57,6 +58,14 @@ def demo_environment() -> dict[str, str]:
     if "DEMO_ADMIN_PASSWORD" in os.environ:
         values["DEMO_ADMIN_PASSWORD"] = os.environ["DEMO_ADMIN_PASSWORD"]
     return values
+
+
+def manage_command_line(command: str, env_file: Path = ENV_FILE) -> str:
+    """The shell line that runs ``manage.py <command>`` with the demo's settings (its secrets are in env_file)."""
+    python = Path(sys.executable)
+    shown = python.relative_to(ROOT) if python.is_relative_to(ROOT) else python
+    env = env_file.relative_to(ROOT) if env_file.is_relative_to(ROOT) else env_file
+    return f"set -a && . {shlex.quote(str(env))} && set +a && {shlex.quote(str(shown))} manage.py {command}"
 
 
 def wait_for(port: int, what: str, child: subprocess.Popen, seconds: float = 60) -> None:
@@ -203,6 +212,9 @@ def main() -> None:
             f"\nits delivery arrives at the receiver on 127.0.0.1:{RECEIVER_PORT} within a few seconds."
             f"\nCreate or edit partners named 'Demo…' (or see {hub_url}/admin/outbound/) to see more."
         )
+        print("\nManagement commands read the demo's settings from var/demo.env; from this folder, e.g.:")
+        print("  " + manage_command_line("export_endpoints"))
+        print("  " + manage_command_line("purge_logs"))
         print("\nCtrl-C stops the demo.", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(child.poll() is None for child in children):

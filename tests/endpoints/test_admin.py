@@ -4,10 +4,11 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone
 
 from endpoints.models import Endpoint, EndpointToken
 from mappings.models import MappingLine
-from tests.endpoints.support import ALICE, body, error
+from tests.endpoints.support import ALICE, CUSTOMER_LINES, body, error
 
 pytestmark = pytest.mark.django_db
 
@@ -109,17 +110,87 @@ def test_a_bad_domain_is_refused_by_the_form(admin_client, odoo_connection):
     assert "regexp" in response.content.decode()
 
 
-def test_unknown_odoo_field_is_a_warning_after_save(admin_client, odoo_connection, fake_odoo):
-    lines = [*LINES, {"odoo_field": "no_such_field", "external_key": "nope", "odoo_type": "char"}]
-    response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, lines), follow=True)
-    assert "Mapping line 'nope': res.partner has no field 'no_such_field'." in messages_of(response)
+def test_an_unknown_odoo_field_is_an_error_on_its_line_and_nothing_is_saved(admin_client, odoo_connection, fake_odoo):
+    lines = [*LINES, {"odoo_field": "nmae", "external_key": "nope", "odoo_type": "char"}]
+    response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, lines))
+    assert response.status_code == 200
+    assert not Endpoint.objects.exists()
+    [line_form] = [f for f in response.context["inline_admin_formsets"][0].formset.forms if f.errors]
+    assert line_form.errors == {"odoo_field": ["res.partner has no field 'nmae'."]}
+    assert "Some mapping lines do not fit the Odoo model: see the lines marked below." in response.content.decode()
 
 
-def test_odoo_not_answering_is_a_clear_warning(admin_client, odoo_connection, fake_odoo):
+def test_a_lookup_of_the_wrong_model_or_field_and_a_wrong_value_type_are_refused(
+    admin_client, odoo_connection, fake_odoo
+):
+    lines = [
+        *LINES,
+        {
+            "odoo_field": "country_id",
+            "external_key": "country",
+            "value_type": "many2one",
+            "options": '{"model": "res.country", "field": "kode"}',
+        },
+        {
+            "odoo_field": "name",
+            "external_key": "named",
+            "value_type": "many2one",
+            "options": '{"model": "res.country", "field": "code"}',
+        },
+    ]
+    response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, lines))
+    assert not Endpoint.objects.exists()
+    errors = [f.errors for f in response.context["inline_admin_formsets"][0].formset.forms if f.errors]
+    assert errors == [
+        {"odoo_field": ["res.country has no field 'kode' to look records up by."]},
+        {"odoo_field": ["res.partner.name is a char field, not many2one."]},
+    ]
+
+
+def test_an_unknown_odoo_model_is_refused(admin_client, odoo_connection, fake_odoo):
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/add/", form_data(odoo_connection, LINES, odoo_model="res.partnr")
+    )
+    assert not Endpoint.objects.exists()
+    assert "Odoo has no model &#x27;res.partnr&#x27;." in response.content.decode()
+
+
+def test_odoo_not_answering_saves_the_endpoint_inactive_until_a_check_passes(admin_client, odoo_connection, fake_odoo):
     fake_odoo.faults.garbage("html")
     response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, LINES), follow=True)
-    assert Endpoint.objects.filter(slug="customers").exists()
-    assert any(m.startswith("Could not check") for m in messages_of(response)), messages_of(response)
+    endpoint = Endpoint.objects.get(slug="customers")
+    assert not endpoint.active
+    [warning] = [m for m in messages_of(response) if m.startswith("Could not check fields of res.partner against Odoo")]
+    assert warning.endswith(
+        "The endpoint is saved inactive: run the action “Check against Odoo” when Odoo answers, "
+        "and it is made active if every line fits."
+    )
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/", {"action": "check_against_odoo", "_selected_action": [endpoint.pk]}, follow=True
+    )
+    assert [m.split(":")[:3] for m in messages_of(response)] == [
+        ["customers", " not made active", " Could not check fields of res.partner against Odoo"]
+    ]
+    endpoint.refresh_from_db()
+    assert not endpoint.active
+    fake_odoo.faults.clear()
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/", {"action": "check_against_odoo", "_selected_action": [endpoint.pk]}, follow=True
+    )
+    assert "customers: every mapping line fits Odoo; active." in messages_of(response)
+    endpoint.refresh_from_db()
+    assert endpoint.active
+
+
+def test_the_check_action_names_the_lines_that_do_not_fit(admin_client, make_endpoint, seeded):
+    endpoint = make_endpoint(active=False)
+    MappingLine.objects.filter(endpoint=endpoint, external_key="email").update(odoo_field="emial")
+    response = admin_client.post(
+        "/admin/endpoints/endpoint/", {"action": "check_against_odoo", "_selected_action": [endpoint.pk]}, follow=True
+    )
+    assert "customers: not made active: 'email': res.partner has no field 'emial'." in messages_of(response)
+    endpoint.refresh_from_db()
+    assert not endpoint.active
 
 
 def test_basic_password_is_set_through_the_form_and_hashed(admin_client, odoo_connection, client, seeded):
@@ -266,20 +337,40 @@ def test_creating_tokens_twice_in_a_second_gives_distinct_names(admin_client, ma
     assert len(set(names)) == 2
 
 
-def test_the_domain_box_is_small_and_mapping_lines_fit_on_one_row_each(admin_client, make_endpoint, seeded):
+def test_the_domain_box_is_small_and_mapping_lines_are_two_rows_with_empty_unset_defaults(
+    admin_client, make_endpoint, seeded
+):
     endpoint = make_endpoint()
     page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
     assert re.search(r'<textarea name="domain" cols="80" rows="3"[^>]*>', page)
-    assert re.search(r'<textarea name="lines-0-options" cols="28" rows="2"[^>]*>', page)
-    assert re.search(r'<textarea name="lines-0-default" cols="14" rows="2"[^>]*>', page)
-    assert re.search(r'name="lines-0-odoo_field" value="\w+" class="" maxlength="128" size="14"', page)
-    assert re.search(r'<select name="lines-0-value_type" style="max-width: 11em"', page)
+    assert re.search(r'<textarea name="lines-0-options" cols="40" rows="2"[^>]*>', page)
+    assert re.search(r'<textarea name="lines-0-default" cols="16" rows="2"[^>]*>\n</textarea>', page)
+    assert re.search(r'name="lines-0-odoo_field" value="\w+" class="" maxlength="128" size="16"', page)
+    assert page.count('<div class="flex-container form-multiline">') == 3 * (
+        len(CUSTOMER_LINES) + 1
+    )  # and the empty form "Add another" copies
+
+
+def test_nested_lines_are_listed_right_after_their_parent(admin_client, make_endpoint, seeded):
+    lines = [
+        {"odoo_field": "ref", "external_key": "customer_id", "odoo_type": "char", "is_identifier": True},
+        {
+            "odoo_field": "child_ids",
+            "external_key": "contacts",
+            "value_type": "one2many",
+            "children": [{"odoo_field": "name", "external_key": "contact_name", "odoo_type": "char"}],
+        },
+        {"odoo_field": "name", "external_key": "name", "odoo_type": "char"},
+    ]
+    endpoint = make_endpoint(lines=lines)
+    # the nested line's sequence (10) is lower than its parent's (20): it still comes after it
+    page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
+    keys = re.findall(r'name="lines-\d+-external_key" value="([\w-]+)"', page)
+    assert keys == ["customer_id", "contacts", "contact_name", "name"]
 
 
 def test_the_token_list_says_each_tokens_state(admin_client, make_endpoint, issue_token, seeded):
     from datetime import timedelta
-
-    from django.utils import timezone
 
     endpoint = make_endpoint(auth="bearer")
     issue_token(endpoint, name="live")
@@ -313,7 +404,7 @@ def test_the_endpoint_form_explains_its_fields(admin_client, odoo_connection):
         "a method not ticked answers 405",
         "The URL part: /bj_api_sync/v1/&lt;endpoint identifier&gt;, e.g. partners",
         "The Odoo server whose records this endpoint serves",
-        "Bearer: create tokens with the list action “Create a bearer token” or under Endpoint tokens. "
+        "Bearer: add tokens under Tokens on this page once the endpoint is saved. "
         "HTTP Basic: set the user name and password below",
         "HTTP Basic only",
         "Lists answer a page (limit/offset) with a total; off: every matching record at once",
@@ -326,5 +417,65 @@ def test_the_endpoint_form_explains_its_fields(admin_client, odoo_connection):
 def test_mapping_line_help_texts_keep_their_angle_brackets(admin_client, make_endpoint, seeded):
     endpoint = make_endpoint()
     page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
-    # the inline's column headers carry help texts as tooltips, with tags stripped
-    assert 'title="The key that names a record in /&lt;endpoint&gt;/&lt;id&gt; (one per endpoint)"' in page
+    assert "The key that names a record in /&lt;endpoint&gt;/&lt;id&gt; (one per endpoint)" in page
+
+
+def add_token_on_the_page(admin_client, endpoint, **fields):
+    data = {"token-name": "webshop", "token-expires_at": "", **fields}
+    return admin_client.post(f"/admin/endpoints/endpoint/{endpoint.pk}/tokens/add/", data)
+
+
+def test_a_token_added_on_the_endpoint_page_is_shown_once_and_opens_the_endpoint(
+    admin_client, client, make_endpoint, seeded
+):
+    endpoint = make_endpoint(auth="bearer")
+    response = add_token_on_the_page(admin_client, endpoint, **{"token-expires_at": "2099-06-30T12:00"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/endpoints/endpoint/{endpoint.pk}/change/#tokens"
+    token = EndpointToken.objects.get(endpoint=endpoint)
+    assert (token.name, timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M")) == (
+        "webshop",
+        "2099-06-30 12:00",
+    )
+    page = admin_client.get(response["Location"]).content.decode()
+    [secret] = re.findall(r'id="new-token-secret" readonly value="(hubt_[^"]+)"', page)
+    assert "copy it now: it is shown this once" in page
+    assert secret not in token.digest
+    assert (
+        client.get("/bj_api_sync/v1/customers/C001", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    )
+    assert secret not in admin_client.get(response["Location"]).content.decode()
+
+
+def test_a_token_needs_a_unique_name_and_a_future_expiry(admin_client, make_endpoint, issue_token, seeded):
+    endpoint = make_endpoint(auth="bearer")
+    issue_token(endpoint, name="webshop")
+    response = add_token_on_the_page(admin_client, endpoint)
+    assert "No token added: This endpoint already has a token with this name." in messages_of(response)
+    response = add_token_on_the_page(admin_client, endpoint, **{"token-name": "erp", "token-expires_at": "2001-01-01"})
+    assert "No token added: The expiry must be in the future." in messages_of(response)
+    assert EndpointToken.objects.filter(endpoint=endpoint).count() == 1
+
+
+def test_the_revoke_button_revokes_that_token_only(admin_client, client, make_endpoint, issue_token, seeded):
+    endpoint = make_endpoint(auth="bearer")
+    kept = issue_token(endpoint, name="kept")
+    gone = issue_token(endpoint, name="gone")
+    token = EndpointToken.objects.get(name="gone")
+    page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
+    assert f'action="/admin/endpoints/endpoint/{endpoint.pk}/tokens/{token.pk}/revoke/"' in page
+    response = admin_client.post(f"/admin/endpoints/endpoint/{endpoint.pk}/tokens/{token.pk}/revoke/", follow=True)
+    assert "Token 'gone' revoked: it no longer opens /bj_api_sync/v1/customers." in messages_of(response)
+    assert client.get("/bj_api_sync/v1/customers", headers={"Authorization": f"Bearer {gone}"}).status_code == 401
+    assert client.get("/bj_api_sync/v1/customers", headers={"Authorization": f"Bearer {kept}"}).status_code == 200
+
+
+def test_token_buttons_need_the_token_permissions(client, django_user_model, make_endpoint, seeded):
+    from django.contrib.auth.models import Group
+
+    support = django_user_model.objects.create_user("sam", password="pw-for-tests")
+    support.groups.add(Group.objects.get(name="Support"))
+    client.force_login(support)
+    endpoint = make_endpoint(auth="bearer")
+    assert add_token_on_the_page(client, endpoint).status_code == 403
+    assert not EndpointToken.objects.exists()
