@@ -48,6 +48,7 @@ def expected(**fields) -> dict:
         "error_class": "",
         "line_id": None,
         "replay_of_id": None,
+        "delivery_id": None,  # outbound attempts only
     }
     base.update(fields)
     return base
