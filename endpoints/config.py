@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from endpoints.models import Endpoint
+from hub import sharedcache
 from mappings.engine import EndpointMapping
 from mappings.models import MappingLine
 
@@ -55,9 +56,12 @@ def current_version():
 def bump_version() -> None:
     """Tell every process that a configuration changed."""
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the key is gone (flushed, evicted): any fresh value will do
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # the key is gone (flushed, evicted): any fresh value will do
+            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    except sharedcache.UNREACHABLE as exc:  # saving in the admin must not fail; readers go to the database
+        sharedcache.warn("a configuration change could not be announced to other processes", exc)
 
 
 def invalidate() -> None:
@@ -95,7 +99,13 @@ def _fetch(slug: str) -> EndpointConfig | None:
 
 def load(slug: str) -> EndpointConfig | None:
     """The active inbound endpoint at ``slug``, or None (cached; unknown slugs are cached too)."""
-    version = current_version()
+    try:
+        version = current_version()
+    except sharedcache.UNREACHABLE as exc:
+        # Without the shared version this process cannot know of changes made elsewhere: read
+        # the configuration afresh (one query) rather than serve a stale one or fail the call.
+        sharedcache.warn("endpoint configurations are read from the database on every call", exc)
+        return _fetch(slug)
     with _lock:
         if _state["version"] != version:
             _state["version"] = version

@@ -32,6 +32,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 
+from hub import sharedcache
 from hub.client_address import client_ip
 
 logger = logging.getLogger(__name__)
@@ -250,12 +251,7 @@ end
 return out
 """
 
-try:
-    from redis.exceptions import RedisError
-
-    _UNREACHABLE: tuple[type[BaseException], ...] = (RedisError, OSError)
-except ImportError:  # redis is a requirement; without it only local memory can be used
-    _UNREACHABLE = (OSError,)
+_UNREACHABLE = sharedcache.UNREACHABLE
 
 _local_lock = threading.Lock()
 _scripts: dict[int, object] = {}

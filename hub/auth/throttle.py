@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.exceptions import Throttled
 
+from hub import sharedcache
 from hub.client_address import client_ip
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,11 @@ def _keys(request, target: str) -> tuple[str, str]:
 def retry_after(request, target: str) -> int:
     """Seconds before this caller may try credentials on ``target`` again; 0 when it may try now."""
     key, ends_key = _keys(request, target)
-    values = cache.get_many([key, ends_key])
+    try:
+        values = cache.get_many([key, ends_key])
+    except sharedcache.UNREACHABLE as exc:
+        sharedcache.warn("failed authentications are not throttled", exc)
+        return 0
     ends = values.get(ends_key)
     if ends is None or values.get(key, 0) < settings.HUB_AUTH_FAILURES_PER_WINDOW:
         return 0
@@ -75,7 +80,11 @@ def record_failure(request, target: str) -> None:
     """Count one failed attempt of this caller on ``target``."""
     window = settings.HUB_AUTH_FAILURE_WINDOW_SECONDS
     key, ends_key = _keys(request, target)
-    count = _increment(key, ends_key, window)
+    try:
+        count = _increment(key, ends_key, window)
+    except sharedcache.UNREACHABLE as exc:
+        sharedcache.warn("failed authentications are not throttled", exc)
+        return
     if count == settings.HUB_AUTH_FAILURES_PER_WINDOW:
         logger.warning(
             "%s failed authentication attempts from %s on %s: further attempts are refused for up to %s seconds",
