@@ -409,7 +409,11 @@ def test_post_sale_order_with_nested_lines(client, make_endpoint, odoo_client, f
 @pytest.mark.parametrize("given", [{"customer_id": None}, {"customer_id": ""}, {"customer_id": "   "}])
 def test_post_without_a_usable_identifier_is_400_naming_the_line(client, customers, fake_odoo, rpc_calls, given):
     response = post(client, [{"customer_id": "C010", "name": "Dave"}, {"name": "Nobody", **given}])
-    error(response, 400, "The identifier customer_id (Odoo field ref) in record 1 is required and must not be null or empty.")
+    error(
+        response,
+        400,
+        "The identifier customer_id (Odoo field ref) in record 1 is required and must not be null or empty.",
+    )
     assert rpc_calls == []
     assert stored(fake_odoo, "C010") == []
 
