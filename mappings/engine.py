@@ -177,9 +177,23 @@ class EndpointMapping:
         for index, payload in enumerate(payloads):
             path = f"record {index}" if len(payloads) > 1 else ""
             effective.append(self._prepare(self.lines, payload, path, partial=partial))
+            if not partial:
+                self._check_identifier(effective[-1], path)
         wanted = [item for payload in effective for item in self._collect(self.lines, payload)]
         found = search_keys(client, wanted)
         return [self._vals(self.lines, payload, found, partial=partial) for payload in effective]
+
+    def _check_identifier(self, payload: dict, path: str) -> None:
+        """A new record must carry a usable identifier, else no ``/<id>`` reaches it (Odoo's ``id`` is exempt)."""
+        line = self.identifier
+        if not self.identifier_is_writable or line.odoo_field == "id" or line.external_key not in payload:
+            return  # a missing key is the required-key check's; ``id`` is assigned by Odoo
+        value = payload[line.external_key]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise MappingError(
+                f"The identifier {line.external_key} (Odoo field {line.odoo_field}){_where(path)} "
+                "is required and must not be null or empty."
+            )
 
     def _prepare(self, lines: tuple[LineSpec, ...], payload, path: str, *, partial: bool) -> dict:
         """Check keys (unknown, missing required) and add defaults; nested objects recursively."""

@@ -404,3 +404,24 @@ def test_post_sale_order_with_nested_lines(client, make_endpoint, odoo_client, f
     assert data["number"] == order["name"]
     lines = [line for line in fake_odoo.records("sale.order.line") if line["order_id"] == order["id"]]
     assert sorted((line["product_id"], line["product_uom_qty"]) for line in lines) == [(product, 1.0), (product, 3.0)]
+
+
+@pytest.mark.parametrize("given", [{"customer_id": None}, {"customer_id": ""}, {"customer_id": "   "}])
+def test_post_without_a_usable_identifier_is_400_naming_the_line(client, customers, fake_odoo, rpc_calls, given):
+    response = post(client, [{"customer_id": "C010", "name": "Dave"}, {"name": "Nobody", **given}])
+    error(
+        response,
+        400,
+        "The identifier customer_id (Odoo field ref) in record 1 is required and must not be null or empty.",
+    )
+    assert rpc_calls == []
+    assert stored(fake_odoo, "C010") == []
+
+
+def test_upsert_without_a_usable_identifier_is_400_too(client, customers, fake_odoo, rpc_calls):
+    from endpoints.models import Endpoint
+
+    Endpoint.objects.filter(slug="customers").update(upsert_on_post=True)
+    response = post(client, {"customer_id": "", "name": "Nobody"})
+    error(response, 400, "The identifier customer_id (Odoo field ref) is required and must not be null or empty.")
+    assert rpc_calls == []
