@@ -147,27 +147,10 @@ def import_configurations(data) -> ImportSummary:
         if not isinstance(item, dict):
             raise TransferError(f"endpoint {position}: must be an object.")
         where = f"endpoint {item.get('slug', position)!r}"
-        unknown = sorted(set(item) - set(ENDPOINT_FIELDS) - {"connection", "lines"})
-        if unknown:
-            raise TransferError(f"{where}: unknown keys {', '.join(unknown)}.")
-        connection = connections.get(item.get("connection"))
-        if connection is None:
-            raise TransferError(f"{where}: no Odoo connection named {item.get('connection')!r}.")
         request_type = item.get("request_type", Endpoint.RequestType.INBOUND)
-        endpoint = Endpoint.objects.filter(slug=item.get("slug"), request_type=request_type).first()
-        is_new = endpoint is None
-        endpoint = endpoint or Endpoint()
-        for name in ENDPOINT_FIELDS:
-            if name in item:
-                setattr(endpoint, name, item[name])
-        endpoint.connection = connection
-        try:
-            endpoint.full_clean()
-        except ValidationError as exc:
-            raise TransferError(f"{where}: {_messages(exc)}") from None
-        endpoint.save()
-        endpoint.lines.all().delete()
-        _import_lines({"endpoint": endpoint}, item.get("lines") or [], None, where)
+        found = Endpoint.objects.filter(slug=item.get("slug"), request_type=request_type).first()
+        endpoint = _import_row(item, found or Endpoint(), ENDPOINT_FIELDS, connections, "endpoint", where)
+        is_new = found is None
         _check_identifier(endpoint, where)
         (summary.created if is_new else summary.updated).append(endpoint.slug)
         if endpoint.auth == Endpoint.Auth.BASIC and not endpoint.basic_password_hash:
@@ -179,6 +162,29 @@ def import_configurations(data) -> ImportSummary:
     return summary
 
 
+def _import_row(item: dict, row, fields, connections: dict, owner: str, where: str):
+    """One exported endpoint or outbound configuration onto ``row`` (new or found): checked, saved,
+    its mapping lines replaced; ``owner`` is the lines' foreign key to it."""
+    unknown = sorted(set(item) - set(fields) - {"connection", "lines"})
+    if unknown:
+        raise TransferError(f"{where}: unknown keys {', '.join(unknown)}.")
+    connection = connections.get(item.get("connection"))
+    if connection is None:
+        raise TransferError(f"{where}: no Odoo connection named {item.get('connection')!r}.")
+    for name in fields:
+        if name in item:
+            setattr(row, name, item[name])
+    row.connection = connection
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        raise TransferError(f"{where}: {_messages(exc)}") from None
+    row.save()
+    row.lines.all().delete()
+    _import_lines({owner: row}, item.get("lines") or [], None, where)
+    return row
+
+
 def _import_outbound(items, connections: dict, summary: ImportSummary) -> None:
     """Create or update the outbound configurations of an export (by name); their lines are replaced."""
     if not isinstance(items, list):
@@ -188,26 +194,9 @@ def _import_outbound(items, connections: dict, summary: ImportSummary) -> None:
         if not isinstance(item, dict):
             raise TransferError(f"outbound configuration {position}: must be an object.")
         where = f"outbound configuration {item.get('name', position)!r}"
-        unknown = sorted(set(item) - set(fields) - {"connection", "lines"})
-        if unknown:
-            raise TransferError(f"{where}: unknown keys {', '.join(unknown)}.")
-        connection = connections.get(item.get("connection"))
-        if connection is None:
-            raise TransferError(f"{where}: no Odoo connection named {item.get('connection')!r}.")
-        configuration = OutboundConfiguration.objects.filter(name=item.get("name")).first()
-        is_new = configuration is None
-        configuration = configuration or OutboundConfiguration()
-        for name in fields:
-            if name in item:
-                setattr(configuration, name, item[name])
-        configuration.connection = connection
-        try:
-            configuration.full_clean()
-        except ValidationError as exc:
-            raise TransferError(f"{where}: {_messages(exc)}") from None
-        configuration.save()
-        configuration.lines.all().delete()
-        _import_lines({"outbound": configuration}, item.get("lines") or [], None, where)
+        found = OutboundConfiguration.objects.filter(name=item.get("name")).first()
+        configuration = _import_row(item, found or OutboundConfiguration(), fields, connections, "outbound", where)
+        is_new = found is None
         (summary.created if is_new else summary.updated).append(f"outbound:{configuration.name}")
         if OutboundConfiguration.Auth(configuration.auth).needs_secret and not configuration.secret_encrypted:
             summary.warnings.append(f"outbound:{configuration.name}: set its {configuration.auth} secret in the admin.")
