@@ -60,8 +60,11 @@ class RpcCall:
     vals: dict = field(default_factory=dict)
 
 
-def decode_body(raw: bytes) -> tuple[Any, dict]:
-    """The JSON-RPC id and the ``params`` object of a request body; RpcError(400) when malformed."""
+def decode_body(raw: bytes, *, params_required: bool = True) -> tuple[Any, dict]:
+    """The JSON-RPC id and the ``params`` object of a request body; RpcError(400) when malformed.
+
+    Without ``params_required`` (Odoo's /web/session/destroy) a missing or null ``params`` is ``{}``.
+    """
     try:
         body = jsonbody.loads(raw or b"")
     except jsonbody.JsonTooDeep as exc:
@@ -76,6 +79,8 @@ def decode_body(raw: bytes) -> tuple[Any, dict]:
     if "jsonrpc" in body and body["jsonrpc"] != JSONRPC_VERSION:
         raise RpcError(400, '"jsonrpc" must be "2.0".')
     params = body.get("params")
+    if params is None and not params_required:
+        return call_id, {}
     if not isinstance(params, dict):
         raise RpcError(400, 'The request body needs a "params" object.')
     return call_id, params

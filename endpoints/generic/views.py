@@ -73,7 +73,7 @@ class JsonRpcView(APIView):
         raw = request.body  # RequestDataTooBig: a 413 (hub.envelope.describe)
         if self.body_optional and not raw.strip():
             return {}
-        self.call_id, params = protocol.decode_body(raw)
+        self.call_id, params = protocol.decode_body(raw, params_required=not self.body_optional)
         return params
 
     def answer(self, result) -> Response:

@@ -189,3 +189,18 @@ def test_session_unreadable_after_a_key_change_asks_for_a_new_login(client, odoo
         "The session can no longer be used. Authenticate with an API key (Authorization: Bearer or X-Api-Key) "
         "or through /web/session/authenticate."
     )
+
+
+@pytest.mark.parametrize("body", ["{}", '{"jsonrpc": "2.0", "id": 3}', '{"params": null}'])
+def test_destroy_accepts_any_json_object_as_odoo_does(client, odoo_connection, shop, body):
+    login(client)
+    response = client.post("/web/session/destroy", data=body, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["result"] is None
+    assert not OdooSession.objects.exists()
+
+
+def test_destroy_refuses_a_body_that_is_not_a_json_object(client, db):
+    response = client.post("/web/session/destroy", data="[1]", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "The request body must be a JSON object."
