@@ -20,6 +20,7 @@ from endpoints.generic.models import CallableMethod
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
 from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
 from hub.odoo.names import is_field_name
+from hub.sentences import joined
 from mappings import autocreate
 from mappings.attachments import ATTACHMENT_MODEL
 from mappings.domain import DomainError, parse_domain
@@ -198,7 +199,7 @@ def _save(caller: Caller, request: WriteRequest, record_id: int | None) -> Outco
     if made:
         result["auto_created"] = [item.as_json() for item in made]
         messages.append(f"auto_create made {len(made)} record(s).")
-    return Outcome(True, result, " ".join(messages))
+    return Outcome(True, result, joined(*messages))
 
 
 def _after_cleanup(client, made: list[autocreate.Made], exc: Exception) -> Exception:
@@ -206,10 +207,11 @@ def _after_cleanup(client, made: list[autocreate.Made], exc: Exception) -> Excep
     listing = ", ".join(f"{item.ref.model} {item.id}" for item in made)
     if isinstance(exc, OdooUnavailable | OdooAuthError):
         # Odoo may or may not have done the write: removing the records could break it.
-        return RpcError(exc.http_status, f"{exc.message} The record(s) made by auto_create were kept ({listing}).")
+        kept = f"The record(s) made by auto_create were kept ({listing})."
+        return RpcError(exc.http_status, joined(exc.message, kept))
     removed, sentence = autocreate.remove(client, made)
     key = "auto_created_removed" if removed else "auto_created_left"
-    return BusinessFailure(f"{exc.message} {sentence}", result={key: [item.as_json() for item in made]})
+    return BusinessFailure(joined(exc.message, sentence), result={key: [item.as_json() for item in made]})
 
 
 def _read_back(caller: Caller, request: WriteRequest, record_id: int) -> tuple[dict, dict]:

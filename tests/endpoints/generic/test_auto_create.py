@@ -102,7 +102,7 @@ def test_failed_main_write_removes_what_auto_create_made_and_says_so(rpc, shop, 
                 {"field": "parent_id", "model": "res.partner", "id": made_id, "lookup": {"ref": "C-9"}}
             ]
         },
-        "messages": "The operation cannot be completed: Contacts require a name "
+        "messages": "The operation cannot be completed: Contacts require a name. "
         f"The record(s) made by auto_create were removed again (res.partner {made_id}).",
     }
     assert [(m, method) for m, method, _ in stats.calls][-2:] == [("res.partner", "create"), ("res.partner", "unlink")]
@@ -196,9 +196,9 @@ def test_records_that_cannot_be_removed_are_reported_as_left(rpc, shop, fake_odo
                 {"field": "parent_id", "model": "res.partner", "id": made["id"], "lookup": {"ref": "C-9"}}
             ]
         },
-        "messages": "The operation cannot be completed: Contacts require a name "
+        "messages": "The operation cannot be completed: Contacts require a name. "
         f"The record(s) made by auto_create could NOT be removed (res.partner {made['id']}): "
-        "The operation cannot be completed: Contacts require a name",
+        "The operation cannot be completed: Contacts require a name.",
     }
 
 
