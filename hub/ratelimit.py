@@ -272,7 +272,8 @@ def _count(keys: list[str], policies: tuple[Policy, ...]) -> tuple[bool, list[in
         if script is None:
             script = _scripts[id(client)] = client.register_script(_SCRIPT)  # EVALSHA, EVAL on a cold server
         args = [value for p in policies for value in (p.quota, p.window)]
-        out = script(keys=keys, args=args, client=client)
+        # make_key: the cache's KEY_PREFIX and version apply, as to every other key of the hub
+        out = script(keys=[backend.make_key(key) for key in keys], args=args, client=client)
         return bool(out[0]), [int(v) for v in out[1::2]], [int(v) for v in out[2::2]]
     return _count_locally(backend, keys, policies)
 

@@ -15,13 +15,15 @@ from tests.endpoints.conftest import (  # noqa: F401 - fixtures
     seeded,
 )
 from tests.endpoints.generic.conftest import api_key, cold_schema_cache, make_key, rpc  # noqa: F401 - fixtures
+from tests.fixtures.cache import isolate
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL", "")
 LOCAL = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 
 def redis_cache(url: str = REDIS_URL) -> dict:
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    """A Redis cache private to this test process: its clear() must not flush the other workers' keys."""
+    return isolate({"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}})["default"]
 
 
 def free_port() -> int:

@@ -9,12 +9,20 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.gateway_features.conftest import REDIS_URL, free_port
+from tests.fixtures.cache import worker_name
+from tests.gateway_features.conftest import REDIS_URL as SHARED_REDIS_URL
+from tests.gateway_features.conftest import free_port
+
+# The two hubs share a Redis database of their own, flushed before and after: the suite's other
+# workers keep their keys in the shared one (a db per xdist worker: gw0 -> 14, gw1 -> 13, ...).
+_WORKER_DB = 14 - (int(worker_name()[2:]) if worker_name().startswith("gw") else -1)
+REDIS_URL = SHARED_REDIS_URL and urlsplit(SHARED_REDIS_URL)._replace(path=f"/{_WORKER_DB}").geturl()
 
 ROOT = Path(__file__).resolve().parents[2]
 SETUP = """
