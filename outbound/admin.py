@@ -3,6 +3,7 @@ their attempts, and the actions support staff need (test delivery, poll now, red
 
 import json
 import logging
+from contextvars import ContextVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,6 +22,19 @@ from outbound import polling, services
 from outbound.models import Delivery, OutboundConfiguration, PushNotice, RecordCallback
 
 logger = logging.getLogger(__name__)
+
+
+# The request being served, for fields that show this hub's own address: a ModelAdmin is one
+# instance shared by every thread, so the request cannot be kept on it.
+_admin_request: ContextVar = ContextVar("outbound_admin_request")
+
+
+def _metrics_line(label: str) -> str:
+    """The outbox figures support staff ask first: pending, dead, and the age of the oldest pending."""
+    figures = services.metrics()
+    oldest = figures["oldest_pending_seconds"]
+    shown = f"{oldest} s" if oldest is not None else "none"
+    return f"{label}: {figures['pending']}, dead: {figures['dead']}, oldest pending: {shown}"
 
 
 class OutboundLineFormSet(BaseInlineFormSet):
@@ -162,24 +176,18 @@ class OutboundConfigurationAdmin(admin.ModelAdmin):
     def receiver_url(self, obj):
         if obj.pk is None:
             return "Shown once saved."
-        return format_html("<code>{}</code>", self._request.build_absolute_uri(obj.receiver_path))
+        return format_html("<code>{}</code>", _admin_request.get().build_absolute_uri(obj.receiver_path))
 
     @admin.display(description="polling cursor (write_date, id)")
     def cursor(self, obj):
         return f"{obj.cursor_write_date or '(not polled yet)'}, {obj.cursor_id}"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        self._request = request  # the receiver URL is shown with this hub's own address
+        _admin_request.set(request)  # the receiver URL is shown with this hub's own address
         return super().get_form(request, obj, change, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
-        figures = services.metrics()
-        oldest = figures["oldest_pending_seconds"]
-        extra_context = {
-            **(extra_context or {}),
-            "subtitle": f"Deliveries pending: {figures['pending']}, dead: {figures['dead']}, oldest pending: "
-            + (f"{oldest} s" if oldest is not None else "none"),
-        }
+        extra_context = {**(extra_context or {}), "subtitle": _metrics_line("Deliveries pending")}
         return super().changelist_view(request, extra_context)
 
     def save_related(self, request, form, formsets, change):
@@ -264,13 +272,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        figures = services.metrics()
-        oldest = figures["oldest_pending_seconds"]
-        extra_context = {
-            **(extra_context or {}),
-            "subtitle": f"Pending: {figures['pending']}, dead: {figures['dead']}, oldest pending: "
-            + (f"{oldest} s" if oldest is not None else "none"),
-        }
+        extra_context = {**(extra_context or {}), "subtitle": _metrics_line("Pending")}
         return super().changelist_view(request, extra_context)
 
     @admin.display(description="body sent")
