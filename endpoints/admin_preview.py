@@ -141,10 +141,14 @@ def preview(request, object_id):
     )
 
 
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _cell(value) -> str:
     if value is None:
         return "null"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else _compact(value)
 
 
 class DryRunForm(forms.Form):
@@ -216,7 +220,7 @@ def _dry_run(endpoint: Endpoint, config, method: str, body) -> dict:
     return {
         "method": method,
         "results": results,
-        "lookups": [(lookup, _pretty(lookup.domain), _pretty(lookup.rows)) for lookup in client.lookups],
+        "lookups": [(lookup, _compact(lookup.domain), _compact(lookup.rows)) for lookup in client.lookups],
         "problem": problem,
         "has_rule": bool(endpoint.record_rule.strip()),
         "rpc_count": stats.count,
