@@ -1,7 +1,8 @@
 """The record rule of an endpoint: one sandboxed expression over each incoming record, which must hold.
 
 The rule is an expression of mappings.sandbox, like a value expression: ``payload`` is the whole
-record as the caller sent it (``value`` is the same record). Its result must be true in Python's
+record as the caller sent it (``value`` is null: a rule has no line of its own; reading ``payload``
+is not limited by size, so a large record is not refused for its size). Its result must be true in Python's
 sense (``True``, a non-empty text, a non-zero number); false, or an evaluation that fails (a key the
 record lacks, a wrong type), refuses the record with the rule's message (400). Bodies of PUT are
 partial: the rule sees only the keys sent, so a rule over a key that PUT may leave out reads it
@@ -42,7 +43,7 @@ def verdict(source: str, message: str, record) -> Verdict:
     if not source.strip() or not isinstance(record, Mapping):
         return Verdict(holds=True)
     try:
-        result = compiled(source.strip()).evaluate(record, record)
+        result = compiled(source.strip()).evaluate(None, record)
     except ExpressionError as exc:
         return Verdict(holds=False, message=f"{message} (the rule could not be evaluated: {exc})")
     return Verdict(holds=True) if result else Verdict(holds=False, message=message)

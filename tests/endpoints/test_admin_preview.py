@@ -5,6 +5,7 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 
+from endpoints import admin_preview
 from endpoints.models import Endpoint
 from tests.endpoints.test_admin import form_data
 
@@ -195,3 +196,15 @@ def test_the_form_refuses_a_broken_rule_and_saves_nothing(
     errors = response.context["adminform"].form.errors
     assert expected in " ".join(errors[field])
     assert not Endpoint.objects.exists()
+
+
+@pytest.mark.parametrize(("paginated", "query"), [(True, "?limit=2"), (False, "")])
+def test_preview_shows_the_first_records_of_a_paginated_or_unpaginated_endpoint(
+    admin_client, make_endpoint, seeded, monkeypatch, rpc_calls, paginated, query
+):
+    monkeypatch.setattr(admin_preview, "PREVIEW_SIZE", 2)
+    endpoint = make_endpoint(is_paginated=paginated)
+    context = admin_client.get(preview_url(endpoint)).context
+    assert context["query"] == f"GET /bj_api_sync/v1/customers{query}"
+    assert [row[0] for row in context["rows"]] == ["C001", "C002"]
+    assert (context["total"], context["rpc_count"]) == (3, 1)  # unpaginated: GET reads all, the page shows two

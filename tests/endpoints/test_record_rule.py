@@ -142,3 +142,17 @@ def test_export_and_import_carry_the_rule(ruled, tmp_path):
     item["record_rule"] = "payload.get("
     with pytest.raises(TransferError, match="record_rule: Invalid expression"):
         import_configurations(exported)
+
+
+def test_a_large_record_is_judged_by_the_rule_not_refused_for_its_size(client, ruled, fake_odoo):
+    notes = "x" * 150_000  # over the sandbox's limit on a line's value: the rule reads payload, which has none
+    response = post(client, {**NINE, "name": notes})
+    assert response.status_code == 201, response.content[:300]
+    refused = post(client, {"customer_id": "C010", "name": notes, "email": "ten@elsewhere.org"})
+    error(refused, 400, MESSAGE)
+
+
+def test_the_rule_sees_the_record_as_payload_and_value_as_null(client, make_endpoint, seeded):
+    make_endpoint(record_rule="value is None and payload['name'] != 'Nobody'", record_rule_message="Not Nobody.")
+    assert post(client, NINE).status_code == 201
+    error(post(client, {**NINE, "customer_id": "C010", "name": "Nobody"}), 400, "Not Nobody.")
