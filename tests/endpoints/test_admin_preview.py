@@ -208,3 +208,12 @@ def test_preview_shows_the_first_records_of_a_paginated_or_unpaginated_endpoint(
     assert context["query"] == f"GET /bj_api_sync/v1/customers{query}"
     assert [row[0] for row in context["rows"]] == ["C001", "C002"]
     assert (context["total"], context["rpc_count"]) == (3, 1)  # unpaginated: GET reads all, the page shows two
+
+
+def test_preview_and_dry_run_say_when_odoo_does_not_answer(admin_client, customers, fake_odoo):
+    fake_odoo.faults.garbage("html")
+    problem = admin_client.get(preview_url(customers)).context["problem"]
+    assert problem.status == 502
+    context = dry_run(admin_client, customers, NINE)
+    assert (context["problem"].status, context["results"][0].vals) == (502, None)
+    assert "Error 502:" in dry_run_page(admin_client, customers, NINE)
