@@ -24,7 +24,7 @@ from endpoints.config import build
 from endpoints.models import Endpoint
 from endpoints.schema import example_payload
 from hub import callstats, jsonbody
-from hub.envelope import ApiError, describe
+from hub.envelope import describe
 from mappings import rules
 from mappings.models import MappingLine
 
@@ -197,15 +197,12 @@ def dry_run(request, object_id):
 def _dry_run(endpoint: Endpoint, config, method: str, body) -> dict:
     partial = method == "PUT"
     payloads = body if isinstance(body, list) and not partial else [body]
-    client = LookupOnlyClient(endpoint.connection.client())
-    vals_list, problem = None, None
+    client, vals_list, problem = None, None, None
     started = time.perf_counter()
     with callstats.tracking() as stats:
         try:
-            if partial and not isinstance(body, dict):
-                raise ApiError(400, "The body must be a JSON object.")
-            if not payloads:
-                raise ApiError(400, "The list of records is empty.")
+            # the engine's own checks answer a body that is not an object (or a list of them, on POST)
+            client = LookupOnlyClient(endpoint.connection.client())
             vals_list = config.mapping.to_odoo(payloads, client, partial=partial)
         except Exception as exc:  # noqa: BLE001 - the page shows what a caller would get, errors included
             problem = _problem(exc, endpoint)
@@ -217,10 +214,11 @@ def _dry_run(endpoint: Endpoint, config, method: str, body) -> dict:
         )
         for index, payload in enumerate(payloads)
     ]
+    lookups = client.lookups if client is not None else []
     return {
         "method": method,
         "results": results,
-        "lookups": [(lookup, _compact(lookup.domain), _compact(lookup.rows)) for lookup in client.lookups],
+        "lookups": [(lookup, _compact(lookup.domain), _compact(lookup.rows)) for lookup in lookups],
         "problem": problem,
         "has_rule": bool(endpoint.record_rule.strip()),
         "rpc_count": stats.count,

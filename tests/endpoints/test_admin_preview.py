@@ -217,3 +217,18 @@ def test_preview_and_dry_run_say_when_odoo_does_not_answer(admin_client, custome
     context = dry_run(admin_client, customers, NINE)
     assert (context["problem"].status, context["results"][0].vals) == (502, None)
     assert "Error 502:" in dry_run_page(admin_client, customers, NINE)
+
+
+@pytest.mark.parametrize(
+    ("method", "payload", "message"),
+    [
+        ("POST", [NINE, 42], "Each record must be a JSON object in record 1."),
+        ("PUT", [NINE], "Each record must be a JSON object."),
+    ],
+)
+def test_dry_run_refuses_what_is_not_a_record_as_a_call_would(
+    admin_client, customers, rpc_calls, method, payload, message
+):
+    context = dry_run(admin_client, customers, payload, method=method)
+    assert (context["problem"].status, context["problem"].message) == (400, message)
+    assert rpc_calls == []
