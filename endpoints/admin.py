@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 
-from endpoints import admin_views
+from endpoints import admin_preview, admin_views
 from endpoints.config import build
 from endpoints.models import Endpoint, EndpointToken
 from endpoints.schema import example_payload
@@ -58,7 +58,10 @@ class EndpointForm(forms.ModelForm):
         # What the form edits is what an export carries, plus the connection (exported by name);
         # the page's layout comes from EndpointAdmin.fieldsets.
         fields = [*ENDPOINT_FIELDS, "connection"]
-        widgets = {"domain": forms.Textarea(attrs={"rows": 3, "cols": 80})}  # a domain is a line or two
+        widgets = {  # a domain or a rule is a line or two
+            "domain": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "record_rule": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        }
         help_texts = {
             "slug": "The URL part: /bj_api_sync/v1/<endpoint identifier>, e.g. partners",
             "connection": "The Odoo server whose records this endpoint serves",
@@ -207,6 +210,7 @@ class EndpointAdmin(admin.ModelAdmin):
         ("Behaviour", {"fields": ["is_paginated", "page_size", "upsert_on_post", "log_mode"]}),
         ("Rate limits", {"fields": ["rate_limit_per_address", "rate_limit_per_credential"]}),
         ("Retries", {"fields": ["require_idempotency_key"]}),
+        ("Record rule", {"fields": ["record_rule", "record_rule_message"]}),
         ("Use it", {"fields": ["full_url", "curl", "created_at", "updated_at"]}),
     ]
 
@@ -235,6 +239,7 @@ class EndpointAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(admin_views.revoke_token),
                 name="endpoints_endpoint_revoke_token",
             ),
+            *admin_preview.urls(self.admin_site),
         ]
         return own + super().get_urls()
 

@@ -18,6 +18,7 @@ from endpoints.config import EndpointConfig
 from endpoints.models import MAX_PAGE_SIZE
 from hub.envelope import ApiError
 from hub.params import whole_number
+from mappings import rules
 from mappings.domain import and_domains
 from mappings.engine import RESERVED_PARAMS
 
@@ -129,6 +130,7 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
     endpoint, mapping = config.endpoint, config.mapping
     client = _client(config)
     vals_list = mapping.to_odoo(payloads, client)  # checks keys first: 400 before any Odoo call
+    rules.enforce(endpoint.record_rule, endpoint.record_rule_message, payloads)  # after the values, before writes
     keys = _identifier_keys(config, payloads, vals_list)
     existing = _existing_identifiers(config, client, payloads, keys)
     key = mapping.identifier.external_key if mapping.identifier else ""
@@ -220,6 +222,7 @@ def update_record(config: EndpointConfig, identifier: str, body) -> dict:
         raise ApiError(400, "The body names no key to update.")
     client = _client(config)
     vals = config.mapping.to_odoo([body], client, partial=True)[0]  # 400 on a bad key before any call
+    rules.enforce(config.endpoint.record_rule, config.endpoint.record_rule_message, [body])  # the keys sent only
     record_id = _find_id(config, client, identifier)
     if vals:
         client.write(config.endpoint.odoo_model, [record_id], vals)

@@ -37,6 +37,8 @@ ENDPOINT_FIELDS = (
     "rate_limit_per_address",
     "rate_limit_per_credential",
     "require_idempotency_key",
+    "record_rule",
+    "record_rule_message",
     "active",
 )
 # Not configuration: identity, ownership, and times the database keeps.
