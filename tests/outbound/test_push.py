@@ -137,10 +137,10 @@ def test_a_notice_before_its_delay_is_not_read(configuration):
 @pytest.mark.django_db
 def test_an_announced_create_that_never_committed_sends_nothing(configuration):
     notice = push.note(configuration, 999_999)
-    assert _read_back(notice) == ("recheck", ["search_read"])
+    assert _read_back(notice) == ("recheck", ["web_search_read"])
     notice = PushNotice.objects.get(record_id=999_999)
     assert notice.rechecks == 1
-    assert _read_back(notice) == ("never seen", ["search_read"])
+    assert _read_back(notice) == ("never seen", ["web_search_read"])
     assert not Delivery.objects.exists()
     assert not PushNotice.objects.exists()
 
@@ -179,13 +179,13 @@ def test_create_write_unwatched_write_and_unlink_pushed_by_the_stand_in(rules, o
         }
     ]
     notice = PushNotice.objects.get(record_id=partner)
-    assert _read_back(notice) == ("created", ["search_read"])
+    assert _read_back(notice) == ("created", ["web_search_read"])
     _deliver_due(notice.due_at)
     assert [json.loads(got.body)["type"] for got in receiver.received] == ["partners.created"]
 
     odoo_client.execute_kw("res.partner", "write", [[partner], {"phone": "+32 2 555 01 02"}])
     notice = PushNotice.objects.get(record_id=partner)
-    assert _read_back(notice) == ("updated", ["search_read"])
+    assert _read_back(notice) == ("updated", ["web_search_read"])
     _deliver_due(notice.due_at)
     assert json.loads(receiver.received[-1].body)["data"]["phone"] == "+32 2 555 01 02"
 
@@ -196,9 +196,9 @@ def test_create_write_unwatched_write_and_unlink_pushed_by_the_stand_in(rules, o
     odoo_client.execute_kw("res.partner", "unlink", [[partner]])
     assert [body["_id"] for body in on_unlink.sent] == [partner]
     notice = PushNotice.objects.get(record_id=partner)
-    assert _read_back(notice) == ("recheck", ["search_read"])  # gone, or not committed yet: once more
+    assert _read_back(notice) == ("recheck", ["web_search_read"])  # gone, or not committed yet: once more
     notice = PushNotice.objects.get(record_id=partner)
-    assert _read_back(notice) == ("deleted", ["search_read"])
+    assert _read_back(notice) == ("deleted", ["web_search_read"])
     _deliver_due(notice.due_at)
     assert [json.loads(got.body)["type"] for got in receiver.received] == [
         "partners.created",
@@ -216,7 +216,7 @@ def test_a_notice_with_an_unchanged_payload_sends_nothing(rules, odoo_client, re
     _read_back(PushNotice.objects.get(record_id=partner))
     odoo_client.execute_kw("res.partner", "write", [[partner], {"comment": "not mapped"}])
     assert len(on_save.sent) == 2
-    assert _read_back(PushNotice.objects.get(record_id=partner)) == ("unchanged", ["search_read"])
+    assert _read_back(PushNotice.objects.get(record_id=partner)) == ("unchanged", ["web_search_read"])
     assert Delivery.objects.count() == 1
 
 
