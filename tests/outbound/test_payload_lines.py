@@ -9,45 +9,15 @@ import pytest
 
 from fake_odoo import automation
 from hub import callstats
-from mappings.models import MappingLine
 from outbound import polling, push, services
 from outbound.models import PushNotice
-
-COUNTRY = {"model": "res.country", "field": "code"}
-PARTNER_LINES = [
-    {"odoo_field": "name", "external_key": "name"},
-    {"odoo_field": "country_id", "external_key": "country", "value_type": "many2one", "options": COUNTRY},
-    {
-        "odoo_field": "country_id",
-        "external_key": "country_name",
-        "value_type": "many2one",
-        "options": {**COUNTRY, "output": "name"},
-    },
-]
-ORDER_LINES = [
-    {"odoo_field": "name", "external_key": "number"},
-    {"odoo_field": "partner_id", "external_key": "customer", "value_type": "many2one",
-     "options": {"model": "res.partner", "field": "email"}},
-    {"odoo_field": "order_line", "external_key": "lines", "value_type": "one2many", "children": [
-        {"odoo_field": "product_id", "external_key": "sku", "value_type": "many2one",
-         "options": {"model": "product.product", "field": "default_code"}},
-        {"odoo_field": "product_uom_qty", "external_key": "quantity"},
-    ]},
-]  # fmt: skip
-
-
-def _save_lines(configuration, lines, parent=None) -> None:
-    for sequence, line in enumerate(lines):
-        line = dict(line)
-        children = line.pop("children", [])
-        saved = MappingLine.objects.create(outbound=configuration, parent=parent, sequence=sequence, **line)
-        _save_lines(configuration, children, saved)
+from tests.outbound.lines import ORDER_LINES, PARTNER_LINES, save_lines
 
 
 @pytest.fixture
 def partners(make_outbound, receiver, allow_loopback):
     configuration = make_outbound(target_url=receiver.url + "/partners", lines=[])
-    _save_lines(configuration, PARTNER_LINES)
+    save_lines(configuration, PARTNER_LINES)
     return configuration
 
 
@@ -60,7 +30,7 @@ def orders(make_outbound, receiver, allow_loopback):
         target_url=receiver.url + "/orders",
         lines=[],
     )
-    _save_lines(configuration, ORDER_LINES)
+    save_lines(configuration, ORDER_LINES)
     return configuration
 
 
