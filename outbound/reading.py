@@ -7,9 +7,8 @@ from outbound.models import OutboundConfiguration
 
 logger = logging.getLogger(__name__)
 
-# The polling cursor is (write_date, id): both are read with every record whatever the lines show
-# (web_read always answers id).
-CURSOR_SPECIFICATION = {"write_date": {}}
+# The polling cursor is (write_date, id): both are read with every record whatever the lines show.
+CURSOR_SPECIFICATION = {"id": {}, "write_date": {}}
 
 
 def read(

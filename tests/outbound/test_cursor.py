@@ -137,7 +137,7 @@ def test_paging_through_one_busy_second_and_catching_up_neither_skips_nor_repeat
     ]
     # one read per cycle, with the lines' specification and the cursor's write_date
     assert [(method, spec) for method, _domain, spec, _kw in odoo.calls] == [
-        ("web_search_read", {"write_date": {}, "name": {}})
+        ("web_search_read", {"id": {}, "write_date": {}, "name": {}})
     ] * 4
     assert sorted(Delivery.objects.values_list("record_id", flat=True)) == [52, 53, 54, 55, 56]
 
