@@ -565,10 +565,15 @@ def _order_amounts(env: Env, order: dict) -> None:
     lines = env.table("sale.order.line")
     untaxed = sum(lines[i].get("price_subtotal") or 0.0 for i in order.get("order_line") or [] if i in lines)
     total = sum(lines[i].get("price_total") or 0.0 for i in order.get("order_line") or [] if i in lines)
-    order["amount_untaxed"] = untaxed
-    order["amount_total"] = total
+    amounts = {"amount_untaxed": untaxed, "amount_total": total}
     if "amount_tax" in order:
-        order["amount_tax"] = total - untaxed
+        amounts["amount_tax"] = total - untaxed
+    if any(order.get(name) != value for name, value in amounts.items()):
+        # stored amounts recomputed: Odoo writes the order, so its write_date moves (polling.json);
+        # a line change that leaves them alone (its description) does not touch the order
+        order.update(amounts)
+        if "write_date" in order:
+            order.update(write_date=now(), write_uid=env.uid)
 
 
 class SaleOrder(BaseModel):

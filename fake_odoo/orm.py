@@ -504,7 +504,11 @@ class BaseModel:
         single = isinstance(vals_list, dict)
         items = [vals_list] if single else list(vals_list)
         ids = [self._create_one(dict(vals)) for vals in items]
-        automation.after_create(self.browse(ids))
+        try:
+            automation.after_create(self.browse(ids))
+        except errors.UserError:
+            self._delete(ids)  # an automation rule refused: Odoo rolls the whole create back
+            raise
         return self.browse(ids)
 
     def _create_one(self, vals: dict) -> int:

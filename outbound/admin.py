@@ -50,26 +50,11 @@ class OutboundLineFormSet(BaseInlineFormSet):
             if not data or data.get("DELETE") or data.get("parent") is not None:
                 continue
             identifiers += bool(data.get("is_identifier"))
-            self._check_readable(data)
             if data.get("external_key") in keys:
                 raise ValidationError(f"Two top-level lines use the external key {data['external_key']!r}.")
             keys.add(data.get("external_key"))
         if identifiers > 1:
             raise ValidationError("At most one mapping line can be the record identifier.")
-
-    @staticmethod
-    def _check_readable(data: dict) -> None:
-        """Payloads are read with search_read: refuse the lines it cannot feed rather than skip records later."""
-        value_type, options = data.get("value_type"), data.get("options") or {}
-        key = data.get("external_key")
-        lookup = value_type in (MappingLine.ValueType.MANY2ONE, MappingLine.ValueType.MANY2MANY)
-        if lookup and isinstance(options, dict) and options.get("output", "field") == "field":
-            raise ValidationError(
-                f"Line {key!r}: outbound payloads show a lookup line by its name or id: "
-                'set options "output": "name" or "id".'
-            )
-        if value_type == MappingLine.ValueType.ONE2MANY:
-            raise ValidationError(f"Line {key!r}: outbound payloads cannot show nested one2many lines yet.")
 
 
 class OutboundLineInline(admin.TabularInline):

@@ -1,5 +1,6 @@
-"""One polling cycle of a configuration: ONE ``search_read`` finds what changed and which known
-records still exist; the deliveries are written in the transaction that moves the cursor.
+"""One polling cycle of a configuration: ONE ``web_search_read`` (the lines' specification) finds
+what changed and which known records still exist; the deliveries are written in the transaction
+that moves the cursor.
 
 The cursor is ``(write_date, id)`` of the last record sent. Odoo answers ``write_date`` cut to
 the second while PostgreSQL keeps microseconds, so ``=`` on a value read never matches and ``>``

@@ -7,8 +7,8 @@ from outbound.models import OutboundConfiguration
 
 logger = logging.getLogger(__name__)
 
-# write_date moves the polling cursor; it is read with every record whatever the lines show.
-CURSOR_FIELDS = ["write_date"]
+# The polling cursor is (write_date, id): both are read with every record whatever the lines show.
+CURSOR_SPECIFICATION = {"id": {}, "write_date": {}}
 
 
 def read(
@@ -19,14 +19,12 @@ def read(
     limit: int | None = None,
     order: str | None = None,
 ) -> list[dict]:
-    """``search_read`` of the fields the lines show (plus write_date): ONE RPC."""
-    fields = list(dict.fromkeys([*mapping.specification, *CURSOR_FIELDS]))
-    kwargs: dict = {"fields": fields}
-    if limit:
-        kwargs["limit"] = limit
-    if order:
-        kwargs["order"] = order
-    return configuration.connection.client().execute_kw(configuration.odoo_model, "search_read", [domain], kwargs)
+    """ONE ``web_search_read`` with the lines' specification (plus the cursor's write_date): the
+    records as the engine maps them, nested one2many records and lookup fields included."""
+    specification = {**CURSOR_SPECIFICATION, **mapping.specification}
+    client = configuration.connection.client()
+    answer = client.web_search_read(configuration.odoo_model, domain, specification, limit=limit or None, order=order)
+    return answer["records"]
 
 
 def payload_data(configuration: OutboundConfiguration, mapping: EndpointMapping, record: dict) -> dict | None:

@@ -40,7 +40,7 @@ def test_created_records_of_one_second_are_sent_in_one_read(configuration, poll,
         "res.partner", "create", [[{"name": "Outbound A", "email": "a@example.com"}, {"name": "Outbound B"}]]
     )
     result = poll(configuration)
-    assert result.rpc == ["search_read"]
+    assert result.rpc == ["web_search_read"]
     assert (result.read, result.created, result.updated) == (2, 2, 0)
     assert [(b["type"], b["data"]) for b in _bodies(receiver)] == [
         ("partners.created", {"id": ids[0], "name": "Outbound A", "email": "a@example.com", "phone": False}),
@@ -48,7 +48,7 @@ def test_created_records_of_one_second_are_sent_in_one_read(configuration, poll,
     ]
     assert set(Delivery.objects.values_list("state", flat=True)) == {"delivered"}
     again = poll(configuration)
-    assert (again.rpc, again.sent, len(receiver.received)) == (["search_read"], 0, 2)
+    assert (again.rpc, again.sent, len(receiver.received)) == (["web_search_read"], 0, 2)
 
 
 def test_an_update_of_a_mapped_field_is_sent_and_an_unmapped_edit_is_not(configuration, poll, odoo_client, receiver):
@@ -59,7 +59,7 @@ def test_an_update_of_a_mapped_field_is_sent_and_an_unmapped_edit_is_not(configu
     assert (unmapped.sent, unmapped.unchanged, len(receiver.received)) == (0, 1, 1)
     odoo_client.execute_kw("res.partner", "write", [[partner], {"phone": "+32 2 555 01 01"}])
     updated = poll(configuration)
-    assert (updated.rpc, updated.updated) == (["search_read"], 1)
+    assert (updated.rpc, updated.updated) == (["web_search_read"], 1)
     last = _bodies(receiver)[-1]
     assert last["type"] == "partners.updated"
     assert last["data"] == {"id": partner, "name": "Outbound A", "email": False, "phone": "+32 2 555 01 01"}
@@ -70,7 +70,7 @@ def test_a_deleted_record_is_sent_as_deleted_within_the_same_single_read(configu
     poll(configuration)
     odoo_client.execute_kw("res.partner", "unlink", [[gone]])
     result = poll(configuration)
-    assert (result.rpc, result.deleted) == (["search_read"], 1)
+    assert (result.rpc, result.deleted) == (["web_search_read"], 1)
     assert _bodies(receiver)[-1]["type"] == "partners.deleted"
     assert _bodies(receiver)[-1]["data"] == {"id": gone}
     assert list(RecordState.objects.values_list("record_id", flat=True)) == [keep]
@@ -119,7 +119,11 @@ def test_more_changes_than_the_batch_take_several_cycles_of_one_read_each(
     configuration = make_outbound(target_url=receiver.url, batch_size=2)
     odoo_client.execute_kw("res.partner", "create", [[{"name": f"Outbound {n}"} for n in range(5)]])
     cycles = [poll(configuration) for _ in range(3)]
-    assert [(c.rpc, c.created) for c in cycles] == [(["search_read"], 2), (["search_read"], 2), (["search_read"], 1)]
+    assert [(c.rpc, c.created) for c in cycles] == [
+        (["web_search_read"], 2),
+        (["web_search_read"], 2),
+        (["web_search_read"], 1),
+    ]
     names = [b["data"]["name"] for b in _bodies(receiver)]
     assert sorted(names) == [f"Outbound {n}" for n in range(5)]
 

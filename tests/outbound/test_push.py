@@ -2,17 +2,22 @@
 18 does, before its commit), the hub reads the record back later with ONE read and delivers it."""
 
 import json
+import logging
+import xmlrpc.client
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from fake_odoo import automation
 from hub import callstats
+from hub.odoo.exceptions import OdooValidationError
 from logs.models import RequestLog
 from outbound import push, services
 from outbound.models import Delivery, PushNotice, RecordState
 
+WEBHOOK = json.loads((Path(__file__).parents[1] / "fixtures" / "odoo18" / "webhook.json").read_text())
 NOTICE = {"_action": "Send Webhook Notification(#350)", "_id": 45, "_model": "res.partner", "id": 45, "name": "X"}
 
 
@@ -137,10 +142,10 @@ def test_a_notice_before_its_delay_is_not_read(configuration):
 @pytest.mark.django_db
 def test_an_announced_create_that_never_committed_sends_nothing(configuration):
     notice = push.note(configuration, 999_999)
-    assert _read_back(notice) == ("recheck", ["search_read"])
+    assert _read_back(notice) == ("recheck", ["web_search_read"])
     notice = PushNotice.objects.get(record_id=999_999)
     assert notice.rechecks == 1
-    assert _read_back(notice) == ("never seen", ["search_read"])
+    assert _read_back(notice) == ("never seen", ["web_search_read"])
     assert not Delivery.objects.exists()
     assert not PushNotice.objects.exists()
 
@@ -179,13 +184,13 @@ def test_create_write_unwatched_write_and_unlink_pushed_by_the_stand_in(rules, o
         }
     ]
     notice = PushNotice.objects.get(record_id=partner)
-    assert _read_back(notice) == ("created", ["search_read"])
+    assert _read_back(notice) == ("created", ["web_search_read"])
     _deliver_due(notice.due_at)
     assert [json.loads(got.body)["type"] for got in receiver.received] == ["partners.created"]
 
     odoo_client.execute_kw("res.partner", "write", [[partner], {"phone": "+32 2 555 01 02"}])
     notice = PushNotice.objects.get(record_id=partner)
-    assert _read_back(notice) == ("updated", ["search_read"])
+    assert _read_back(notice) == ("updated", ["web_search_read"])
     _deliver_due(notice.due_at)
     assert json.loads(receiver.received[-1].body)["data"]["phone"] == "+32 2 555 01 02"
 
@@ -196,9 +201,9 @@ def test_create_write_unwatched_write_and_unlink_pushed_by_the_stand_in(rules, o
     odoo_client.execute_kw("res.partner", "unlink", [[partner]])
     assert [body["_id"] for body in on_unlink.sent] == [partner]
     notice = PushNotice.objects.get(record_id=partner)
-    assert _read_back(notice) == ("recheck", ["search_read"])  # gone, or not committed yet: once more
+    assert _read_back(notice) == ("recheck", ["web_search_read"])  # gone, or not committed yet: once more
     notice = PushNotice.objects.get(record_id=partner)
-    assert _read_back(notice) == ("deleted", ["search_read"])
+    assert _read_back(notice) == ("deleted", ["web_search_read"])
     _deliver_due(notice.due_at)
     assert [json.loads(got.body)["type"] for got in receiver.received] == [
         "partners.created",
@@ -208,16 +213,111 @@ def test_create_write_unwatched_write_and_unlink_pushed_by_the_stand_in(rules, o
     assert not RecordState.objects.exists()
 
 
+# -- what real Odoo does that the hub must absorb: one create announced many times, a create announced
+# and then rolled back (tests/fixtures/odoo18/webhook.json)
+
+
+def _recorded(label_start: str) -> dict:
+    [entry] = [e for e in WEBHOOK if e.get("label", "").startswith(label_start)]
+    return entry
+
+
+ALL_FIELDS_CREATE = _recorded("all-fields rule: create partner")
+ROLLED_BACK_CREATE = _recorded("create partner '... rollback' again")
+RECORDED_FIELDS = ["category_id", "country_id", "email", "name", "phone"]
+
+
+def _refusal(fake_odoo, message: str) -> automation.Rule:
+    """A later rule whose code raises for names ending 'rollback', as the recording's did."""
+    return automation.add_rule(
+        fake_odoo.store,
+        automation.Rule(
+            "res.partner", raises=message, trigger_fields=["name"], filter_domain=[("name", "=like", "%rollback")]
+        ),
+    )
+
+
+@pytest.mark.django_db
+def test_the_stand_in_posts_one_create_as_often_as_the_recorded_odoo(fake_odoo, odoo_client, receiver):
+    automation.add_rule(fake_odoo.store, automation.Rule("res.partner", receiver.url, webhook_fields=RECORDED_FIELDS))
+    [partner] = odoo_client.execute_kw("res.partner", "create", [[{"name": "Outbound P5", "phone": "+1 555 0500"}]])
+    recorded = [request["body_json"] for request in ALL_FIELDS_CREATE["webhook_requests"]]
+    bodies = [json.loads(got.body) for got in receiver.received]
+    assert len(bodies) == ALL_FIELDS_CREATE["webhook_request_count"] == len(recorded) == 13
+    assert len({json.dumps(body) for body in bodies}) == len({json.dumps(body) for body in recorded}) == 1
+    assert sorted(bodies[0]) == sorted(recorded[0])
+    assert (bodies[0]["_id"], bodies[0]["phone"]) == (partner, "+1 555 0500")
+
+
+@pytest.mark.django_db
+def test_the_stand_in_announces_a_create_it_then_rolls_back_as_the_recorded_odoo(fake_odoo, receiver):
+    fields = RECORDED_FIELDS
+    automation.add_rule(
+        fake_odoo.store, automation.Rule("res.partner", receiver.url, trigger_fields=fields, webhook_fields=fields)
+    )
+    _refusal(fake_odoo, ROLLED_BACK_CREATE["fault"]["faultString"])
+    proxy = xmlrpc.client.ServerProxy(f"{fake_odoo.url}/xmlrpc/2/object")
+    vals = {"name": "Outbound rollback", "email": "rb@example.com"}
+    with pytest.raises(xmlrpc.client.Fault) as refused:
+        proxy.execute_kw("odoo18", 2, "admin", "res.partner", "create", [vals])
+    assert (refused.value.faultCode, refused.value.faultString) == (
+        ROLLED_BACK_CREATE["fault"]["faultCode"],
+        ROLLED_BACK_CREATE["fault"]["faultString"],
+    )
+    [announced] = [json.loads(got.body) for got in receiver.received]
+    assert ROLLED_BACK_CREATE["webhook_request_count"] == 1
+    assert sorted(announced) == sorted(ROLLED_BACK_CREATE["webhook_requests"][0]["body_json"])
+    assert announced["email"] == "rb@example.com"
+    assert [r for r in fake_odoo.records("res.partner") if r["id"] == announced["_id"]] == []
+    assert proxy.execute_kw("odoo18", 2, "admin", "res.partner", "search", [[("name", "=", vals["name"])]]) == []
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_notice_with_an_unchanged_payload_sends_nothing(rules, odoo_client, receiver, configuration):
-    on_save, _ = rules
-    on_save.trigger_fields = []  # every write fires, even one that changes nothing
+def test_one_create_announced_thirteen_times_is_one_delivery_and_an_unmapped_edit_none(
+    fake_odoo, live_server, configuration, odoo_client, receiver
+):
+    url = live_server.url + configuration.receiver_path
+    on_save = automation.add_rule(fake_odoo.store, automation.Rule("res.partner", url))  # every field watched
     [partner] = odoo_client.execute_kw("res.partner", "create", [[{"name": "Outbound A"}]])
-    _read_back(PushNotice.objects.get(record_id=partner))
+    assert len(on_save.sent) == 13
+    answered = RequestLog.objects.filter(route_kind="outbound", principal="outbound:partners")
+    assert list(answered.values_list("status", flat=True)) == [202] * 13  # each call logged, once
+    [notice] = PushNotice.objects.all()  # one notice per record
+    assert _read_back(notice) == ("created", ["web_search_read"])
+    _deliver_due(notice.due_at)
+    assert [json.loads(got.body)["type"] for got in receiver.received] == ["partners.created"]
+
     odoo_client.execute_kw("res.partner", "write", [[partner], {"comment": "not mapped"}])
-    assert len(on_save.sent) == 2
-    assert _read_back(PushNotice.objects.get(record_id=partner)) == ("unchanged", ["search_read"])
+    assert len(on_save.sent) == 14  # every write fires, even of a field the lines do not show
+    assert _read_back(PushNotice.objects.get(record_id=partner)) == ("unchanged", ["web_search_read"])
     assert Delivery.objects.count() == 1
+    assert len(receiver.received) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_announced_create_rolled_back_sends_nothing_and_logs_no_error(
+    fake_odoo, live_server, configuration, odoo_client, receiver, caplog
+):
+    url = live_server.url + configuration.receiver_path
+    fields = ["name", "email"]
+    on_save = automation.add_rule(
+        fake_odoo.store, automation.Rule("res.partner", url, trigger_fields=fields, webhook_fields=fields)
+    )
+    _refusal(fake_odoo, "The record is refused.")
+    with pytest.raises(OdooValidationError, match=r"^The record is refused\.$"):
+        odoo_client.execute_kw("res.partner", "create", [[{"name": "Outbound rollback"}]])
+    [announced] = on_save.sent
+    notice = PushNotice.objects.get(record_id=announced["_id"])
+    caplog.set_level(logging.WARNING)
+    assert _read_back(notice) == ("recheck", ["web_search_read"])  # not committed yet, or never
+    recheck = PushNotice.objects.get(record_id=announced["_id"])
+    assert recheck.due_at - notice.due_at == timedelta(seconds=30)
+    assert _read_back(recheck) == ("never seen", ["web_search_read"])
+    assert not PushNotice.objects.exists()
+    assert not Delivery.objects.exists()
+    assert not RecordState.objects.exists()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert receiver.received == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -225,7 +325,9 @@ def test_the_stand_in_gives_up_on_a_hub_that_does_not_answer(fake_odoo, odoo_cli
     from tests.fixtures.receiver import Answer
 
     receiver.script(Answer(hang=5))
-    rule = automation.add_rule(fake_odoo.store, automation.Rule("res.partner", receiver.url, webhook_fields=["name"]))
+    rule = automation.add_rule(
+        fake_odoo.store, automation.Rule("res.partner", receiver.url, trigger_fields=["name"], webhook_fields=["name"])
+    )
     started = timezone.now()
     odoo_client.execute_kw("res.partner", "create", [[{"name": "Outbound A"}]])
     elapsed = (timezone.now() - started).total_seconds()

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from endpoints.transfer import TransferError, export_configurations, import_configurations
 from outbound.models import OutboundConfiguration
+from tests.outbound.lines import ORDER_LINES, save_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,26 @@ def test_import_refuses_a_bad_outbound_configuration_and_imports_nothing(make_ou
     data["outbound"][0]["surprise"] = 1
     with pytest.raises(TransferError, match=r"outbound configuration 'partners': unknown keys surprise\."):
         import_configurations(data)
+
+
+def test_lookup_and_nested_one2many_lines_round_trip(make_outbound, odoo_connection):
+    configuration = make_outbound(name="orders", odoo_model="sale.order", domain="[]", lines=[])
+    save_lines(configuration, ORDER_LINES)
+    data = export_configurations()
+    [item] = data["outbound"]
+    [nested] = [line for line in item["lines"] if line["external_key"] == "lines"]
+    assert [(c["odoo_field"], c["external_key"], c["value_type"], c["options"]) for c in nested["children"]] == [
+        ("product_id", "sku", "many2one", {"model": "product.product", "field": "default_code"}),
+        ("product_uom_qty", "quantity", "plain", {}),
+    ]
+    configuration.delete()
+    import_configurations(data)
+    imported = OutboundConfiguration.objects.get()
+    assert sorted(imported.lines.values_list("external_key", "value_type", "parent__external_key")) == [
+        ("customer", "many2one", None),
+        ("lines", "one2many", None),
+        ("number", "plain", None),
+        ("quantity", "plain", "lines"),
+        ("sku", "many2one", "lines"),
+    ]
+    assert export_configurations()["outbound"] == [item]
