@@ -2,8 +2,9 @@
 
 A policy is one limit (a quota over a window of seconds) on one scope: the caller's address, or
 the credential it authenticated with (token, Basic user, API key, Odoo session). A route's
-policies come from its endpoint configuration (cached in process) or from settings, never from
-a database query. All the policies of a request are counted in one round trip to the cache:
+policies come from its endpoint configuration or, for the generic routes, their settings row
+(both cached in process), and from settings where those leave them blank; never from a database
+query per call. All the policies of a request are counted in one round trip to the cache:
 
 - Redis (``REDIS_URL``): one Lua script reads every counter, and only when none is exhausted
   increments them all (a window opens with the first call it counts and lasts its length), so

@@ -1,7 +1,7 @@
 """Models of the generic data routes: their settings (rate limits), the methods /api/call_function
 may call, and Odoo sessions.
 
-Both tables were created when these models belonged to the endpoints app: they keep their
+The tables of the last two were created when these models belonged to the endpoints app: they keep their
 names (``db_table``, constraint names), so moving the models here changed no table.
 """
 
