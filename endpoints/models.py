@@ -136,11 +136,7 @@ class Endpoint(models.Model):
             raise ValidationError({"basic_username": "A Basic user name cannot contain ':'."})
         if self.odoo_model and not is_model_name(self.odoo_model):
             raise ValidationError({"odoo_model": "An Odoo model name, e.g. res.partner or x_custom.thing."})
-        for name in ("rate_limit_per_address", "rate_limit_per_credential"):
-            try:
-                ratelimit.parse_limits(getattr(self, name))
-            except ValueError as exc:
-                raise ValidationError({name: str(exc)}) from None
+        ratelimit.check_limit_fields(self)
         try:
             parse_domain(self.domain)
         except DomainError as exc:

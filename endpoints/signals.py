@@ -1,9 +1,11 @@
-"""Drop cached endpoint configurations whenever what they are built from changes."""
+"""Drop cached configurations (endpoints, the generic routes' settings) whenever what they are built from
+changes."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from endpoints import config
+from endpoints.generic.models import GenericRouteSettings
 from endpoints.models import Endpoint
 from hub.models import OdooConnection
 from mappings.models import MappingLine
@@ -15,6 +17,8 @@ from mappings.models import MappingLine
 @receiver(post_delete, sender=MappingLine)
 @receiver(post_save, sender=OdooConnection)
 @receiver(post_delete, sender=OdooConnection)
+@receiver(post_save, sender=GenericRouteSettings)
+@receiver(post_delete, sender=GenericRouteSettings)
 def configuration_changed(sender, **kwargs) -> None:
-    """A configuration, one of its lines or its connection was saved or deleted."""
+    """A configuration, one of its lines, its connection or the generic routes' settings was saved or deleted."""
     config.invalidate()

@@ -2,8 +2,9 @@
 
 A policy is one limit (a quota over a window of seconds) on one scope: the caller's address, or
 the credential it authenticated with (token, Basic user, API key, Odoo session). A route's
-policies come from its endpoint configuration (cached in process) or from settings, never from
-a database query. All the policies of a request are counted in one round trip to the cache:
+policies come from its endpoint configuration or, for the generic routes, their settings row
+(both cached in process), and from settings where those leave them blank; never from a database
+query per call. All the policies of a request are counted in one round trip to the cache:
 
 - Redis (``REDIS_URL``): one Lua script reads every counter, and only when none is exhausted
   increments them all (a window opens with the first call it counts and lasts its length), so
@@ -11,7 +12,7 @@ a database query. All the policies of a request are counted in one round trip to
 - local memory (no ``REDIS_URL``): the same, under a lock, per process.
 
 When Redis cannot be reached the call goes through unchecked (fail open): counted in
-:func:`unchecked_count` and warned about at most once a minute, never a 500.
+:func:`unchecked_count` and warned about at most once a minute (hub.sharedcache.warn), never a 500.
 
 Answers carry the fields of draft-ietf-httpapi-ratelimit-headers (revision 11):
 ``RateLimit-Policy: "address-1min";q=100;w=60`` and ``RateLimit: "address-1min";r=99;t=60``.
@@ -30,7 +31,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from hub import sharedcache
 from hub.client_address import client_ip
@@ -43,7 +44,6 @@ KEY_PREFIX = "hub:ratelimit"
 GENERIC = "generic"  # the target of the generic routes, counted together
 MAX_LIMITS = 5  # per scope: more is a configuration mistake, and each costs a counter
 MAX_WINDOW = 7 * 86400
-WARNING_INTERVAL = 60.0  # seconds between two warnings that the counters cannot be reached
 
 _UNITS = {
     "s": 1, "sec": 1, "second": 1, "seconds": 1,
@@ -75,7 +75,6 @@ class Policy:
                 return f"{self.scope}-{self.window // seconds}{unit}"
         return f"{self.scope}-{self.window}s"
 
-
     @property
     def window_text(self) -> str:
         """The window in words: ``minute``, ``hour``, ``5 minutes``."""
@@ -84,6 +83,11 @@ class Policy:
                 n = self.window // seconds
                 return unit if n == 1 else f"{n} {unit}s"
         return "second" if self.window == 1 else f"{self.window} seconds"
+
+    @property
+    def text(self) -> str:
+        """The policy in words: ``100 requests per minute per client address``."""
+        return f"{self.quota} requests per {self.window_text} per {_SCOPE_TEXT[self.scope]}"
 
 
 _SCOPE_TEXT = {ADDRESS: "client address", CREDENTIAL: "credential"}
@@ -113,21 +117,43 @@ def parse_limits(text: str, scope: str = ADDRESS) -> tuple[Policy, ...]:
     return tuple(sorted(policies, key=lambda p: p.window))
 
 
-def _configured(text: str, default: str, scope: str) -> tuple[Policy, ...]:
-    return parse_limits(text.strip() or default, scope)
+LIMIT_FIELDS = ("rate_limit_per_address", "rate_limit_per_credential")
+
+
+def check_limit_fields(instance) -> None:
+    """ValidationError naming the first rate-limit field of a model instance that does not read as limits."""
+    for name in LIMIT_FIELDS:
+        try:
+            parse_limits(getattr(instance, name))
+        except ValueError as exc:
+            raise ValidationError({name: str(exc)}) from None
+
+
+def _configured(per_address: str, per_credential: str, default_address: str, default_credential: str):
+    # A blank field takes the default; "0" is a value (no limit), not a blank.
+    return parse_limits(per_address.strip() or default_address, ADDRESS) + parse_limits(
+        per_credential.strip() or default_credential, CREDENTIAL
+    )
 
 
 def endpoint_policies(endpoint) -> tuple[Policy, ...]:
     """The policies of a REST endpoint: its own limits, or the settings' defaults where it leaves them blank."""
-    return _configured(endpoint.rate_limit_per_address, settings.HUB_RATE_LIMIT_PER_ADDRESS, ADDRESS) + _configured(
-        endpoint.rate_limit_per_credential, settings.HUB_RATE_LIMIT_PER_CREDENTIAL, CREDENTIAL
+    return _configured(
+        endpoint.rate_limit_per_address,
+        endpoint.rate_limit_per_credential,
+        settings.HUB_RATE_LIMIT_PER_ADDRESS,
+        settings.HUB_RATE_LIMIT_PER_CREDENTIAL,
     )
 
 
-def generic_policies() -> tuple[Policy, ...]:
-    """The policies of the generic routes (one set for the five data routes), from settings."""
-    return parse_limits(settings.HUB_GENERIC_RATE_LIMIT_PER_ADDRESS, ADDRESS) + parse_limits(
-        settings.HUB_GENERIC_RATE_LIMIT_PER_CREDENTIAL, CREDENTIAL
+def generic_policies(per_address: str = "", per_credential: str = "") -> tuple[Policy, ...]:
+    """The policies of the generic data routes (one set for the five): the limits set in the admin, or
+    the settings' defaults where they are blank."""
+    return _configured(
+        per_address,
+        per_credential,
+        settings.HUB_GENERIC_RATE_LIMIT_PER_ADDRESS,
+        settings.HUB_GENERIC_RATE_LIMIT_PER_CREDENTIAL,
     )
 
 
@@ -177,7 +203,7 @@ class Decision:
     def message(self) -> str:
         """The text of a refusal, naming the exhausted limits."""
         exhausted = [c.policy for c in self.counted if c.remaining == 0]
-        limits = ", ".join(f"{p.quota} requests per {p.window_text} per {_SCOPE_TEXT[p.scope]}" for p in exhausted)
+        limits = ", ".join(p.text for p in exhausted)
         return f"Rate limit exceeded ({limits}); try again in {self.retry_after} seconds."
 
 
@@ -255,7 +281,7 @@ _UNREACHABLE = sharedcache.UNREACHABLE
 
 _local_lock = threading.Lock()
 _scripts: dict[int, object] = {}
-_unchecked = {"count": 0, "since_warning": 0, "warned_at": None}
+_unchecked = {"count": 0}  # calls served without counting them (the counters' cache unreachable)
 _unchecked_lock = threading.Lock()
 
 
@@ -298,18 +324,8 @@ def _count_locally(backend, keys: list[str], policies: tuple[Policy, ...]) -> tu
 def _note_unchecked(exc: BaseException) -> None:
     with _unchecked_lock:
         _unchecked["count"] += 1
-        _unchecked["since_warning"] += 1
-        now = time.monotonic()
-        if _unchecked["warned_at"] is not None and now - _unchecked["warned_at"] < WARNING_INTERVAL:
-            return
-        served, _unchecked["since_warning"], _unchecked["warned_at"] = _unchecked["since_warning"], 0, now
-    logger.warning(
-        "Rate limits are not enforced: the cache holding the counters is unreachable (%s: %s); "
-        "%s calls served unchecked since the last warning",
-        exc.__class__.__name__,
-        exc,
-        served,
-    )
+        served = _unchecked["count"]
+    sharedcache.warn("rate limits are not enforced", exc, f"{served} calls served unchecked by this process so far")
 
 
 def unchecked_count() -> int:

@@ -143,6 +143,9 @@ HUB_PUBLIC_DOCS = env_bool("HUB_PUBLIC_DOCS", False)
 # Generic data routes: the largest file accepted inline in attachment_ids (decoded bytes), and
 # the largest request body (files travel base64-encoded, a third larger than the files).
 HUB_ATTACHMENT_MAX_BYTES = env_int("HUB_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# One call's files together (generic routes): how many, and their decoded bytes.
+HUB_ATTACHMENT_MAX_COUNT = env_int("HUB_ATTACHMENT_MAX_COUNT", 100, minimum=1)
+HUB_ATTACHMENT_MAX_TOTAL_BYTES = env_int("HUB_ATTACHMENT_MAX_TOTAL_BYTES", 20 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HUB_MAX_REQUEST_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # Failed authentication (Basic, bearer tokens, API keys, session logins, log API keys): after

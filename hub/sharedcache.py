@@ -24,12 +24,15 @@ _warned_at: dict[str, float] = {}
 _lock = threading.Lock()
 
 
-def warn(subject: str, exc: BaseException) -> None:
-    """Log that ``subject`` goes without the shared cache, at most once a minute per subject."""
+def warn(subject: str, exc: BaseException, detail: str = "") -> None:
+    """Log that ``subject`` goes without the shared cache, at most once a minute per subject
+    (``detail``, e.g. a running count, is added to the line but does not make it another subject)."""
     now = time.monotonic()
     with _lock:
         last = _warned_at.get(subject)
         if last is not None and now - last < WARNING_INTERVAL:
             return
         _warned_at[subject] = now
-    logger.warning("The shared cache is unreachable (%s: %s): %s", exc.__class__.__name__, exc, subject)
+    logger.warning(
+        "The shared cache is unreachable (%s: %s): %s%s", exc.__class__.__name__, exc, subject, detail and f"; {detail}"
+    )

@@ -1,7 +1,8 @@
 """Files sent inline as ``attachment_ids: [{"name": …, "datas": <base64>}]`` at any level of a payload.
 
 They are checked before anything is written (name, strict base64, size), and turned into
-``ir.attachment`` values once the record they sit on has an id.
+``ir.attachment`` values once the record they sit on has an id. A call as a whole is bounded too
+(:func:`check_call_totals`: how many files, how many bytes together), before anything else is done.
 """
 
 import base64
@@ -14,6 +15,10 @@ ATTACHMENT_MODEL = "ir.attachment"
 
 class AttachmentError(ValueError):
     """An attachment that is malformed or too large; the message names where it sits."""
+
+
+class TooMuchAttached(ValueError):
+    """The files of one call together are over a per-call cap; the message names the cap."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +67,50 @@ def parse_attachments(value, path: str, max_bytes: int) -> list[Attachment]:
     return attachments
 
 
+def check_call_totals(payload, *, max_count: int, max_total_bytes: int) -> None:
+    """TooMuchAttached when the files of a whole payload (every ``attachment_ids`` list, at any depth) are
+    more than ``max_count`` or decode to more than ``max_total_bytes`` together.
+
+    Sizes come from the base64 lengths (exact for valid base64), so nothing is decoded to refuse a call;
+    malformed items are left to :func:`parse_attachments`.
+    """
+    count = total = 0
+    pending = [payload]
+    while pending:  # iterative: a deep payload must not cost a deep recursion
+        value = pending.pop()
+        if isinstance(value, dict):
+            files = value.get(ATTACHMENT_KEY)
+            if isinstance(files, list):
+                count += len(files)
+                total += sum(_base64_size(_compact(item["datas"])) for item in files if _has_datas(item))
+            pending.extend(item for key, item in value.items() if key != ATTACHMENT_KEY)
+        elif isinstance(value, list):
+            pending.extend(value)
+    if count > max_count:
+        raise TooMuchAttached(f"The call carries {count} files in attachment_ids; at most {max_count} per call.")
+    if total > max_total_bytes:
+        raise TooMuchAttached(
+            f"The files of the call decode to {total} bytes together; at most {max_total_bytes} bytes per call."
+        )
+
+
+def _has_datas(item) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("datas"), str)
+
+
+def _compact(datas: str) -> str:
+    return "".join(datas.split())  # whitespace is ignored, as when decoding
+
+
+def _base64_size(compact: str) -> int:
+    """The decoded size of base64 text without whitespace, from its length."""
+    return len(compact) * 3 // 4 - compact[-2:].count("=")
+
+
 def _decoded_size(datas: str, where: str, max_bytes: int) -> int:
     # Odoo would store garbage as a broken file; refusing it here tells the sender what is wrong.
-    compact = "".join(datas.split())
-    estimated = len(compact) * 3 // 4 - compact[-2:].count("=")
+    compact = _compact(datas)
+    estimated = _base64_size(compact)
     if estimated > max_bytes:
         return estimated  # too large anyway: no need to decode it to say so
     try:

@@ -1,8 +1,38 @@
-"""Admin of the generic routes: the allow-list of callable methods, and open Odoo sessions."""
+"""Admin of the generic routes: their settings (rate limits), the allow-list of callable methods, and
+open Odoo sessions."""
 
 from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import reverse
 
-from endpoints.generic.models import CallableMethod, OdooSession
+from endpoints.generic.models import CallableMethod, GenericRouteSettings, OdooSession
+
+
+@admin.register(GenericRouteSettings)
+class GenericRouteSettingsAdmin(admin.ModelAdmin):
+    """One page: the list opens the settings row (or the form that creates it)."""
+
+    fieldsets = [("Rate limits", {"fields": ["rate_limit_per_address", "rate_limit_per_credential", "in_force"]})]
+    readonly_fields = ["in_force"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not GenericRouteSettings.objects.exists()
+
+    def changelist_view(self, request, extra_context=None):
+        row = GenericRouteSettings.objects.first()
+        if row is not None and self.has_view_or_change_permission(request, row):
+            return redirect(reverse("admin:generic_genericroutesettings_change", args=[row.pk]))
+        if row is None and self.has_add_permission(request):
+            return redirect(reverse("admin:generic_genericroutesettings_add"))
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="limits in force")
+    def in_force(self, obj):
+        """What the routes apply now, the settings' defaults filling blank fields (as saved)."""
+        policies = (obj or GenericRouteSettings()).policies()
+        if not policies:
+            return "None"
+        return "; ".join(policy.text for policy in policies)
 
 
 @admin.register(CallableMethod)

@@ -2,16 +2,44 @@
 
 The view calls :func:`admit` once the caller is authenticated; :func:`replayed` answers a
 repeated call with its stored answer and :func:`complete` completes every answer.
+
+The routes' rate limits are set in the admin (GenericRouteSettings). The row is kept per process
+like the endpoint configurations (endpoints.config): under the shared configuration version, which
+every save or delete bumps, and for ``MAX_AGE`` seconds at most; so a call costs no query for it.
 """
 
 import logging
+import threading
+import time
 
-from endpoints import gateway
+from endpoints import config, gateway
+from endpoints.generic.models import GenericRouteSettings
 from endpoints.generic.protocol import RpcError
-from hub import ratelimit
+from hub import ratelimit, sharedcache
 from idempotency import services as idempotency
 
 logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_state: dict = {"version": None, "settings": None, "loaded": 0.0}
+
+
+def route_settings() -> GenericRouteSettings:
+    """The generic routes' settings (the row, or blank ones: the settings' defaults), cached in process."""
+    try:
+        version = config.current_version()
+    except sharedcache.UNREACHABLE as exc:
+        # as for endpoint configurations: without the shared version, read afresh rather than serve stale limits
+        sharedcache.warn("the generic routes' settings are read from the database on every call", exc)
+        return GenericRouteSettings.objects.current()
+    with _lock:
+        if _state["version"] == version and time.monotonic() - _state["loaded"] < config.MAX_AGE:
+            return _state["settings"]
+    current = GenericRouteSettings.objects.current()
+    with _lock:
+        # stored under the version read before the row: a change committed meanwhile bumped it past this one
+        _state.update(version=version, settings=current, loaded=time.monotonic())
+    return current
 
 
 def admit(request, principal: str | None) -> None:
@@ -24,7 +52,7 @@ def admit(request, principal: str | None) -> None:
         gateway.admit(
             request,
             target=ratelimit.GENERIC,
-            policies=ratelimit.generic_policies(),
+            policies=route_settings().policies(),
             principal=principal,
             idempotent=True,  # the data routes are all POST
         )

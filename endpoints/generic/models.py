@@ -1,6 +1,7 @@
-"""Models of the generic data routes: the methods /api/call_function may call, and Odoo sessions.
+"""Models of the generic data routes: their settings (rate limits), the methods /api/call_function
+may call, and Odoo sessions.
 
-Both tables were created when these models belonged to the endpoints app: they keep their
+The tables of the last two were created when these models belonged to the endpoints app: they keep their
 names (``db_table``, constraint names), so moving the models here changed no table.
 """
 
@@ -11,11 +12,63 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from hub import crypto
+from hub import crypto, ratelimit
 from hub.auth.secrets import IssuedSecret
 from hub.odoo.names import is_model_name
 
 _METHOD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+class GenericRouteSettingsQuerySet(models.QuerySet):
+    def current(self) -> "GenericRouteSettings":
+        """The settings row, or an unsaved one with every field blank (the settings' defaults)."""
+        return self.filter(id=GenericRouteSettings.SINGLE_ROW).first() or GenericRouteSettings()
+
+
+class GenericRouteSettings(models.Model):
+    """The generic data routes' rate limits as set in the admin: one row at most; without it, or where a
+    field is blank, the settings' defaults (HUB_GENERIC_RATE_LIMIT_*) apply."""
+
+    SINGLE_ROW = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLE_ROW, editable=False)
+    rate_limit_per_address = models.CharField(
+        "rate limit per client address",
+        max_length=100,
+        blank=True,
+        help_text="Requests per window from one address to the five data routes together, e.g. 100/min, 1000/h; "
+        "empty: the hub's default (HUB_GENERIC_RATE_LIMIT_PER_ADDRESS); 0: none",
+    )
+    rate_limit_per_credential = models.CharField(
+        "rate limit per credential",
+        max_length=100,
+        blank=True,
+        help_text="Requests per window with one API key or Odoo session, e.g. 1000/h; "
+        "empty: the hub's default (HUB_GENERIC_RATE_LIMIT_PER_CREDENTIAL); 0: none",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GenericRouteSettingsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "generic routes settings"
+        verbose_name_plural = "generic routes settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="%(app_label)s_%(class)s_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return "Generic routes settings"
+
+    def clean(self) -> None:
+        if self.id != self.SINGLE_ROW:
+            raise ValidationError("The generic routes have one settings row.")
+        ratelimit.check_limit_fields(self)
+
+    def policies(self) -> tuple[ratelimit.Policy, ...]:
+        """The rate-limit policies these settings give (the settings' defaults where blank)."""
+        return ratelimit.generic_policies(self.rate_limit_per_address, self.rate_limit_per_credential)
 
 
 class CallableMethodQuerySet(models.QuerySet):

@@ -22,7 +22,7 @@ from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
 from hub.odoo.names import is_field_name
 from hub.sentences import joined
 from mappings import autocreate
-from mappings.attachments import ATTACHMENT_MODEL
+from mappings.attachments import ATTACHMENT_MODEL, TooMuchAttached, check_call_totals
 from mappings.domain import DomainError, parse_domain
 from mappings.generic_payload import PayloadError, RecordPlan, ambiguous_message, parse_record, resolve
 from mappings.reading import SpecError, expand, field_names, parse_fields, related_models
@@ -140,6 +140,15 @@ def call_function(caller: Caller, model: str, vals: dict) -> Outcome:
 
 
 def _write_request(caller: Caller, model: str, vals: dict, payload) -> WriteRequest:
+    try:
+        # before anything else, Odoo's fields_get included: a call over the caps costs Odoo nothing
+        check_call_totals(
+            payload,
+            max_count=settings.HUB_ATTACHMENT_MAX_COUNT,
+            max_total_bytes=settings.HUB_ATTACHMENT_MAX_TOTAL_BYTES,
+        )
+    except TooMuchAttached as exc:
+        raise RpcError(413, str(exc)) from None
     caller.check_models([model])
     if payload is None:
         raise BusinessFailure('"vals.payload" is required: the values of the record.')

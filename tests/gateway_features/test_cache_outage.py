@@ -7,6 +7,7 @@ import pytest
 from django.test import override_settings
 
 from endpoints import config
+from endpoints.generic.models import GenericRouteSettings
 from endpoints.models import Endpoint
 from hub import sharedcache
 from logs.models import RequestLog
@@ -51,3 +52,17 @@ def test_saving_a_configuration_while_the_shared_cache_is_unreachable_still_save
     endpoint.name = "Renamed"
     endpoint.save()
     assert Endpoint.objects.get(pk=endpoint.pk).name == "Renamed"
+
+
+def test_generic_calls_read_their_limits_from_the_database_while_the_shared_cache_is_unreachable(
+    rpc, dead_cache, caplog
+):
+    GenericRouteSettings.objects.create(rate_limit_per_credential="1/min")
+    search = {"payload": {"search_field": ["name"], "limit": 1}}
+    with caplog.at_level(logging.WARNING):
+        answers = [rpc("search_data", "res.partner", search) for _ in range(2)]
+    assert [r.status_code for r in answers] == [200, 200]  # over 1/min: the counters are unreachable too
+    assert answers[0]["RateLimit-Policy"] == '"credential-1min";q=1;w=60'  # the admin's limit, read afresh
+    said = {r.getMessage().split("): ", 1)[1] for r in caplog.records if r.name == "hub.sharedcache"}
+    assert "the generic routes' settings are read from the database on every call" in said
+    assert RequestLog.objects.filter(route_kind="generic").count() == 2

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 from endpoints.models import Endpoint
-from hub import ratelimit
+from hub import ratelimit, sharedcache
 from logs.models import RequestLog
 from tests.gateway_features.conftest import free_port, redis_cache
 
@@ -209,16 +209,18 @@ def test_redis_unreachable_mid_test_serves_unchecked_and_warns_once(
     # Redis goes away: the counters' cache now points at a port where nothing listens.
     redis_counters.CACHES = {"default": redis_cache(), "dead": redis_cache(f"redis://127.0.0.1:{free_port()}/0")}
     redis_counters.HUB_RATE_LIMIT_CACHE = "dead"
-    ratelimit._unchecked["warned_at"] = None  # a warning in an earlier test must not hide this one
-    with caplog.at_level(logging.WARNING, logger="hub.ratelimit"):
+    sharedcache._warned_at.clear()  # a warning in an earlier test must not hide this one
+    with caplog.at_level(logging.WARNING, logger="hub.sharedcache"):
         answers = [get(client) for _ in range(5)]
     assert [r.status_code for r in answers] == [200] * 5  # more than the quota: fail open
     assert answers[0]["RateLimit-Policy"] == '"address-1min";q=3;w=60'
     assert "RateLimit" not in answers[0]  # nothing counted, nothing to tell
     assert ratelimit.unchecked_count() == before + 5
-    warnings = [r for r in caplog.records if r.name == "hub.ratelimit"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "hub.sharedcache"]
     assert len(warnings) == 1
-    assert "Rate limits are not enforced" in warnings[0].getMessage()
+    assert warnings[0].endswith(
+        f": rate limits are not enforced; {before + 1} calls served unchecked by this process so far"
+    )
     # Redis is back: counting resumes where it was.
     redis_counters.HUB_RATE_LIMIT_CACHE = "default"
     assert [get(client).status_code for _ in range(3)] == [200, 200, 429]

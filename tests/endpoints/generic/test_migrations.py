@@ -30,7 +30,9 @@ def test_moving_the_models_keeps_rows_tables_and_permissions():
 
     new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
-    assert set(connection.introspection.table_names()) == tables_before
+    # the move renamed no table; the only new one is the settings table of a later migration (generic.0002)
+    assert set(connection.introspection.table_names()) - tables_before == {"generic_genericroutesettings"}
+    assert tables_before <= set(connection.introspection.table_names())
     assert list(CallableMethod.objects.values_list("model", "method")) == [("sale.order", "action_confirm")]
     moved = new.get_model("auth", "Permission").objects.select_related("content_type").get(pk=permission.pk)
     assert (moved.content_type.app_label, moved.content_type.model) == ("generic", "callablemethod")

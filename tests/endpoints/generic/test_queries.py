@@ -2,9 +2,20 @@
 
 import json
 
+import pytest
+
+from endpoints.generic import gateway
 from tests.endpoints.generic.conftest import rpc_result
 
 SEARCH = {"payload": {"search_field": ["name"], "search_domain": "[('ref', '=', 'C-1')]"}}
+
+
+@pytest.fixture(autouse=True)
+def routes_settings_cached(odoo_connection):
+    """The routes' settings (rate limits) as in steady state: read once per process and configuration
+    change (saving the connection was one), not per call; tests/gateway_features/test_generic_rate_limits.py
+    counts that read."""
+    gateway.route_settings()
 
 
 def test_key_call_queries(rpc, shop, django_assert_num_queries):
