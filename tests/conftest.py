@@ -3,6 +3,9 @@
 import os
 import tempfile
 
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
 from tests.fixtures.hub import *  # noqa: F403
 from tests.fixtures.odoo import *  # noqa: F403
 from tests.fixtures.ratelimit import *  # noqa: F403
@@ -12,6 +15,11 @@ from tests.fixtures.tls import *  # noqa: F403
 # The production hasher (PBKDF2, a million rounds) costs ~0.3 s per hash: most of the suite's
 # time went there. Tests that are about the stored hash ask for it themselves.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Property tests check what the code does, not how fast examples come: on a loaded machine
+# Hypothesis's "input generation is slow" health check failed a test whose code was fine.
+hypothesis_settings.register_profile("hub", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+hypothesis_settings.load_profile("hub")
 
 
 def pytest_configure(config):
