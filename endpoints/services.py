@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from endpoints.config import EndpointConfig
 from endpoints.models import MAX_PAGE_SIZE
 from hub.envelope import ApiError
+from hub.odoo.exceptions import OdooError
 from hub.params import whole_number
 from mappings.domain import and_domains, fixed_values
 from mappings.engine import RESERVED_PARAMS
@@ -169,8 +170,14 @@ def _restorable(vals: dict) -> list[str]:
     ]
 
 
+def _undoing(record: dict, vals: dict) -> tuple[dict, list[str]]:
+    """What undoes a write of ``vals``, from the record as ``search_read`` gave it before: the vals
+    that restore it, and the one2many fields whose old lines cannot come back."""
+    restorable = _restorable(vals)
+    return _previous(record, restorable), [field for field in vals if field not in restorable]
+
+
 def _previous(record: dict, fields: list[str]) -> dict:
-    """The vals that undo a write of ``fields``, from the record as ``search_read`` gave it before."""
     vals = {}
     for field in fields:
         value = record.get(field, False)
@@ -217,13 +224,13 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
 
     ids: list[int | None] = [None] * len(payloads)
     new_positions = []
-    restores = {}
+    written = {}
     for position, vals in enumerate(vals_list):
         record_id = existing.get(keys[position]) if keys[position] is not None else None
         if record_id is None:
             new_positions.append(position)
         else:
-            restores[record_id] = _previous(before[record_id], _restorable(vals))
+            written[record_id] = _undoing(before[record_id], vals)
             client.write(endpoint.odoo_model, [record_id], vals)
             ids[position] = record_id
     if new_positions:
@@ -235,28 +242,35 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
             ids[position] = record_id
     records, outside_ids = _read_back(config, client, ids)
     if outside_ids:
-        _undo(client, endpoint.odoo_model, [ids[p] for p in new_positions], restores)
         positions = [position for position, record_id in enumerate(ids) if record_id in outside_ids]
-        undone = _undone_text(len(new_positions), len(restores))
-        raise _outside(config, _records_named(positions, len(payloads)), f" once stored; {undone}.")
+        what = _records_named(positions, len(payloads))
+        raise _undone(config, client, what, [ids[p] for p in new_positions], written)
     return records
 
 
-def _undo(client, model: str, created: list[int], restores: dict[int, dict]) -> None:
-    """Take a refused call back: unlink what it created, write back what it changed."""
-    if created:
-        client.unlink(model, created)
-    for record_id, previous in restores.items():
-        client.write(model, [record_id], previous)
+def _undone(config: EndpointConfig, client, what: str, created: list[int], written: dict[int, tuple]) -> ApiError:
+    """Take back a call whose records left the domain, and the 422 that says so.
 
-
-def _undone_text(created: int, updated: int) -> str:
-    parts = []
-    if created:
-        parts.append("what the call created was deleted again")
-    if updated:
-        parts.append("what it updated got its previous values back")
-    return " and ".join(parts)
+    ``written`` holds, per record updated, the vals that restore it and the one2many fields it
+    wrote (their old lines are gone: Odoo deleted them).
+    """
+    model = config.endpoint.odoo_model
+    done = []
+    try:
+        if created:
+            client.unlink(model, created)
+            done.append("what the call created was deleted again")
+        restores = [(record_id, previous) for record_id, (previous, _lines) in written.items() if previous]
+        for record_id, previous in restores:
+            client.write(model, [record_id], previous)
+        if restores:
+            done.append("what it updated got its previous values back")
+    except OdooError as exc:
+        done.append(f"undoing it failed, so the records stay as written ({exc.message})")
+    lines = sorted({field for _previous, fields in written.values() for field in fields})
+    if lines:
+        done.append(f"the lines of {', '.join(lines)} stay as sent (Odoo deleted the old ones)")
+    return _outside(config, what, f" once stored; {'; '.join(done)}.")
 
 
 def _identifier_keys(config: EndpointConfig, payloads: list[dict], vals_list: list[dict]) -> list:
@@ -317,18 +331,12 @@ def update_record(config: EndpointConfig, identifier: str, body) -> dict:
     model = config.endpoint.odoo_model
     vals = config.mapping.to_odoo([body], client, partial=True)[0]  # 400 on a bad key before any call
     _refuse_contradictions(config, [vals], fixed_values(config.domain))
-    restorable = _restorable(vals)
-    record = _find(config, client, identifier, restorable)
+    record = _find(config, client, identifier, _restorable(vals))
     if vals:
         client.write(model, [record["id"]], vals)
     records, outside = _read_back(config, client, [record["id"]])
     if outside:
-        client.write(model, [record["id"]], _previous(record, restorable))
-        kept = [field for field in vals if field not in restorable]
-        undone = "its previous values were written back"
-        if kept:
-            undone += f" (the lines of {', '.join(kept)} stay as sent: Odoo deleted the old ones)"
-        raise _outside(config, "The record", f" once written; {undone}.")
+        raise _undone(config, client, "The record", [], {record["id"]: _undoing(record, vals)})
     return records[0]
 
 

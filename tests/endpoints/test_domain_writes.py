@@ -150,8 +150,8 @@ def test_put_that_moves_the_record_out_is_refused_and_undone(client, products, r
     error(
         put(client, "HUB-4", {"name": "Other", "for_sale": False}),
         422,
-        "The record would fall outside this endpoint's domain [('name', 'ilike', 'Hub')] once written; "
-        "its previous values were written back.",
+        "The record would fall outside this endpoint's domain [('name', 'ilike', 'Hub')] once stored; "
+        "what it updated got its previous values back.",
     )
     assert rpc_calls == [
         ("product.product", "search_read"),  # the record, with the values the PUT changes
@@ -174,3 +174,46 @@ def test_put_inside_the_domain_costs_find_write_and_read_back(client, products, 
         ("product.product", "write"),
         ("product.product", "web_search_read"),
     ]
+
+
+ORDER_LINES = [
+    {"odoo_field": "client_order_ref", "external_key": "reference", "odoo_type": "char", "is_identifier": True},
+    {"odoo_field": "partner_id", "external_key": "customer", "odoo_type": "many2one"},
+    {
+        "odoo_field": "order_line",
+        "external_key": "lines",
+        "value_type": "one2many",
+        "children": [
+            {"odoo_field": "product_id", "external_key": "product", "odoo_type": "many2one"},
+            {"odoo_field": "product_uom_qty", "external_key": "quantity", "odoo_type": "float"},
+        ],
+    },
+]
+
+
+def test_a_put_that_left_the_domain_says_which_lines_could_not_come_back(client, make_endpoint, odoo_client):
+    make_endpoint("orders", ORDER_LINES, odoo_model="sale.order", domain="[('client_order_ref', 'ilike', 'PO-')]")
+    product = odoo_client.search("product.product", [], limit=1)[0]
+    order = {"reference": "PO-9", "customer": 12, "lines": [{"product": product, "quantity": 2.0}]}
+    assert client.post("/bj_api_sync/v1/orders", order, content_type="application/json").status_code == 201
+    response = client.put(
+        "/bj_api_sync/v1/orders/PO-9",
+        {"customer": 10, "lines": [{"product": product, "quantity": 5.0}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content  # still inside: nothing to undo
+    error(
+        client.put(
+            "/bj_api_sync/v1/orders/PO-9",
+            {"reference": "X-9", "customer": 12, "lines": [{"product": product, "quantity": 7.0}]},
+            content_type="application/json",
+        ),
+        422,
+        "The record would fall outside this endpoint's domain [('client_order_ref', 'ilike', 'PO-')] once stored; "
+        "what it updated got its previous values back; the lines of order_line stay as sent (Odoo deleted the old "
+        "ones).",
+    )
+    [stored_order] = odoo_client.search_read("sale.order", [("client_order_ref", "=", "PO-9")], ["partner_id"])
+    assert stored_order["partner_id"][0] == 10
+    lines = odoo_client.search_read("sale.order.line", [("order_id", "=", stored_order["id"])], ["product_uom_qty"])
+    assert [line["product_uom_qty"] for line in lines] == [7.0]
