@@ -217,3 +217,20 @@ def test_a_put_that_left_the_domain_says_which_lines_could_not_come_back(client,
     assert stored_order["partner_id"][0] == 10
     lines = odoo_client.search_read("sale.order.line", [("order_id", "=", stored_order["id"])], ["product_uom_qty"])
     assert [line["product_uom_qty"] for line in lines] == [7.0]
+
+
+def test_put_of_lines_on_a_confirmed_order_answers_odoos_refusal(client, make_endpoint, odoo_client):
+    make_endpoint("orders", ORDER_LINES, odoo_model="sale.order", domain="[]")
+    product = odoo_client.search("product.product", [], limit=1)[0]
+    order = {"reference": "PO-10", "customer": 12, "lines": [{"product": product, "quantity": 2.0}]}
+    assert client.post("/bj_api_sync/v1/orders", order, content_type="application/json").status_code == 201
+    [order_id] = odoo_client.search("sale.order", [("client_order_ref", "=", "PO-10")])
+    odoo_client.execute_kw("sale.order", "action_confirm", [[order_id]])
+    lines = {"lines": [{"product": product, "quantity": 5.0}]}
+    response = client.put("/bj_api_sync/v1/orders/PO-10", lines, content_type="application/json")
+    error(
+        response,
+        422,
+        "Once a sales order is confirmed, you can't remove one of its lines (we need to track if something gets "
+        "invoiced or delivered).",
+    )
