@@ -550,8 +550,18 @@ def lookup_check(options: Mapping, direction: str) -> list[str]:
         problems.append('A lookup needs options {"model": "res.country", "field": "code"}: field is missing.')
     if options.get("output", "field") not in LOOKUP_OUTPUTS:
         problems.append("output must be 'field' (the lookup field's value, the default), 'name' or 'id'.")
-    problems += _mode_check(options)
     return problems
+
+
+def many2one_check(options: Mapping, direction: str) -> list[str]:
+    problems = lookup_check(options, direction)
+    if "mode" in options:
+        problems.append("mode (replace or add) is an option of many2many lines; a many2one holds one record.")
+    return problems
+
+
+def many2many_check(options: Mapping, direction: str) -> list[str]:
+    return lookup_check(options, direction) + _mode_check(options)
 
 
 def lookup_filter(text: str, line: LineSpec):
@@ -636,7 +646,7 @@ REGISTRY: dict[str, ValueTypeSpec] = {
     ValueType.MANY2ONE: ValueTypeSpec(
         many2one_to_odoo,
         many2one_to_external,
-        lookup_check,
+        many2one_check,
         filter=lookup_filter,
         lookup_target=_lookup_target,
         text_search=True,
@@ -644,7 +654,7 @@ REGISTRY: dict[str, ValueTypeSpec] = {
     ValueType.MANY2MANY: ValueTypeSpec(
         many2many_to_odoo,
         many2many_to_external,
-        lookup_check,
+        many2many_check,
         filter=lookup_filter,
         lookup_target=_lookup_target,
         text_search=True,

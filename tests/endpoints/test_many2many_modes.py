@@ -123,3 +123,16 @@ def test_the_admin_refuses_an_unknown_mode(make_endpoint):
     )
     with pytest.raises(Exception, match="mode \\(of a many2many\\) must be 'replace' \\(the default\\) or 'add'"):
         line.full_clean()
+
+
+def test_the_admin_refuses_a_mode_on_a_many2one_line(make_endpoint):
+    endpoint = make_endpoint(slug="partners", domain="[]", lines=[])
+    line = MappingLine(
+        endpoint=endpoint,
+        odoo_field="country_id",
+        external_key="country",
+        value_type="many2one",
+        options={"model": "res.country", "field": "code", "mode": "add"},
+    )
+    with pytest.raises(Exception, match="mode \\(replace or add\\) is an option of many2many lines"):
+        line.full_clean()
