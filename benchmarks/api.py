@@ -363,12 +363,14 @@ def _direct_operations(client) -> dict:
         client.execute_kw("res.partner", "search_read", [[("ref", "in", refs)]], {"fields": ["ref"]})
         country = country_id("BE")  # the hub looks the country up once per request
         ids = client.execute_kw("res.partner", "create", [[vals(partner, country) for partner in partners]])
-        client.execute_kw("res.partner", "web_read", [ids], {"specification": SPEC})
+        client.execute_kw("res.partner", "web_search_read", [[*DOMAIN, ("id", "in", ids)], SPEC])
 
     def update(i):
-        ids = client.execute_kw("res.partner", "search", [[*DOMAIN, ("ref", "=", f"seed-{i % 100}")]], {"limit": 2})
+        domain = [*DOMAIN, ("ref", "=", f"seed-{i % 100}")]
+        found = client.execute_kw("res.partner", "search_read", [domain], {"fields": ["phone"], "limit": 2})
+        ids = [record["id"] for record in found]
         client.execute_kw("res.partner", "write", [ids, {"phone": f"+32 {i}"}])
-        client.execute_kw("res.partner", "web_read", [ids], {"specification": SPEC})
+        client.execute_kw("res.partner", "web_search_read", [[*DOMAIN, ("id", "in", ids)], SPEC])
 
     return {
         "GET list (100)": list_page,

@@ -150,11 +150,26 @@ def line_schema(line, fields: dict, *, direction: str) -> dict:
         schema = {"description": f"always {line.options.get('value')!r}"}
     else:  # expression: whatever the expression makes of the value
         schema = {"description": "computed by an expression"}
+    many2many = value_type == ValueType.MANY2MANY or (value_type == ValueType.PLAIN and odoo_type == OdooType.MANY2MANY)
+    if direction == "in" and many2many:
+        schema = _many2many_request(schema, line)
     if field_info.get("string") and "description" not in schema:
         schema["description"] = field_info["string"]
     if odoo_type != OdooType.BOOLEAN and "type" in schema and schema["type"] != "array":
         schema["nullable"] = True  # Odoo reads an empty value as False, answered as null
     return schema
+
+
+def _many2many_request(array: dict, line) -> dict:
+    """A many2many line takes a list (in the line's mode) or an object naming its own mode."""
+    mode = line.options.get("mode", "replace")
+    modes = {
+        "type": "object",
+        "properties": {"mode": {"enum": ["add", "replace"], "default": mode}, "records": array},
+        "required": ["records"],
+        "additionalProperties": False,
+    }
+    return {"oneOf": [array, modes], "description": f"a list ({mode}s the related records), or {{mode, records}}"}
 
 
 def _json_key(key: str):

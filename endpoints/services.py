@@ -7,6 +7,12 @@ page, its nested records and its total come in one call. RPC budgets (ARCHITECTU
 the end), one 1, create 1 + 1 read-back + 1 per lookup field (the identifier check is one of them;
 an upsert that meets existing records adds a domain check and a write per record), update 3,
 delete 2.
+
+Writes keep records inside the endpoint's domain: a create fills the values the domain fixes
+(``mappings.domain.fixed_values``) that the body does not set, a value that plainly contradicts
+them is refused before any write, and the read-back goes through the domain, so Odoo itself says
+in that same call whether each record still belongs; one that does not is undone (created records
+unlinked, updated ones given their previous values back) and the call is a 422 naming the domain.
 """
 
 import logging
@@ -17,9 +23,10 @@ from dataclasses import dataclass
 from endpoints.config import EndpointConfig
 from endpoints.models import MAX_PAGE_SIZE
 from hub.envelope import ApiError
+from hub.odoo.exceptions import OdooError
 from hub.params import whole_number
 from mappings import rules
-from mappings.domain import and_domains
+from mappings.domain import and_domains, fixed_values
 from mappings.engine import RESERVED_PARAMS
 
 logger = logging.getLogger(__name__)
@@ -104,20 +111,83 @@ def _one_record(client, config: EndpointConfig, identifier: str, specification: 
     return records[0]
 
 
-def _find_id(config: EndpointConfig, client, identifier: str) -> int:
-    ids = client.search(config.endpoint.odoo_model, _identified(config, identifier), limit=2)
-    if not ids:
+def _find(config: EndpointConfig, client, identifier: str, fields: list[str]) -> dict:
+    """The record at ``identifier`` with the current values of ``fields`` (one ``search_read``); 404 or 409."""
+    found = client.search_read(config.endpoint.odoo_model, _identified(config, identifier), fields or ["id"], limit=2)
+    if not found:
         raise _not_found(config, identifier)
-    if len(ids) > 1:
+    if len(found) > 1:
         raise _ambiguous(config, identifier)
-    return ids[0]
+    return found[0]
 
 
-def _read_back(config: EndpointConfig, client, ids: list[int]) -> list[dict]:
-    """The records as the GET shows them, in the order of ``ids``."""
-    records = client.web_read(config.endpoint.odoo_model, ids, config.mapping.specification)
+def _read_back(config: EndpointConfig, client, ids: list[int]) -> tuple[list[dict], list[int]]:
+    """The records as the GET shows them, in the order of ``ids``, and the ids that fall outside the domain.
+
+    Read through the endpoint's domain (one ``web_search_read``): Odoo decides, in the read itself,
+    which records the endpoint still serves.
+    """
+    domain = and_domains(config.domain, [("id", "in", list(ids))])
+    records = client.web_search_read(config.endpoint.odoo_model, domain, config.mapping.specification)["records"]
     by_id = {r["id"]: r for r in records}
-    return [config.mapping.to_external(by_id[i]) for i in ids if i in by_id]
+    outside = [i for i in ids if i not in by_id]
+    return [config.mapping.to_external(by_id[i]) for i in ids if i in by_id], outside
+
+
+# -- keeping written records inside the endpoint's domain -------------------------------------------
+
+
+def _outside(config: EndpointConfig, what: str, reason: str) -> ApiError:
+    return ApiError(422, f"{what} would fall outside this endpoint's domain {config.endpoint.domain.strip()}{reason}")
+
+
+def _records_named(positions: list[int], count: int) -> str:
+    if count == 1:
+        return "The record"
+    return f"Record{'s' if len(positions) > 1 else ''} {', '.join(map(str, positions))}"
+
+
+def _refuse_contradictions(config: EndpointConfig, vals_list: list[dict], fixed: dict) -> None:
+    """A value that plainly differs from one the domain fixes is refused before anything is written.
+
+    Plainly: the same JSON type (a boolean against a boolean, text against text); any other case,
+    a many2one id against a name say, is left to Odoo's read-back.
+    """
+    for position, vals in enumerate(vals_list):
+        for field, wanted in fixed.items():
+            value = vals.get(field)
+            if type(value) is type(wanted) and isinstance(value, bool | int | float | str) and value != wanted:
+                what = _records_named([position], len(vals_list))
+                raise _outside(config, what, f": it sets {field} to {value!r}.")
+
+
+def _restorable(vals: dict) -> list[str]:
+    """The fields of ``vals`` whose previous value can be written back: all but one2many line commands."""
+    return [
+        field
+        for field, value in vals.items()
+        if not isinstance(value, list)
+        or all(isinstance(command, list | tuple) and command and command[0] in (4, 6) for command in value)
+    ]
+
+
+def _undoing(record: dict, vals: dict) -> tuple[dict, list[str]]:
+    """What undoes a write of ``vals``, from the record as ``search_read`` gave it before: the vals
+    that restore it, and the one2many fields whose old lines cannot come back."""
+    restorable = _restorable(vals)
+    return _previous(record, restorable), [field for field in vals if field not in restorable]
+
+
+def _previous(record: dict, fields: list[str]) -> dict:
+    vals = {}
+    for field in fields:
+        value = record.get(field, False)
+        if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str):
+            value = value[0]  # many2one: [id, name]
+        elif isinstance(value, list):
+            value = [(6, 0, value)]  # many2many: its ids
+        vals[field] = value
+    return vals
 
 
 def create_records(config: EndpointConfig, body) -> list[dict]:
@@ -131,17 +201,22 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
     client = _client(config)
     vals_list = mapping.to_odoo(payloads, client)  # checks keys first: 400 before any Odoo call
     rules.enforce(endpoint.record_rule, endpoint.record_rule_message, payloads)  # after the values, before writes
+    fixed = fixed_values(config.domain)
+    _refuse_contradictions(config, vals_list, fixed)
     keys = _identifier_keys(config, payloads, vals_list)
     existing = _existing_identifiers(config, client, payloads, keys)
     key = mapping.identifier.external_key if mapping.identifier else ""
     if existing and not endpoint.upsert_on_post:
         raise ApiError(409, f"A record with {key} {_given(config, payloads, keys, existing)} already exists.")
+    before: dict[int, dict] = {}
     if existing:
         # an upsert may only update records the endpoint serves (its domain, and Odoo's active
-        # filter: an archived record is not served): one more search tells which
+        # filter: an archived record is not served): one more read tells which, and keeps the
+        # values about to be written, to give them back should the write leave the domain
         ids_inside = and_domains(config.domain, [("id", "in", sorted(existing.values()))])
-        inside = set(client.search(endpoint.odoo_model, ids_inside))
-        outside = {value for value, record_id in existing.items() if record_id not in inside}
+        fields = sorted({field for vals in vals_list for field in _restorable(vals)}) or ["id"]
+        before = {record["id"]: record for record in client.search_read(endpoint.odoo_model, ids_inside, fields)}
+        outside = {value for value, record_id in existing.items() if record_id not in before}
         if outside:
             raise ApiError(
                 409,
@@ -151,19 +226,53 @@ def create_records(config: EndpointConfig, body) -> list[dict]:
 
     ids: list[int | None] = [None] * len(payloads)
     new_positions = []
+    written = {}
     for position, vals in enumerate(vals_list):
         record_id = existing.get(keys[position]) if keys[position] is not None else None
         if record_id is None:
             new_positions.append(position)
         else:
+            written[record_id] = _undoing(before[record_id], vals)
             client.write(endpoint.odoo_model, [record_id], vals)
             ids[position] = record_id
     if new_positions:
-        created = client.create(endpoint.odoo_model, [vals_list[p] for p in new_positions])
+        # what the domain fixes and the body does not set, as Odoo fills an action's domain
+        new_vals = [{**fixed, **vals_list[p]} for p in new_positions]
+        created = client.create(endpoint.odoo_model, new_vals)
         created = created if isinstance(created, list) else [created]
         for position, record_id in zip(new_positions, created, strict=True):
             ids[position] = record_id
-    return _read_back(config, client, ids)
+    records, outside_ids = _read_back(config, client, ids)
+    if outside_ids:
+        positions = [position for position, record_id in enumerate(ids) if record_id in outside_ids]
+        what = _records_named(positions, len(payloads))
+        raise _undone(config, client, what, [ids[p] for p in new_positions], written)
+    return records
+
+
+def _undone(config: EndpointConfig, client, what: str, created: list[int], written: dict[int, tuple]) -> ApiError:
+    """Take back a call whose records left the domain, and the 422 that says so.
+
+    ``written`` holds, per record updated, the vals that restore it and the one2many fields it
+    wrote (their old lines are gone: Odoo deleted them).
+    """
+    model = config.endpoint.odoo_model
+    done = []
+    try:
+        if created:
+            client.unlink(model, created)
+            done.append("what the call created was deleted again")
+        restores = [(record_id, previous) for record_id, (previous, _lines) in written.items() if previous]
+        for record_id, previous in restores:
+            client.write(model, [record_id], previous)
+        if restores:
+            done.append("what it updated got its previous values back")
+    except OdooError as exc:
+        done.append(f"undoing it failed, so the records stay as written ({exc.message})")
+    lines = sorted({field for _previous, fields in written.values() for field in fields})
+    if lines:
+        done.append(f"the lines of {', '.join(lines)} stay as sent (Odoo deleted the old ones)")
+    return _outside(config, what, f" once stored; {'; '.join(done)}.")
 
 
 def _identifier_keys(config: EndpointConfig, payloads: list[dict], vals_list: list[dict]) -> list:
@@ -221,12 +330,17 @@ def update_record(config: EndpointConfig, identifier: str, body) -> dict:
     if not body:
         raise ApiError(400, "The body names no key to update.")
     client = _client(config)
+    model = config.endpoint.odoo_model
     vals = config.mapping.to_odoo([body], client, partial=True)[0]  # 400 on a bad key before any call
     rules.enforce(config.endpoint.record_rule, config.endpoint.record_rule_message, [body])  # the keys sent only
-    record_id = _find_id(config, client, identifier)
+    _refuse_contradictions(config, [vals], fixed_values(config.domain))
+    record = _find(config, client, identifier, _restorable(vals))
     if vals:
-        client.write(config.endpoint.odoo_model, [record_id], vals)
-    return _read_back(config, client, [record_id])[0]
+        client.write(model, [record["id"]], vals)
+    records, outside = _read_back(config, client, [record["id"]])
+    if outside:
+        raise _undone(config, client, "The record", [], {record["id"]: _undoing(record, vals)})
+    return records[0]
 
 
 def delete_record(config: EndpointConfig, identifier: str) -> dict:

@@ -337,6 +337,8 @@ def before_unlink(recs: BaseModel) -> None:
     table = recs._table
     if model == "res.partner":
         _refuse_linked_users(recs, "delete")
+    if model == "sale.order.line" and _confirmed_lines(recs):
+        raise errors.UserError(CONFIRMED_LINE_UNLINK)
     if model == "sale.order" and any(table[i].get("state") not in ("draft", "cancel") for i in recs.ids):
         raise errors.UserError(
             "You can not delete a sent quotation or a confirmed sales order. You must first cancel it."
@@ -346,6 +348,28 @@ def before_unlink(recs: BaseModel) -> None:
             "You can't delete a posted journal item. Don\u2019t play games with your accounting records; "
             "reset the journal entry to draft before deleting it."
         )
+
+
+# sale's _unlink_except_confirmed (Odoo 18 source; the recordings hold no such call): the text as
+# Odoo builds it, a line continuation that keeps the next line's indentation.
+CONFIRMED_LINE_UNLINK = (
+    "Once a sales order is confirmed, you can't remove one of its lines (we need to track if something gets "
+    "invoiced or delivered).\n                Set the quantity to 0 instead."
+)
+
+
+def _confirmed_lines(recs: BaseModel) -> list[int]:
+    """Lines Odoo keeps: of a confirmed order, not a section or note, not a down payment never invoiced."""
+    orders = recs.env.table("sale.order")
+    kept = []
+    for line_id in recs.ids:
+        line = recs._table[line_id]
+        order = orders.get(line.get("order_id")) or {}
+        if order.get("state") != "sale" or line.get("display_type"):
+            continue
+        if line.get("invoice_lines") or not line.get("is_downpayment"):
+            kept.append(line_id)
+    return kept
 
 
 def after_set_null(env: Env, model: str, record: dict) -> None:

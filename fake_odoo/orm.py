@@ -485,7 +485,7 @@ class BaseModel:
         if not existing:
             return
         if meta.get("required"):
-            comodel._delete(existing)
+            comodel.browse(existing).unlink()  # Odoo unlinks them: the model's delete rules apply
         else:
             comodel._set_inverse(existing, inverse, False)
 

@@ -199,3 +199,37 @@ def _check_value(value, position: str):
 
 def _is_nan_or_inf(value) -> bool:
     return isinstance(value, float) and (value != value or value in (float("inf"), float("-inf")))
+
+
+def fixed_values(domain: Sequence) -> dict:
+    """The values a validated domain fixes: its ``(field, '=', value)`` terms that every record must satisfy.
+
+    Only terms ANDed at the top (implicitly, or under ``'&'`` operators that are themselves ANDed)
+    fix anything; a term under ``'|'`` or ``'!'`` does not. Dotted paths and ``id`` are left out (no
+    value to write), and so is a field fixed to two different values (no record satisfies that).
+    """
+    terms: list = []
+
+    def walk(index: int, anded: bool) -> int:
+        element = domain[index]
+        if isinstance(element, str):
+            index += 1
+            for _ in range(LOGICAL_ARITY[element]):
+                index = walk(index, anded and element == "&")
+            return index
+        if anded:
+            terms.append(element)
+        return index + 1
+
+    position = 0
+    while position < len(domain):
+        position = walk(position, True)
+    values: dict = {}
+    contradicted = set()
+    for field, operator, value in terms:
+        if operator != "=" or "." in field or field == "id":
+            continue
+        if field in values and values[field] != value:
+            contradicted.add(field)
+        values.setdefault(field, value)
+    return {field: value for field, value in values.items() if field not in contradicted}

@@ -25,7 +25,7 @@ from mappings.choices import OdooType, ValueType
 from mappings.domain import and_domains
 from mappings.errors import MappingError
 from mappings.sandbox import ExpressionError, compile_expression
-from mappings.values import Context, Found, LineSpec, is_lookup_key, lookup_key, lookup_read_field
+from mappings.values import Context, Found, LineSpec, is_lookup_key, lookup_key, lookup_keys, lookup_read_field
 
 __all__ = ["RESERVED_PARAMS", "EndpointMapping", "MappingError", "Search", "search_keys", "spec_of", "specification"]
 
@@ -240,7 +240,7 @@ class EndpointMapping:
             value = payload[line.external_key]
             if line.kind.lookup_target is not None and value is not None:
                 model, field = line.kind.lookup_target(line)
-                for key in value if isinstance(value, list) else [value]:
+                for key in lookup_keys(value):
                     if is_lookup_key(key):
                         yield model, field, key
             elif line.value_type == ValueType.ONE2MANY and isinstance(value, list):

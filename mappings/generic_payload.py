@@ -2,7 +2,9 @@
 
 - many2one: ``{"<lookup field>": value}`` (e.g. ``{"ref": "C-1"}``), a bare id, or null/false to clear;
 - many2many: ``{"mode": "add" | "replace", "records": [{"<lookup field>": value} | id, …]}``;
-- one2many: a list of objects, each in these same formats (nested one2many too);
+- one2many: a list of objects, each in these same formats (nested one2many too); on an update, a
+  line of the record's own lines that carries its ``"id"`` is written in place ((1, id, vals)),
+  and then the field's other lines are kept instead of replaced;
 - ``attachment_ids``: files to attach to the record they sit on (see attachments.py).
 
 Parsing is pure: it needs only the field types of the models involved (``fields_of``, from
@@ -78,6 +80,7 @@ class RecordPlan:
     model: str
     values: dict[str, Any] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
+    line_id: int | None = None  # a line of the record being updated, written in place
 
     def lines(self) -> Iterator[tuple[str, list["RecordPlan"]]]:
         """The one2many fields of this record and their line plans."""
@@ -99,6 +102,15 @@ class RecordPlan:
             for index, line in enumerate(lines):
                 yield from line.refs(f"{path}{name}[{index}].")
 
+    def keyed_lines(self) -> dict[str, list[tuple[str, int]]]:
+        """Per one2many field, the lines sent with their id: (path of the id, line id)."""
+        keyed: dict[str, list[tuple[str, int]]] = {}
+        for name, lines in self.lines():
+            given = [(f"{name}[{index}].id", line.line_id) for index, line in enumerate(lines) if line.line_id]
+            if given:
+                keyed[name] = given
+        return keyed
+
     def models(self) -> set[str]:
         """The models this plan writes or looks up (itself, its lines, their lookups)."""
         found = {self.model} | {ref.model for ref, _ in self.refs()}
@@ -115,7 +127,9 @@ class RecordPlan:
         """Odoo values, with every lookup replaced by the id it resolved to.
 
         ``replace_lines`` (an update) clears the current lines of each one2many field sent before
-        creating the new ones, as the webhook module did.
+        creating the new ones, as the webhook module did; unless some of its lines carry their id:
+        those are written in place, the others created, and the lines not sent are kept (Odoo
+        refuses to remove a line of a confirmed sales order, so clearing them would fail there).
         """
         vals: dict[str, Any] = {}
         for name, value in self.values.items():
@@ -128,8 +142,12 @@ class RecordPlan:
                 else:
                     vals[name] = [[6, 0, record_ids]]
             elif isinstance(value, One2Many):
-                commands = [[5, 0, 0]] if replace_lines else []
-                commands += [[0, 0, line.vals(ids)] for line in value.lines]
+                keyed = any(line.line_id for line in value.lines)
+                commands = [[5, 0, 0]] if replace_lines and not keyed else []
+                commands += [
+                    [1, line.line_id, line.vals(ids)] if line.line_id else [0, 0, line.vals(ids)]
+                    for line in value.lines
+                ]
                 vals[name] = commands
             else:
                 vals[name] = value
@@ -220,12 +238,20 @@ def _one2many(model: str, value: Any, where: str, fields_of: FieldsOf, max_attac
         return One2Many([])
     if not isinstance(value, list):
         raise PayloadError(f"{where}: a one2many value is a list of objects, one per line.")
-    return One2Many(
-        [
-            parse_record(model, line, fields_of, max_attachment_bytes=max_attachment_bytes, path=f"{where}[{index}].")
-            for index, line in enumerate(value)
-        ]
-    )
+    lines = []
+    for index, line in enumerate(value):
+        line_path = f"{where}[{index}]."
+        line_id = None
+        if isinstance(line, dict) and "id" in line:
+            line_id, line = line["id"], {key: item for key, item in line.items() if key != "id"}
+            if not _record_id(line_id):
+                raise PayloadError(f"{line_path}id: a line id is a whole number, as search_data answers it.")
+            if "[" in where:
+                raise PayloadError(f"{line_path}id: only the record's own lines are written by id, not lines of lines.")
+        plan = parse_record(model, line, fields_of, max_attachment_bytes=max_attachment_bytes, path=line_path)
+        plan.line_id = line_id
+        lines.append(plan)
+    return One2Many(lines)
 
 
 # -- resolving the lookups ------------------------------------------------------------------------

@@ -193,8 +193,9 @@ def plain_to_odoo(value, line: LineSpec, ctx: Context):
             return _int32(value, line)
         raise line.error(f"expects a record id (integer), got {_shown(value)}.")
     if kind == OdooType.MANY2MANY:
-        if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            return [(6, 0, list(dict.fromkeys(value)))]
+        mode, ids = many2many_request(value, line)
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in ids):
+            return many2many_commands(mode, [_int32(v, line) for v in ids])
         raise line.error(f"expects a list of record ids, got {_shown(value)}.")
     if kind == OdooType.ONE2MANY:
         raise line.error("one2many fields are written through the one2many value type.")
@@ -252,8 +253,16 @@ def plain_to_external(value, line: LineSpec, ctx: Context):
 
 
 def plain_check(options: Mapping, direction: str) -> list[str]:
+    problems = []
     if options.get("many2one_as", "id") not in ("id", "name"):
-        return ["many2one_as must be 'id' or 'name'."]
+        problems.append("many2one_as must be 'id' or 'name'.")
+    problems += _mode_check(options)
+    return problems
+
+
+def _mode_check(options: Mapping) -> list[str]:
+    if options.get("mode", "replace") not in MANY2MANY_MODES:
+        return ["mode (of a many2many) must be 'replace' (the default) or 'add'."]
     return []
 
 
@@ -476,14 +485,53 @@ def many2one_to_external(value, line: LineSpec, ctx: Context):
     return _looked_up(value, line)
 
 
+MANY2MANY_MODES = ("replace", "add")  # option "mode" of many2many lines, and "mode" of a value object
+
+
+def many2many_request(value, line: LineSpec) -> tuple[str, list]:
+    """A many2many value -> (mode, items).
+
+    A list takes the line's mode (option ``mode``, ``replace`` by default); an object
+    ``{"mode": "add" | "replace", "records": [...]}`` says its own, as on the generic routes
+    (without ``mode``, the line's).
+    """
+    mode = line.options.get("mode", "replace")
+    if isinstance(value, Mapping):
+        unknown = sorted(set(value) - {"mode", "records"})
+        if unknown or not isinstance(value.get("records"), list):
+            raise line.error(
+                f'expects a list, or {{"mode": "add" | "replace", "records": [...]}}, got {_shown(value)}.'
+            )
+        mode = value.get("mode", mode)
+        if mode not in MANY2MANY_MODES:
+            raise line.error(f'"mode" must be "add" or "replace", not {_shown(mode)}.')
+        return mode, value["records"]
+    if isinstance(value, list):
+        return mode, value
+    raise line.error(f"expects a list, got {_shown(value)}.")
+
+
+def many2many_commands(mode: str, ids: list[int]) -> list:
+    """Odoo's commands: add each record ((4, id, 0)) or replace the relation by them ((6, 0, ids))."""
+    ids = list(dict.fromkeys(ids))
+    if mode == "add":
+        return [(4, record_id, 0) for record_id in ids]
+    return [(6, 0, ids)]
+
+
+def lookup_keys(value) -> list:
+    """The lookup keys a lookup line's value holds: a many2one's key, a many2many's list or its ``records``."""
+    if isinstance(value, Mapping):
+        value = value.get("records")
+    return value if isinstance(value, list) else [value]
+
+
 def many2many_to_odoo(value, line: LineSpec, ctx: Context):
-    """A list of external keys -> replace the relation by the records found ((6, 0, ids))."""
+    """A list of external keys -> the records found, replacing the relation or added to it (line or value mode)."""
     if value is None:
         return [(6, 0, [])]
-    if not isinstance(value, list):
-        raise line.error(f"expects a list, got {_shown(value)}.")
-    ids = [_record_id(item, line, ctx) for item in value]
-    return [(6, 0, list(dict.fromkeys(ids)))]
+    mode, items = many2many_request(value, line)
+    return many2many_commands(mode, [_record_id(item, line, ctx) for item in items])
 
 
 def many2many_to_external(value, line: LineSpec, ctx: Context):
@@ -503,6 +551,17 @@ def lookup_check(options: Mapping, direction: str) -> list[str]:
     if options.get("output", "field") not in LOOKUP_OUTPUTS:
         problems.append("output must be 'field' (the lookup field's value, the default), 'name' or 'id'.")
     return problems
+
+
+def many2one_check(options: Mapping, direction: str) -> list[str]:
+    problems = lookup_check(options, direction)
+    if "mode" in options:
+        problems.append("mode (replace or add) is an option of many2many lines; a many2one holds one record.")
+    return problems
+
+
+def many2many_check(options: Mapping, direction: str) -> list[str]:
+    return lookup_check(options, direction) + _mode_check(options)
 
 
 def lookup_filter(text: str, line: LineSpec):
@@ -587,7 +646,7 @@ REGISTRY: dict[str, ValueTypeSpec] = {
     ValueType.MANY2ONE: ValueTypeSpec(
         many2one_to_odoo,
         many2one_to_external,
-        lookup_check,
+        many2one_check,
         filter=lookup_filter,
         lookup_target=_lookup_target,
         text_search=True,
@@ -595,7 +654,7 @@ REGISTRY: dict[str, ValueTypeSpec] = {
     ValueType.MANY2MANY: ValueTypeSpec(
         many2many_to_odoo,
         many2many_to_external,
-        lookup_check,
+        many2many_check,
         filter=lookup_filter,
         lookup_target=_lookup_target,
         text_search=True,

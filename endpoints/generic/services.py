@@ -52,10 +52,10 @@ def create_data(caller: Caller, model: str, vals: dict) -> Outcome:
 
 
 def update_data(caller: Caller, model: str, vals: dict) -> Outcome:
-    """Apply ``vals.payload`` to the one record ``vals.search_key`` matches (lines are replaced)."""
+    """Apply ``vals.payload`` to the one record ``vals.search_key`` matches (lines replaced, or written by id)."""
     domain = _search_key_domain(vals)
     request = _write_request(caller, model, vals, vals.get("payload"))
-    record_id = _only_match(caller, model, vals, domain, "update_data")
+    record_id = _only_match(caller, request, vals, domain, "update_data")
     if record_id is None:
         raise BusinessFailure(_no_match_message(model, vals))
     return _save(caller, request, record_id)
@@ -66,7 +66,7 @@ def create_update_data(caller: Caller, model: str, vals: dict) -> Outcome:
     domain = _search_key_domain(vals)
     payload = vals.get("payload")
     request = _write_request(caller, model, vals, payload)
-    record_id = _only_match(caller, model, vals, domain, "create_update_data")
+    record_id = _only_match(caller, request, vals, domain, "create_update_data")
     if record_id is not None:
         return _save(caller, request, record_id)
     if isinstance(payload, dict):
@@ -157,6 +157,11 @@ def _write_request(caller: Caller, model: str, vals: dict, payload) -> WriteRequ
         plan = parse_record(model, payload, caller.fields_of, max_attachment_bytes=settings.HUB_ATTACHMENT_MAX_BYTES)
     except PayloadError as exc:
         raise BusinessFailure(str(exc)) from None
+    lines = dict(plan.lines())
+    for name in plan.keyed_lines():
+        if any(line.has_attachments() for line in lines[name]):
+            # files are matched to new lines by their order; lines kept in place break that pairing
+            raise BusinessFailure(f"{name}: files go on lines that replace the current ones, not on lines sent by id.")
     try:
         result_fields = parse_fields(vals.get("result_field"))
         models = plan.models() | related_models(caller.fields_of, model, result_fields, check_all=True)
@@ -169,6 +174,9 @@ def _write_request(caller: Caller, model: str, vals: dict, payload) -> WriteRequ
 def _save(caller: Caller, request: WriteRequest, record_id: int | None) -> Outcome:
     client = caller.client
     creating = record_id is None
+    if creating and request.plan.keyed_lines():
+        path = next(iter(request.plan.keyed_lines().values()))[0][0]
+        raise BusinessFailure(f"{path}: a line id writes a line of an existing record; a new record has none yet.")
     resolution = resolve(client, request.plan.refs())
     for ref, (count, use) in resolution.ambiguous.items():
         raise BusinessFailure(ambiguous_message(ref, use, count))
@@ -315,14 +323,28 @@ def _search_key_domain(vals: dict) -> list:
     return domain
 
 
-def _only_match(caller: Caller, model: str, vals: dict, domain: list, operation: str) -> int | None:
-    """The id of the one record the search key matches, None for none; BusinessFailure for several."""
-    ids = caller.client.search(model, domain, limit=2)
-    if len(ids) > 1:
+def _only_match(caller: Caller, request: WriteRequest, vals: dict, domain: list, operation: str) -> int | None:
+    """The id of the one record the search key matches, None for none; BusinessFailure for several.
+
+    Lines sent with their id must be lines of that record: the same one call reads its current ones.
+    """
+    model, keyed = request.model, request.plan.keyed_lines()
+    if keyed:
+        rows = caller.client.search_read(model, domain, sorted(keyed), limit=2)
+    else:
+        rows = [{"id": record_id} for record_id in caller.client.search(model, domain, limit=2)]
+    if len(rows) > 1:
         raise BusinessFailure(
             f"Several {model} records match search_key {_json(vals['search_key'])}: {operation} needs exactly one."
         )
-    return ids[0] if ids else None
+    if not rows:
+        return None
+    for name, given in keyed.items():
+        current = set(rows[0].get(name) or [])
+        for path, line_id in given:
+            if line_id not in current:
+                raise BusinessFailure(f"{path}: {line_id} is not one of the {name} lines of this {model} record.")
+    return rows[0]["id"]
 
 
 def _no_match_message(model: str, vals: dict) -> str:

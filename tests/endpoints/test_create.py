@@ -40,14 +40,14 @@ def test_post_one_costs_identifier_check_lookup_create_and_read_back(
         ("res.country", "search_read"),  # the country lookup
         ("res.partner", "search_read"),  # does C010 exist already?
         ("res.partner", "create"),
-        ("res.partner", "web_read"),
+        ("res.partner", "web_search_read"),
     ]
 
 
 def test_post_without_lookup_field_costs_check_create_read(client, customers, rpc_calls):
     response = post(client, {"customer_id": "C010", "name": "Dave Lee"})
     assert response.status_code == 201
-    assert rpc_calls == [("res.partner", "search_read"), ("res.partner", "create"), ("res.partner", "web_read")]
+    assert rpc_calls == [("res.partner", "search_read"), ("res.partner", "create"), ("res.partner", "web_search_read")]
 
 
 def test_post_a_list_is_one_batched_create_with_batched_lookups(client, customers, fake_odoo, rpc_calls):
@@ -64,7 +64,7 @@ def test_post_a_list_is_one_batched_create_with_batched_lookups(client, customer
         ("res.country", "search_read"),
         ("res.partner", "search_read"),
         ("res.partner", "create"),
-        ("res.partner", "web_read"),
+        ("res.partner", "web_search_read"),
     ]
     assert len(stored(fake_odoo, "N050")) == 1
 
@@ -117,10 +117,10 @@ def test_upsert_on_post_updates_the_existing_record(client, make_endpoint, seede
     assert len(stored(fake_odoo, "C001")) == 1
     assert rpc_calls == [
         ("res.partner", "search_read"),  # which identifiers exist
-        ("res.partner", "search"),  # are they within the endpoint's domain
+        ("res.partner", "search_read"),  # are they within the endpoint's domain (and their values now)
         ("res.partner", "write"),
         ("res.partner", "create"),
-        ("res.partner", "web_read"),
+        ("res.partner", "web_search_read"),
     ]
 
 
@@ -263,7 +263,7 @@ def test_post_a_new_lookup_identifier_creates_it(client, make_endpoint, seeded, 
         ("res.partner", "search_read"),
         ("res.partner", "search_read"),
         ("res.partner", "create"),
-        ("res.partner", "web_read"),
+        ("res.partner", "web_search_read"),
     ]
 
 
@@ -278,9 +278,9 @@ def test_upsert_on_a_lookup_identifier_updates_the_existing_record(
     assert rpc_calls == [
         ("res.partner", "search_read"),  # lookup
         ("res.partner", "search_read"),  # which identifiers exist
-        ("res.partner", "search"),  # inside the endpoint's domain?
+        ("res.partner", "search_read"),  # inside the endpoint's domain?
         ("res.partner", "write"),
-        ("res.partner", "web_read"),
+        ("res.partner", "web_search_read"),
     ]
 
 

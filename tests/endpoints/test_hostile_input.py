@@ -110,7 +110,7 @@ def test_a_lone_surrogate_is_400_over_xml_rpc(client, make_endpoint, make_connec
     )
     assert message.endswith(": surrogates not allowed")
     # the write was refused while being encoded: counted, but it never reached Odoo
-    assert rpc_calls == [("common", "authenticate"), ("res.partner", "search"), ("res.partner", "write")]
+    assert rpc_calls == [("common", "authenticate"), ("res.partner", "search_read"), ("res.partner", "write")]
     assert logged(response).status == 400
 
 

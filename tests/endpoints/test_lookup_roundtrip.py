@@ -91,7 +91,7 @@ def test_post_then_get_partner_gives_back_codes_and_tag_names_nested_too(client,
         ("res.partner.category", "search_read"),  # the three tag names
         ("res.partner", "search_read"),  # does RT-1 exist already?
         ("res.partner", "create"),
-        ("res.partner", "web_read"),  # the read-back carries the codes and names
+        ("res.partner", "web_search_read"),  # the read-back carries the codes and names
     ]
     rpc_calls.clear()
     assert body(client.get("/bj_api_sync/v1/partners/RT-1")) == {"status": "success", "data": STORED}
@@ -116,9 +116,9 @@ def test_put_answers_the_new_lookup_values(client, partners, rpc_calls):
     assert rpc_calls == [
         ("res.country", "search_read"),
         ("res.partner.category", "search_read"),
-        ("res.partner", "search"),
+        ("res.partner", "search_read"),
         ("res.partner", "write"),
-        ("res.partner", "web_read"),
+        ("res.partner", "web_search_read"),
     ]
     rpc_calls.clear()
     assert body(client.get("/bj_api_sync/v1/partners/RT-1"))["data"] == changed
@@ -139,7 +139,7 @@ def test_post_then_get_sale_order_gives_back_the_email_and_product_codes(client,
         ("res.partner", "search_read"),  # the customer by email
         ("product.product", "search_read"),  # both products by internal reference
         ("sale.order", "create"),
-        ("sale.order", "web_read"),
+        ("sale.order", "web_search_read"),
     ]
     rpc_calls.clear()
     again = client.get(f"/bj_api_sync/v1/orders/{order['name']}")

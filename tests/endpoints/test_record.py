@@ -76,7 +76,7 @@ def test_put_costs_find_write_and_read_back(client, customers, rpc_calls, django
     with django_assert_max_num_queries(1):
         response = client.put(f"{URL}/C001", {"phone": "+32 2"}, content_type="application/json")
     assert response.status_code == 200
-    assert rpc_calls == [("res.partner", "search"), ("res.partner", "write"), ("res.partner", "web_read")]
+    assert rpc_calls == [("res.partner", "search_read"), ("res.partner", "write"), ("res.partner", "web_search_read")]
 
 
 def test_put_with_a_lookup_adds_one_call_for_it(client, customers, rpc_calls):
@@ -84,9 +84,9 @@ def test_put_with_a_lookup_adds_one_call_for_it(client, customers, rpc_calls):
     assert response.status_code == 200
     assert rpc_calls == [
         ("res.country", "search_read"),
-        ("res.partner", "search"),
+        ("res.partner", "search_read"),
         ("res.partner", "write"),
-        ("res.partner", "web_read"),
+        ("res.partner", "web_search_read"),
     ]
 
 
@@ -96,7 +96,7 @@ def test_put_missing_record_is_404(client, customers, rpc_calls):
         404,
         "No customers record with customer_id 'C999'.",
     )
-    assert rpc_calls == [("res.partner", "search")]
+    assert rpc_calls == [("res.partner", "search_read")]
 
 
 def test_put_outside_the_domain_is_404(client, customers):

@@ -190,6 +190,35 @@ def test_sale_order_workflow(obj):
     assert obj.execute_kw(DB, 2, "admin", "sale.order", "unlink", [[order]]) is True
 
 
+CONFIRMED_LINE_UNLINK = (
+    "Once a sales order is confirmed, you can't remove one of its lines (we need to track if something gets "
+    "invoiced or delivered).\n                Set the quantity to 0 instead."
+)
+
+
+def test_lines_of_a_confirmed_order_stay_as_odoo_keeps_them(obj):
+    def call(model, method, *args):
+        return obj.execute_kw(DB, 2, "admin", model, method, list(args))
+
+    lines = [[0, 0, {"product_id": 44}], [0, 0, {"display_type": "line_section", "name": "Desks"}]]
+    order = call("sale.order", "create", {"partner_id": 12, "order_line": lines})
+    product_line, section = call("sale.order", "read", [order], ["order_line"])[0]["order_line"]
+    call("sale.order", "action_confirm", [order])
+    # unlinked, deleted by command, or cleared with the others: a product line is refused
+    for model, method, args in [
+        ("sale.order.line", "unlink", [[product_line]]),
+        ("sale.order", "write", [[order], {"order_line": [[2, product_line, 0]]}]),
+        ("sale.order", "write", [[order], {"order_line": [[5, 0, 0]]}]),
+    ]:
+        with pytest.raises(xmlrpc.client.Fault) as caught:
+            call(model, method, *args)
+        assert caught.value.faultString == CONFIRMED_LINE_UNLINK
+    # a quantity is changed in place, and a section may go
+    assert call("sale.order", "write", [order], {"order_line": [[1, product_line, {"product_uom_qty": 0}]]})
+    assert call("sale.order.line", "unlink", [section]) is True
+    assert call("sale.order", "read", [order], ["order_line"])[0]["order_line"] == [product_line]
+
+
 def test_connections_stay_open_unless_switched_to_odoo_behaviour(fake_odoo):
     import http.client
 

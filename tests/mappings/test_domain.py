@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mappings.domain import OPERATORS, DomainError, and_domains, check_domain, parse_domain
+from mappings.domain import OPERATORS, DomainError, and_domains, check_domain, fixed_values, parse_domain
 
 # -- strategies ----------------------------------------------------------------------------------
 
@@ -265,3 +265,19 @@ def test_a_filter_can_never_widen_the_configured_domain(configured, filters, dat
     record = {repr(leaf): data.draw(st.booleans()) for leaf in leaves(configured) + leaves(filters)}
     if evaluate(and_domains(configured, filters), record):
         assert evaluate(configured, record)
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("[('sale_ok', '=', True), ('type', '=', 'service')]", {"sale_ok": True, "type": "service"}),
+        ("['&', ('sale_ok', '=', True), '|', ('a', '=', 1), ('b', '=', 2)]", {"sale_ok": True}),
+        ("['|', ('sale_ok', '=', True), ('a', '=', 1), ('parent_id', '=', False)]", {"parent_id": False}),
+        ("[('country_id.code', '=', 'BE'), ('id', '=', 4), ('ref', '!=', False)]", {}),
+        ("[('x', '=', 1), ('x', '=', 2), '!', ('y', '=', 1)]", {}),
+        ("[('x', '=', 1), ('x', '=', 1)]", {"x": 1}),
+        ("[]", {}),
+    ],
+)
+def test_fixed_values_are_the_equalities_every_record_satisfies(text, fixed):
+    assert fixed_values(parse_domain(text)) == fixed

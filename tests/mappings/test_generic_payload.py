@@ -219,3 +219,27 @@ def test_attachment_at_the_size_limit_is_accepted_and_whitespace_in_base64_is_fi
 def test_ref_describes_itself_for_error_messages():
     assert Ref("res.partner", "name", "Clé").describe() == 'name = "Clé"'
     assert Ref("res.partner", "id", 5).describe() == "id = 5"
+
+
+def test_lines_sent_by_id_are_written_in_place_and_the_others_kept():
+    plan = parse({"order_line": [{"id": 7, "product_uom_qty": 3}, {"name": "new"}]})
+    assert plan.keyed_lines() == {"order_line": [("order_line[0].id", 7)]}
+    # no clear command: the lines not sent stay, as a confirmed order's must
+    assert plan.vals({}, replace_lines=True)["order_line"] == [[1, 7, {"product_uom_qty": 3}], [0, 0, {"name": "new"}]]
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"order_line": [{"id": "7"}]}, "order_line[0].id: a line id is a whole number, as search_data answers it."),
+        ({"order_line": [{"id": 0}]}, "order_line[0].id: a line id is a whole number, as search_data answers it."),
+        (
+            {"order_line": [{"sub_line_ids": [{"id": 3}]}]},
+            "order_line[0].sub_line_ids[0].id: only the record's own lines are written by id, not lines of lines.",
+        ),
+    ],
+)
+def test_line_ids_that_cannot_be_written(payload, message):
+    with pytest.raises(PayloadError) as caught:
+        parse(payload)
+    assert str(caught.value) == message

@@ -206,3 +206,26 @@ def test_example_values_are_placeholders_by_type():
         "kind": "goods",
         "tags": ["<tags>"],
     }
+
+
+def test_a_many2many_request_is_a_list_or_an_object_naming_its_mode():
+    tags = {"type": "array", "items": {"type": "string", "description": "name of a crm.tag record"}}
+    modes = {
+        "type": "object",
+        "properties": {"mode": {"enum": ["add", "replace"], "default": "replace"}, "records": tags},
+        "required": ["records"],
+        "additionalProperties": False,
+    }
+    assert schema.line_schema(ORDER_LINES[3], {}, direction="in") == {
+        "oneOf": [tags, modes],
+        "description": "a list (replaces the related records), or {mode, records}",
+    }
+    adding = spec(
+        odoo_field="tag_ids",
+        external_key="tags",
+        value_type="many2many",
+        options={"model": "crm.tag", "field": "name", "mode": "add"},
+    )
+    request = schema.line_schema(adding, {}, direction="in")
+    assert request["description"] == "a list (adds the related records), or {mode, records}"
+    assert request["oneOf"][1]["properties"]["mode"]["default"] == "add"
