@@ -15,12 +15,10 @@ from rest_framework.response import Response
 
 from hub import jsonbody
 from hub.envelope import describe, request_id_of
-from hub.odoo.names import MODEL_NAME, is_model_name
+from hub.jsonrpc import JSONRPC_VERSION, error_body
+from hub.odoo.names import is_model_name
 
 logger = logging.getLogger(__name__)
-
-JSONRPC_VERSION = "2.0"
-_MODEL_NAME = MODEL_NAME  # also the pattern the OpenAPI document shows
 
 
 class RpcError(Exception):
@@ -108,15 +106,6 @@ def result_body(call_id: Any, outcome: Outcome) -> dict:
         "jsonrpc": JSONRPC_VERSION,
         "id": call_id,
         "result": {"is_success": outcome.is_success, "result": outcome.result, "messages": outcome.messages},
-    }
-
-
-def error_body(call_id: Any, status: int, message: str, request_id: str | None) -> dict:
-    """The answer to a call that was refused or could not reach Odoo."""
-    return {
-        "jsonrpc": JSONRPC_VERSION,
-        "id": call_id,
-        "error": {"code": status, "message": message, "data": {"request_id": request_id}},
     }
 
 
