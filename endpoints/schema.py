@@ -420,7 +420,8 @@ def add_endpoints(schema: dict) -> dict:
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {})["ErrorEnvelope"] = ERROR_SCHEMA
     schemes = components.setdefault("securitySchemes", {})
-    tags = schema.setdefault("tags", [])
+    # a copy: drf-spectacular hands over the list of SPECTACULAR_SETTINGS["TAGS"] itself
+    tags = schema["tags"] = list(schema.get("tags", []))
     for endpoint in Endpoint.objects.inbound().active().select_related("connection"):
         built = endpoint_config.build(endpoint)
         paths = endpoint_paths(endpoint, built.mapping, odoo_field_types(endpoint))
