@@ -72,10 +72,12 @@ def decode_body(raw: bytes, *, params_required: bool = True) -> tuple[Any, dict]
     if not isinstance(body, dict):
         raise RpcError(400, "The request body must be a JSON object.")
     call_id = body.get("id")
-    if isinstance(call_id, dict | list):
+    if isinstance(call_id, dict | list | bool):  # JSON-RPC 2.0: an id is a string, a number or null
         raise RpcError(400, '"id" must be a string, a number or null.')
     if "jsonrpc" in body and body["jsonrpc"] != JSONRPC_VERSION:
         raise RpcError(400, '"jsonrpc" must be "2.0".')
+    if not isinstance(body.get("method", ""), str):  # ignored, but documented as text
+        raise RpcError(400, '"method" must be a string.')
     params = body.get("params")
     if params is None and not params_required:
         return call_id, {}

@@ -221,10 +221,12 @@ class JsonRpcError(serializers.Serializer):
 
 
 class LoginParams(serializers.Serializer):
-    db = serializers.CharField(help_text="The connection's database")
-    login = serializers.CharField()
-    password = shaped({"type": "string", "format": "password"})
-    connection = serializers.CharField(required=False, help_text="A hub connection name (else the default connection)")
+    db = serializers.CharField(min_length=1, help_text="The connection's database")
+    login = serializers.CharField(min_length=1)
+    password = shaped({"type": "string", "format": "password", "minLength": 1})
+    connection = serializers.CharField(
+        required=False, allow_null=True, help_text="A hub connection name (else, or null, the default connection)"
+    )
 
 
 class LoggedIn(serializers.Serializer):
@@ -235,7 +237,7 @@ class LoggedIn(serializers.Serializer):
 
 LoginCall = call_serializer("LoginCall", LoginParams())
 LoginAnswer = answer_serializer("LoginAnswer", LoggedIn())
-LogoutCall = call_serializer("LogoutCall", free_object("Ignored", required=False))
+LogoutCall = call_serializer("LogoutCall", free_object("Ignored", required=False, allow_null=True))
 LogoutAnswer = answer_serializer(
     "LogoutAnswer", shaped({"nullable": True, "description": "Always null"}, allow_null=True)
 )
