@@ -18,7 +18,7 @@ from hub.models import ApiKey
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SEED = 20260101
-EXAMPLES_PER_OPERATION = 6  # keeps the whole run near a minute on a shared 2-core machine
+EXAMPLES_PER_OPERATION = 6  # about 30 s of CPU for the whole document (more wall time on a busy machine)
 WORKERS = 1  # Python 3.11 can fail to parse hypothesis's lambdas in two threads at once (an ast SystemError)
 KEY_MODELS = ["res.partner", "res.country", "product.product", "sale.order", "sale.order.line"]
 
@@ -67,6 +67,14 @@ expected-statuses = ["2xx", "400", "401", "403", "404", "409", "422"]
 [phases.coverage]
 unexpected-methods = ["patch"]
 
+# The coverage phase tries each constraint of each parameter in turn: on the configured lists'
+# ~40 filters each that is a third of the cases. Those lists get the examples, fuzzing (valid and
+# invalid data) and stateful phases; their empty filters are pinned in test_schema_agreement.py.
+[[operations]]
+include-path-regex = "^/bj_api_sync/v1/[^/]+$"
+include-method = "GET"
+phases.coverage.enabled = false
+
 """
 
 
@@ -97,7 +105,8 @@ def test_the_hub_answers_as_its_schema_says(live_server, credentials, tmp_path):
         str(SEED),
         "--max-examples",
         str(EXAMPLES_PER_OPERATION),
-        "--generation-deterministic",  # and no example database: each run the same
+        "--generation-database",  # none: each run draws the same cases from the seed
+        "none",
         "--workers",
         str(WORKERS),
         "--request-timeout",
