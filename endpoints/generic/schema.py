@@ -3,7 +3,7 @@ authentication classes, and the ``extend_schema`` arguments of each view (serial
 headers, examples). Rate limits and idempotency keys are added to them by endpoints.gateway_schema.
 """
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
 from endpoints.generic import auth
@@ -48,6 +48,15 @@ class OdooSessionScheme(OpenApiAuthenticationExtension):
             "name": auth.SESSION_COOKIE,
             "description": "The cookie /web/session/authenticate sets (calls run as that Odoo user)",
         }
+
+
+class WriteResultSchema(OpenApiSerializerExtension):
+    """A write's result carries the result_field values next to its id: any other key may come."""
+
+    target_class = "endpoints.generic.serializers.WriteResult"
+
+    def map_serializer(self, auto_schema, direction):
+        return {**auto_schema._map_basic_serializer(self.target, direction), "additionalProperties": True}
 
 
 ERRORS = {

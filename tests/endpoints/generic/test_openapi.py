@@ -17,6 +17,7 @@ SESSION_ROUTES = ["authenticate", "destroy"]
 ALL_PATHS = [f"/api/{route}" for route in DATA_ROUTES] + [f"/web/session/{route}" for route in SESSION_ROUTES]
 DATA_SECURITY = [{"apiKeyBearer": []}, {"apiKeyHeader": []}, {"sessionCookie": []}]
 
+
 @pytest.fixture
 def schema(client, django_user_model) -> dict:
     client.force_login(django_user_model.objects.create_user("staff", password="pw-for-tests", is_staff=True))
@@ -162,6 +163,10 @@ def test_answers_are_the_result_object_or_the_error_object(schema):
         answer = resolved(schema, answer_schema(schema, path))
         assert sorted(answer["required"]) == ["id", "jsonrpc", "result"]
         assert sorted(answer["properties"]["result"]["required"]) == ["is_success", "messages", "result"]
+        if route != "search_data" and route != "call_function":  # a write: its id and the result_field values
+            result = answer["properties"]["result"]["properties"]["result"]
+            assert result["additionalProperties"] is True
+            assert sorted(result["properties"]) == ["auto_created", "auto_created_left", "auto_created_removed", "id"]
         responses = operation(schema, path)["responses"]
         assert sorted(responses) == [
             *("200", "400", "401", "403", "405", "409", "413", "415", "422", "429", "502", "503", "504")
