@@ -11,12 +11,8 @@ from endpoints.generic import serializers as shapes
 from hub.auth.models import ApiKey
 from hub.jsonrpc import JSONRPC_VERSION
 
-DATA_TAG = "generic"
+DATA_TAG = "generic"  # described in SPECTACULAR_SETTINGS["TAGS"]
 SESSION_TAG = "session"
-TAGS = [
-    {"name": DATA_TAG, "description": "Generic data routes (JSON-RPC, as the Odoo webhook module)"},
-    {"name": SESSION_TAG, "description": "Odoo-style session: log in as an Odoo user"},
-]
 
 
 class GenericKeyScheme(OpenApiAuthenticationExtension):
