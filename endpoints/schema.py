@@ -104,6 +104,8 @@ def _lookup_item(line, direction: str = "in") -> dict:
     if output == "id":
         return {"type": "integer", "description": f"id of a {model} record"}
     kind = {"type": "integer"} if lookup_field == "id" else {"type": "string"}
+    if direction == "in" and kind["type"] == "string":
+        kind["minLength"] = 1  # an empty text names no record: refused like any value no record has
     return {**kind, "description": f"{lookup_field} of a {model} record"}
 
 
@@ -241,12 +243,14 @@ def _filter_parameters(mapping, fields: dict) -> list[dict]:
     parameters = []
     for name in mapping.allowed_params:
         key, _, suffix = name.partition("__")
-        schema = {"type": "string"}
+        schema = {"type": "string", "minLength": 1}  # an empty value is refused (mappings.engine)
         line = lines.get(key)
         if line is not None and suffix in ("", "gt", "gte", "lt", "lte"):
             typed = line_schema(line, fields, direction="in")
             if typed.get("type") in ("integer", "number", "boolean", "string") or "enum" in typed:
                 schema = {k: v for k, v in typed.items() if k in ("type", "format", "enum")}
+                if schema.get("type") == "string":
+                    schema["minLength"] = 1
         parameters.append(
             {
                 "name": name,
@@ -289,6 +293,13 @@ def example_payload(mapping) -> dict:
     return {key: example_value(schema, {}, key) for key, schema in properties.items()}
 
 
+def _identifier_schema(identifier) -> dict:
+    """The path's {id}: a whole number for an integer identifier (Odoo's id), else non-empty text."""
+    if identifier is not None and (identifier.odoo_field == "id" or identifier.odoo_type == OdooType.INTEGER):
+        return {"type": "integer"}
+    return {"type": "string", "minLength": 1}
+
+
 def endpoint_paths(endpoint: Endpoint, mapping, fields: dict) -> dict:
     """The OpenAPI path items of one endpoint: its collection and its record route."""
     slug = endpoint.slug
@@ -297,7 +308,7 @@ def endpoint_paths(endpoint: Endpoint, mapping, fields: dict) -> dict:
     record_out.pop("additionalProperties")
     record_in_props, record_in_required = _properties(mapping.lines, fields, direction="in")
     create_body = _object(record_in_props, record_in_required)
-    update_body = _object(record_in_props)
+    update_body = {**_object(record_in_props), "minProperties": 1}  # a PUT names at least one key
     security = []
     if endpoint.auth in SECURITY_SCHEMES:
         security = [{SECURITY_SCHEMES[endpoint.auth][0]: []}]
@@ -307,7 +318,7 @@ def endpoint_paths(endpoint: Endpoint, mapping, fields: dict) -> dict:
         "in": "path",
         "required": True,
         "description": f"Record identifier: the value of '{identifier.external_key if identifier else '?'}'",
-        "schema": {"type": "string"},
+        "schema": _identifier_schema(identifier),
     }
     common = {"tags": [tag], "security": security}
     collection: dict = {}
@@ -331,12 +342,9 @@ def endpoint_paths(endpoint: Endpoint, mapping, fields: dict) -> dict:
                     "name": "limit",
                     "in": "query",
                     "required": False,
-                    "schema": {
-                        "type": "integer",
-                        "minimum": 1,
-                        "maximum": MAX_PAGE_SIZE,
-                        "default": endpoint.page_size,
-                    },
+                    "description": f"Records per page: at most {MAX_PAGE_SIZE} are answered (a larger limit "
+                    "gets that many, 0 gets one; pagination.limit says what was used)",
+                    "schema": {"type": "integer", "minimum": 0, "default": endpoint.page_size},
                 },
                 {
                     "name": "offset",
@@ -435,7 +443,8 @@ def add_endpoints(schema: dict) -> dict:
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {})["ErrorEnvelope"] = ERROR_SCHEMA
     schemes = components.setdefault("securitySchemes", {})
-    tags = schema.setdefault("tags", [])
+    # a copy: drf-spectacular hands over the list of SPECTACULAR_SETTINGS["TAGS"] itself
+    tags = schema["tags"] = list(schema.get("tags", []))
     for endpoint in Endpoint.objects.inbound().active().select_related("connection"):
         built = endpoint_config.build(endpoint)
         paths = endpoint_paths(endpoint, built.mapping, odoo_field_types(endpoint))

@@ -120,11 +120,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # The configured endpoints (truly dynamic) and the JSON-RPC routes join the generated document here.
+    "TAGS": [
+        {"name": "generic", "description": "Generic data routes (JSON-RPC, as the Odoo webhook module)"},
+        {"name": "session", "description": "Odoo-style session: log in as an Odoo user"},
+    ],
+    # The configured endpoints (truly dynamic) join the generated document here, then rate limits
+    # and idempotency keys are added to every API route.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "endpoints.schema.add_configured_endpoints",
-        "endpoints.generic.openapi.add_generic_routes",
         "endpoints.gateway_schema.add_gateway_to_schema",
     ],
 }

@@ -35,10 +35,16 @@ class CheckedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = CheckedIsoDateTimeField
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """An HTTP status is a whole number: 0.5 is a 400, not a filter matching nothing."""
+
+    field_class = forms.IntegerField
+
+
 class RequestLogFilterSet(django_filters.FilterSet):
     """status, status_class (2xx/4xx/5xx), outcome, endpoint (slug), method, request_id, since/until."""
 
-    status = django_filters.NumberFilter(field_name="status")
+    status = WholeNumberFilter(field_name="status")
     status_class = django_filters.ChoiceFilter(choices=StatusClass.choices, method="filter_status_class")
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
     route_kind = django_filters.ChoiceFilter(choices=RouteKind.choices)

@@ -12,11 +12,11 @@ import uuid
 from http import HTTPStatus
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
-from hub import callstats
-from hub.envelope import error_response
+from hub import callstats, jsonrpc
+from hub.envelope import error_response, request_id_of
 from logs import recording
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,18 @@ def note_exception(sender, request=None, **kwargs) -> None:
         log.exception = exception
 
 
-def envelope_for(request, response):
+def envelope_for(request, status: int, message: str, headers: dict | None = None):
+    """An error answer in the envelope of the path's family: JSON-RPC on the generic and session
+    routes, the REST envelope elsewhere."""
+    if not jsonrpc.is_jsonrpc_path(request.path):
+        return error_response(request, status, message, headers=headers)
+    response = JsonResponse(jsonrpc.error_body(None, status, message, request_id_of(request)), status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def envelope_for_page(request, response):
     """The error envelope in place of a non-JSON error page, keeping the headers that matter."""
     status = response.status_code
     try:
@@ -55,7 +66,7 @@ def envelope_for(request, response):
         phrase = "Error"
     message = "Internal error." if status >= 500 else f"{phrase}."
     headers = {name: response[name] for name in ("Allow", "WWW-Authenticate", "Retry-After") if name in response}
-    return error_response(request, status, message, headers=headers)
+    return envelope_for(request, status, message, headers)
 
 
 class RequestLogMiddleware:
@@ -77,7 +88,7 @@ class RequestLogMiddleware:
             response = self.get_response(request)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
             # Django's own HTML error pages (unknown route 404, a crash in another middleware) become the envelope.
-            response = envelope_for(request, response)
+            response = envelope_for_page(request, response)
         response["X-Request-ID"] = request.request_id
         recording.finish(request, response, stats)
         return response
@@ -89,4 +100,4 @@ class RequestLogMiddleware:
         if isinstance(exception, CLIENT_ERRORS):
             return None  # Django answers these 400/403/404 itself; __call__ puts its page in the envelope
         logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return error_response(request, 500, "Internal error.")
+        return envelope_for(request, 500, "Internal error.")

@@ -295,6 +295,9 @@ class EndpointMapping:
                 unknown=unknown,
                 allowed=allowed,
             )
+        empty = sorted(name for name in resolved if str(params[name]) == "")
+        if empty:  # ?id= is a filter left unfilled, not a search for empty values
+            raise MappingError(f"Query parameter(s) without a value: {', '.join(empty)}.")
         domain: list = []
         for name, (line, suffix) in resolved.items():
             text = str(params[name])

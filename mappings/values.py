@@ -158,6 +158,7 @@ def parse_param_text(text: str, odoo_type: str):
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 _TEXT_TYPES = (OdooType.CHAR, OdooType.TEXT, OdooType.HTML, OdooType.SELECTION, OdooType.BINARY)
+_FREE_TEXT_TYPES = (OdooType.CHAR, OdooType.TEXT, OdooType.HTML)  # documented as strings: a number is refused
 
 
 def plain_to_odoo(value, line: LineSpec, ctx: Context):
@@ -181,7 +182,7 @@ def plain_to_odoo(value, line: LineSpec, ctx: Context):
     if kind in _TEXT_TYPES:
         if isinstance(value, str):
             return value
-        if _is_number(value):
+        if _is_number(value) and kind not in _FREE_TEXT_TYPES:  # a selection key may be written as a number
             return str(value)
         raise line.error(f"expects a string, got {_shown(value)}.")
     if kind == OdooType.DATE:

@@ -15,12 +15,10 @@ from rest_framework.response import Response
 
 from hub import jsonbody
 from hub.envelope import describe, request_id_of
-from hub.odoo.names import MODEL_NAME, is_model_name
+from hub.jsonrpc import JSONRPC_VERSION, error_body
+from hub.odoo.names import is_model_name
 
 logger = logging.getLogger(__name__)
-
-JSONRPC_VERSION = "2.0"
-_MODEL_NAME = MODEL_NAME  # also the pattern the OpenAPI document shows
 
 
 class RpcError(Exception):
@@ -74,10 +72,12 @@ def decode_body(raw: bytes, *, params_required: bool = True) -> tuple[Any, dict]
     if not isinstance(body, dict):
         raise RpcError(400, "The request body must be a JSON object.")
     call_id = body.get("id")
-    if isinstance(call_id, dict | list):
+    if isinstance(call_id, dict | list | bool):  # JSON-RPC 2.0: an id is a string, a number or null
         raise RpcError(400, '"id" must be a string, a number or null.')
     if "jsonrpc" in body and body["jsonrpc"] != JSONRPC_VERSION:
         raise RpcError(400, '"jsonrpc" must be "2.0".')
+    if not isinstance(body.get("method", ""), str):  # ignored, but documented as text
+        raise RpcError(400, '"method" must be a string.')
     params = body.get("params")
     if params is None and not params_required:
         return call_id, {}
@@ -108,15 +108,6 @@ def result_body(call_id: Any, outcome: Outcome) -> dict:
         "jsonrpc": JSONRPC_VERSION,
         "id": call_id,
         "result": {"is_success": outcome.is_success, "result": outcome.result, "messages": outcome.messages},
-    }
-
-
-def error_body(call_id: Any, status: int, message: str, request_id: str | None) -> dict:
-    """The answer to a call that was refused or could not reach Odoo."""
-    return {
-        "jsonrpc": JSONRPC_VERSION,
-        "id": call_id,
-        "error": {"code": status, "message": message, "data": {"request_id": request_id}},
     }
 
 

@@ -9,13 +9,13 @@ views are CSRF-exempt unless a session authentication asks for it) because only
 import logging
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from endpoints.generic import auth, gateway, protocol, services, session
+from endpoints.generic import auth, gateway, protocol, schema, services, session
 from endpoints.generic.models import OdooSession
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
 from hub.auth.models import ApiKey
@@ -35,7 +35,6 @@ class AnyAccept(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-@extend_schema(exclude=True)  # documented from protocol's shapes by endpoints.generic.openapi
 class JsonRpcView(APIView):
     """The common part of every generic route: POST only, a JSON body, JSON-RPC answers and errors."""
 
@@ -147,19 +146,19 @@ def _keeping_callback_url(operation):
 
 
 def data_view(route: str, operation) -> type[DataView]:
-    """The view class of one data route."""
-    return type(f"{route}_view", (DataView,), {"route": route, "operation": operation, "__doc__": f"/api/{route}"})
+    """The view class of one data route, documented from its serializers (endpoints.generic.schema)."""
+    view = type(f"{route}_view", (DataView,), {"route": route, "operation": operation, "__doc__": f"/api/{route}"})
+    return extend_schema_view(post=extend_schema(**schema.data_route(route)))(view)
 
 
 CreateDataView = data_view(ApiKey.Route.CREATE_DATA, _keeping_callback_url(services.create_data))
 UpdateDataView = data_view(ApiKey.Route.UPDATE_DATA, services.update_data)
-CreateUpdateDataView = data_view(
-    ApiKey.Route.CREATE_UPDATE_DATA, _keeping_callback_url(services.create_update_data)
-)
+CreateUpdateDataView = data_view(ApiKey.Route.CREATE_UPDATE_DATA, _keeping_callback_url(services.create_update_data))
 SearchDataView = data_view(ApiKey.Route.SEARCH_DATA, services.search_data)
 CallFunctionView = data_view(ApiKey.Route.CALL_FUNCTION, services.call_function)
 
 
+@extend_schema_view(post=extend_schema(**schema.SESSION_AUTHENTICATE))
 class SessionAuthenticateView(JsonRpcView):
     """/web/session/authenticate: open a hub session as an Odoo user (cookie ``session_id``)."""
 
@@ -185,6 +184,7 @@ class SessionAuthenticateView(JsonRpcView):
         return response
 
 
+@extend_schema_view(post=extend_schema(**schema.SESSION_DESTROY))
 class SessionDestroyView(JsonRpcView):
     """/web/session/destroy: end the hub session of the ``session_id`` cookie."""
 

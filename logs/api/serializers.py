@@ -55,3 +55,13 @@ class RequestLogDetailSerializer(RequestLogSerializer):
             "response_body_truncated",
         ]
         read_only_fields = fields
+
+
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    """A refused call, in the hub's REST envelope (hub.envelope)."""
+
+    status = serializers.ChoiceField(choices=["error"])
+    code = serializers.IntegerField(help_text="The HTTP status")
+    message = serializers.CharField()
+    line_id = serializers.IntegerField(allow_null=True)
+    request_id = serializers.CharField(allow_null=True)

@@ -2,7 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
@@ -14,11 +20,15 @@ from hub.envelope import ApiError, success_body
 from hub.params import whole_number
 from logs.api import schema as _schema_extensions  # noqa: F401 - registers the authentication schemes with drf-spectacular
 from logs.api.authentication import CanReadLogs
-from logs.api.serializers import RequestLogDetailSerializer, RequestLogSerializer
+from logs.api.serializers import ErrorEnvelopeSerializer, RequestLogDetailSerializer, RequestLogSerializer
 from logs.filtersets import RequestLogFilterSet
 from logs.models import RequestLog
 
 PAGING_PARAMS = ("cursor", "limit")
+REFUSALS = {
+    401: OpenApiResponse(ErrorEnvelopeSerializer, "No credentials, or an unknown, revoked or expired key"),
+    403: OpenApiResponse(ErrorEnvelopeSerializer, 'A key without the "logs" route, or a user without view permission'),
+}
 
 
 class LogCursorPagination(CursorPagination):
@@ -97,6 +107,26 @@ class EnvelopeFilterBackend(DjangoFilterBackend):
         return filterset.qs
 
 
+# django-filter reads any ISO 8601 form (a date alone is its midnight), more than OpenAPI's date-time
+MOMENTS = [
+    OpenApiParameter(name, str, description=f"An ISO 8601 date-time or date, {what} (offset under 16 h)")
+    for name, what in (("since", "included"), ("until", "excluded"))
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=MOMENTS,
+        responses={
+            200: RequestLogSerializer(many=True),
+            400: OpenApiResponse(
+                ErrorEnvelopeSerializer,
+                "An unknown query parameter, a bad filter value or a cursor this API did not make",
+            ),
+            **REFUSALS,
+        },
+    )
+)
 class RequestLogViewSet(viewsets.ReadOnlyModelViewSet):
     """The request log, newest first: GET /api/logs/ and GET /api/logs/<request id>/."""
 
@@ -117,10 +147,14 @@ class RequestLogViewSet(viewsets.ReadOnlyModelViewSet):
         return RequestLogDetailSerializer if self.action == "retrieve" else RequestLogSerializer
 
     @extend_schema(
-        responses=inline_serializer(
-            "RequestLogEnvelope",
-            {"status": serializers.CharField(default="success"), "data": RequestLogDetailSerializer()},
-        )
+        responses={
+            200: inline_serializer(
+                "RequestLogEnvelope",
+                {"status": serializers.CharField(default="success"), "data": RequestLogDetailSerializer()},
+            ),
+            404: OpenApiResponse(ErrorEnvelopeSerializer, "No call with this request id"),
+            **REFUSALS,
+        }
     )
     def retrieve(self, request, *args, **kwargs):
         return Response(success_body(self.get_serializer(self.get_object()).data))

@@ -142,7 +142,7 @@ def test_bad_filter_values_are_a_400_in_the_envelope(client, rows, key_token):
         "status": "error",
         "code": 400,
         "message": "Invalid filter: since: Enter a valid date/time.; "
-        "status: Enter a number.; "
+        "status: Enter a whole number.; "
         "status_class: Select a valid choice. 9xx is not one of the available choices.",
         "line_id": None,
         "request_id": "f-1",

@@ -361,9 +361,7 @@ def test_unknown_parameters_list_the_allowed_ones():
     assert error.unknown == ["active__ilike", "summary", "vat"]  # sorted
     allowed = ["limit", "offset", "order", *MAPPING.allowed_params]  # the reserved ones first
     assert error.allowed == allowed
-    assert error.message == (
-        f"Unknown query parameter(s): active__ilike, summary, vat. Allowed: {', '.join(allowed)}."
-    )
+    assert error.message == (f"Unknown query parameter(s): active__ilike, summary, vat. Allowed: {', '.join(allowed)}.")
 
 
 def test_unknown_parameters_are_refused_before_any_value_converts():
@@ -433,10 +431,15 @@ def test_a_mapping_without_identifier():
     assert raised(mapping.identifier_domain, "x").message == "This endpoint has no record identifier line."
 
 
-@given(st.text(max_size=30), st.text(max_size=30))
+@given(st.text(min_size=1, max_size=30), st.text(min_size=1, max_size=30))
 def test_any_text_filter_gives_a_valid_domain_that_only_narrows(name, ref):
     filters = MAPPING.filter_domain({"name__ilike": name, "customer_id__in": ref, "country": ref})
     configured = parse_domain("['|', ('active', '=', True), ('is_company', '=', True)]")
     combined = and_domains(configured, filters)
     assert check_domain(combined) == combined
     assert combined[: 1 + len(configured)] == ["&", *configured]
+
+
+def test_a_filter_without_a_value_is_refused_whatever_its_line():
+    error = raised(MAPPING.filter_domain, {"name__ilike": "", "customer_id__in": "x", "country": ""})
+    assert error.message == "Query parameter(s) without a value: country, name__ilike."

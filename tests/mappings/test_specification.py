@@ -120,6 +120,7 @@ def test_line_schemas_by_value_type_and_odoo_type():
     }
     assert schema.line_schema(ORDER_LINES[1], {}, direction="in") == {
         "type": "string",
+        "minLength": 1,
         "description": "ref of a res.partner record",
         "nullable": True,
     }
@@ -180,7 +181,12 @@ def test_nested_lines_become_an_array_of_objects_with_their_required_keys():
         "items": {
             "type": "object",
             "properties": {
-                "sku": {"type": "string", "description": "default_code of a product.product record", "nullable": True},
+                "sku": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "default_code of a product.product record",
+                    "nullable": True,
+                },
                 "quantity": {"type": "number", "nullable": True},
             },
             "additionalProperties": False,

@@ -48,7 +48,7 @@ def error_of(call, *args):
         ("monetary", 9.99, 9.99),
         ("boolean", True, True),
         ("char", "abc", "abc"),
-        ("char", 42, "42"),
+        ("selection", 1, "1"),  # a selection key may be written as a number
         ("text", "multi\nline", "multi\nline"),
         ("html", "<p>x</p>", "<p>x</p>"),
         ("selection", "draft", "draft"),
@@ -79,6 +79,8 @@ def test_plain_coerces_by_odoo_type(odoo_type, value, expected):
         ("boolean", "true", "expects true or false, got 'true'."),
         ("char", ["a"], "expects a string, got ['a']."),
         ("char", False, "expects a string, got False."),
+        ("char", 42, "expects a string, got 42."),  # documented as text: a number is no name
+        ("text", 1.5, "expects a string, got 1.5."),
         ("date", "2024-02-30", "expects a date 'YYYY-MM-DD', got '2024-02-30'."),
         ("date", "20240101", "expects a date 'YYYY-MM-DD', got '20240101'."),
         (
