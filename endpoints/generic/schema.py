@@ -61,7 +61,8 @@ ERRORS = {
     401: "No credentials, unknown/revoked/expired key, closed or expired session",
     403: "Route or model outside the key's allow-list, method not callable, private method",
     405: "Not POST",
-    413: "Body larger than HUB_MAX_REQUEST_BYTES",
+    413: "Body larger than HUB_MAX_REQUEST_BYTES, or more files in attachment_ids than "
+    "HUB_ATTACHMENT_MAX_COUNT / HUB_ATTACHMENT_MAX_TOTAL_BYTES allow per call",
     415: "Not application/json",
     429: "Too many failed authentication attempts from this address",
     502: "Odoo unreachable, answering garbage, or refusing the hub's own credentials",
