@@ -50,7 +50,7 @@ def test_a_record_that_keeps_the_rule_is_created(client, ruled, fake_odoo, rpc_c
     assert response.status_code == 201, response.content
     assert body(response)["data"]["email"] == "nine@example.com"
     assert "C009" in partners(fake_odoo)
-    assert [method for _, method in rpc_calls] == ["search_read", "create", "web_read"]
+    assert [method for _, method in rpc_calls] == ["search_read", "create", "web_search_read"]
 
 
 def test_in_a_list_the_refused_record_is_named_and_none_is_created(client, ruled, fake_odoo, rpc_calls):
