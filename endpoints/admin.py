@@ -16,13 +16,13 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 
-from endpoints import admin_views
+from endpoints import admin_pickers, admin_views
 from endpoints.config import build
 from endpoints.models import Endpoint, EndpointToken
 from endpoints.schema import example_payload
 from endpoints.transfer import ENDPOINT_FIELDS
 from hub.odoo.exceptions import OdooError
-from mappings.admin_support import MappingLineFormSet, check_field_names, check_lines
+from mappings.admin_support import MappingLineForm, MappingLineFormSet, check_field_names, check_lines
 from mappings.models import MappingLine
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,11 @@ class EndpointForm(forms.ModelForm):
         # What the form edits is what an export carries, plus the connection (exported by name);
         # the page's layout comes from EndpointAdmin.fieldsets.
         fields = [*ENDPOINT_FIELDS, "connection"]
-        widgets = {"domain": forms.Textarea(attrs={"rows": 3, "cols": 80})}  # a domain is a line or two
+        widgets = {
+            "domain": forms.Textarea(attrs={"rows": 3, "cols": 80}),  # a domain is a line or two
+            # endpoint_admin.js offers the connection's models as one types (a text box without it)
+            "odoo_model": forms.TextInput(attrs={"data-picker": "models", "autocomplete": "off"}),
+        }
         help_texts = {
             "slug": "The URL part: /bj_api_sync/v1/<endpoint identifier>, e.g. partners",
             "connection": "The Odoo server whose records this endpoint serves",
@@ -98,20 +102,23 @@ class EmptyWhenUnsetJSONField(forms.JSONField):
 
 
 class MappingLineInline(admin.StackedInline):
-    """Mapping lines of the endpoint, two rows each so a line fits the screen; nested lines follow their parent.
+    """Mapping lines of the endpoint, stacked so a line fits the screen; nested lines follow their parent.
 
-    The formset enforces exactly one record identifier.
+    The formset enforces exactly one record identifier; the form shows the options of the line's
+    value type as labelled fields (mappings.admin_support.MappingLineForm).
     """
 
     model = MappingLine
+    form = MappingLineForm
     formset = MappingLineFormSet
     extra = 0
     fk_name = "endpoint"
     classes = ["hub-lines"]
-    # A table of eleven columns was about 2000 px wide: two rows of fields per line fit 1366 px.
+    # A table of eleven columns was about 2000 px wide: rows of fields per line fit 1366 px.
     fieldsets = [
         (None, {"fields": [("odoo_field", "external_key", "value_type", "odoo_type", "is_identifier")]}),
-        (None, {"fields": [("direction", "required", "default", "options"), ("parent", "sequence")]}),
+        (None, {"fields": [("direction", "required", "default", "parent", "sequence")]}),
+        (None, {"fields": ["options"]}),
     ]
     formfield_overrides = {
         models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
@@ -132,6 +139,8 @@ class MappingLineInline(admin.StackedInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in ("odoo_field", "external_key"):
             field.widget.attrs.update({"class": "", "size": 16})  # not the admin's 20em vTextField
+        if field is not None and db_field.name == "odoo_field":
+            field.widget.attrs.update({"data-picker": "fields", "autocomplete": "off"})
         if field is not None:
             field.help_text = plain_help_text(field.help_text)
         if field is not None and db_field.name == "default":
@@ -225,6 +234,8 @@ class EndpointAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         own = [
+            path("odoo/models/", self.admin_site.admin_view(admin_pickers.models), name="endpoints_pick_models"),
+            path("odoo/fields/", self.admin_site.admin_view(admin_pickers.fields), name="endpoints_pick_fields"),
             path(
                 "<path:object_id>/tokens/add/",
                 self.admin_site.admin_view(admin_views.add_token),
@@ -376,5 +387,3 @@ class EndpointTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = queryset.revoke()
         self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
-
-
