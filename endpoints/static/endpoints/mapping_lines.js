@@ -159,6 +159,10 @@
       list.append(item);
     });
     box.after(list);
+    // The list and its box share an offset parent: the list opens right under the box.
+    list.style.left = `${box.offsetLeft}px`;
+    list.style.top = `${box.offsetTop + box.offsetHeight}px`;
+    list.style.minWidth = `${box.offsetWidth}px`;
     box.setAttribute("aria-expanded", "true");
     box.setAttribute("aria-controls", list.id);
   }
