@@ -22,7 +22,15 @@ from endpoints.models import Endpoint, EndpointToken
 from endpoints.schema import example_payload
 from endpoints.transfer import ENDPOINT_FIELDS
 from hub.odoo.exceptions import OdooError
-from mappings.admin_support import MappingLineForm, MappingLineFormSet, check_field_names, check_lines
+from mappings.admin_support import (
+    FIELD_PICKER,
+    MODEL_PICKER,
+    PICKERS_SCRIPT,
+    MappingLineForm,
+    MappingLineFormSet,
+    check_field_names,
+    check_lines,
+)
 from mappings.models import MappingLine
 
 logger = logging.getLogger(__name__)
@@ -61,7 +69,7 @@ class EndpointForm(forms.ModelForm):
         widgets = {
             "domain": forms.Textarea(attrs={"rows": 3, "cols": 80}),  # a domain is a line or two
             # endpoint_admin.js offers the connection's models as one types (a text box without it)
-            "odoo_model": forms.TextInput(attrs={"data-picker": "models", "autocomplete": "off"}),
+            "odoo_model": forms.TextInput(attrs=MODEL_PICKER),
         }
         help_texts = {
             "slug": "The URL part: /bj_api_sync/v1/<endpoint identifier>, e.g. partners",
@@ -140,7 +148,7 @@ class MappingLineInline(admin.StackedInline):
         if field is not None and db_field.name in ("odoo_field", "external_key"):
             field.widget.attrs.update({"class": "", "size": 16})  # not the admin's 20em vTextField
         if field is not None and db_field.name == "odoo_field":
-            field.widget.attrs.update({"data-picker": "fields", "autocomplete": "off"})
+            field.widget.attrs.update(FIELD_PICKER)
         if field is not None:
             field.help_text = plain_help_text(field.help_text)
         if field is not None and db_field.name == "default":
@@ -210,6 +218,10 @@ class EndpointAdmin(admin.ModelAdmin):
     readonly_fields = ["full_url", "curl", "created_at", "updated_at"]
     inlines = [MappingLineInline]
     actions = ["check_against_odoo", "create_token", "revoke_tokens"]
+
+    class Media:
+        js = [PICKERS_SCRIPT]  # pickers, options of the chosen value type, nested lines
+
     fieldsets = [
         (None, {"fields": ["name", "connection", "odoo_model", "domain", "slug", "active"]}),
         ("Methods and authentication", {"fields": ["allowed_methods", "auth", "basic_username", "new_basic_password"]}),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -19,6 +20,19 @@ from mappings.models import MappingLine
 from mappings.values import REGISTRY, Option
 
 logger = logging.getLogger(__name__)
+
+# The admin's pickers: boxes marked so offer Odoo's models or fields as one types. The script asks
+# the endpoint admin's picker views (endpoints/admin_pickers.py), for endpoint and outbound pages.
+MODEL_PICKER = {"data-picker": "models", "autocomplete": "off"}
+FIELD_PICKER = {"data-picker": "fields", "autocomplete": "off"}
+PICKERS_SCRIPT = forms.Script(
+    "endpoints/mapping_lines.js",
+    defer=True,
+    **{
+        "data-models-url": reverse_lazy("admin:endpoints_pick_models"),
+        "data-fields-url": reverse_lazy("admin:endpoints_pick_fields"),
+    },
+)
 
 # The Odoo field type each relational value type maps.
 EXPECTED_TYPES = {
@@ -315,11 +329,11 @@ class OptionsWidget(forms.Widget):
         else:
             # The page's script turns model and field boxes into pickers (endpoint_admin.js);
             # a lookup field is a field of the model in the box of the same group named by ``of``.
-            extra = {"model": {"data-picker": "models"}, "field": {"data-picker": "fields"}}.get(option.kind, {})
+            extra = {"model": MODEL_PICKER, "field": FIELD_PICKER}.get(option.kind, {})
             if option.of:
                 extra = {**extra, "data-picker-of": option.of}
             control = format_html(
-                '<input type="text" name="{}" id="{}" value="{}" size="{}" autocomplete="off"{}>',
+                '<input type="text" name="{}" id="{}" value="{}" size="{}"{}>',
                 key,
                 box_id,
                 text,

@@ -107,3 +107,15 @@ def test_pickers_are_for_staff_who_may_edit_endpoints(client, django_user_model,
     user.user_permissions.add(Permission.objects.get(codename="change_endpoint"))
     client.force_login(django_user_model.objects.get(pk=user.pk))
     assert client.get(MODELS, asked).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/admin/endpoints/endpoint/add/", "/admin/outbound/outboundconfiguration/add/"])
+def test_the_endpoint_and_outbound_pages_carry_the_pickers(admin_client, odoo_connection, page):
+    html = admin_client.get(page).content.decode()
+    assert (
+        f'<script src="/static/endpoints/mapping_lines.js" data-fields-url="{FIELDS}" '
+        f'data-models-url="{MODELS}" defer></script>'
+    ) in html
+    assert 'name="odoo_model" data-picker="models" autocomplete="off"' in html
+    assert 'name="lines-__prefix__-odoo_field" ' in html
+    assert html.count('data-picker="fields"') >= 1

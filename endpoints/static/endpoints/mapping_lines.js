@@ -7,7 +7,8 @@
 (() => {
   const script = document.currentScript;
   const urls = { models: script.dataset.modelsUrl, fields: script.dataset.fieldsUrl };
-  const lineOf = (element) => element.closest(".inline-related");
+  // A line: a stacked inline's form (endpoints) or a tabular inline's row (outbound).
+  const lineOf = (element) => element.closest("tr.form-row, .inline-related");
   const field = (line, name) => line && line.querySelector(`[name$="-${name}"]:not([name*="-options-"])`);
 
   // -- options of the chosen value type ------------------------------------------------------
