@@ -146,3 +146,18 @@ def test_when_odoo_does_not_answer_the_boxes_stay_text_boxes_and_say_so(admin_pa
     expect(page.locator(".field-odoo_model .hub-picker-note")).to_contain_text("Type the technical name")
     expect(page.locator(".hub-picks")).to_have_count(0)
     expect(model).to_have_value("res.partner")
+
+
+def test_an_outbound_configuration_picks_its_model_and_line_fields(admin_page, connection):
+    page = admin_page
+    page.goto("/admin/outbound/outboundconfiguration/add/")
+    page.locator("#id_connection").select_option(label="Odoo (stand-in)")
+    pick(page, page.locator("#id_odoo_model"), "sale.ord", "sale.order")
+    page.locator("#lines-group").get_by_role("button", name="Add another Mapping line").click()
+    box = page.locator("#id_lines-0-odoo_field")
+    box.click()
+    box.fill("amount_tot")
+    expect(page.locator('#id_lines-0-odoo_field-picks [role="option"]')).to_have_text(["Total amount_total monetary"])
+    page.locator('#id_lines-0-odoo_field-picks [data-value="amount_total"]').click()
+    expect(box).to_have_value("amount_total")
+    expect(page.locator("#id_lines-0-odoo_type")).to_have_value("monetary")
