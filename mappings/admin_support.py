@@ -250,9 +250,7 @@ def parse_option(option: Option, text: str):
                 raise ValueError(f"{option.label}, line {number}: write external value = Odoo key.")
             pairs[external.strip()] = odoo.strip()
         return pairs
-    if option.kind == "expression":
-        return text.strip()
-    return text.strip()
+    return text.strip()  # text, choice, expression, model, field
 
 
 class OptionsWidget(forms.Widget):
