@@ -16,13 +16,21 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 
-from endpoints import admin_preview, admin_views
+from endpoints import admin_pickers, admin_preview, admin_views
 from endpoints.config import build
 from endpoints.models import Endpoint, EndpointToken
 from endpoints.schema import example_payload
 from endpoints.transfer import ENDPOINT_FIELDS
 from hub.odoo.exceptions import OdooError
-from mappings.admin_support import MappingLineFormSet, check_field_names, check_lines
+from mappings.admin_support import (
+    FIELD_PICKER,
+    MODEL_PICKER,
+    PICKERS_SCRIPT,
+    MappingLineForm,
+    MappingLineFormSet,
+    check_field_names,
+    check_lines,
+)
 from mappings.models import MappingLine
 
 logger = logging.getLogger(__name__)
@@ -61,6 +69,8 @@ class EndpointForm(forms.ModelForm):
         widgets = {  # a domain or a rule is a line or two
             "domain": forms.Textarea(attrs={"rows": 3, "cols": 80}),
             "record_rule": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            # endpoint_admin.js offers the connection's models as one types (a text box without it)
+            "odoo_model": forms.TextInput(attrs=MODEL_PICKER),
         }
         help_texts = {
             "slug": "The URL part: /bj_api_sync/v1/<endpoint identifier>, e.g. partners",
@@ -101,20 +111,23 @@ class EmptyWhenUnsetJSONField(forms.JSONField):
 
 
 class MappingLineInline(admin.StackedInline):
-    """Mapping lines of the endpoint, two rows each so a line fits the screen; nested lines follow their parent.
+    """Mapping lines of the endpoint, stacked so a line fits the screen; nested lines follow their parent.
 
-    The formset enforces exactly one record identifier.
+    The formset enforces exactly one record identifier; the form shows the options of the line's
+    value type as labelled fields (mappings.admin_support.MappingLineForm).
     """
 
     model = MappingLine
+    form = MappingLineForm
     formset = MappingLineFormSet
     extra = 0
     fk_name = "endpoint"
     classes = ["hub-lines"]
-    # A table of eleven columns was about 2000 px wide: two rows of fields per line fit 1366 px.
+    # A table of eleven columns was about 2000 px wide: rows of fields per line fit 1366 px.
     fieldsets = [
         (None, {"fields": [("odoo_field", "external_key", "value_type", "odoo_type", "is_identifier")]}),
-        (None, {"fields": [("direction", "required", "default", "options"), ("parent", "sequence")]}),
+        (None, {"fields": [("direction", "required", "default", "parent", "sequence")]}),
+        (None, {"fields": ["options"]}),
     ]
     formfield_overrides = {
         models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
@@ -135,6 +148,8 @@ class MappingLineInline(admin.StackedInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in ("odoo_field", "external_key"):
             field.widget.attrs.update({"class": "", "size": 16})  # not the admin's 20em vTextField
+        if field is not None and db_field.name == "odoo_field":
+            field.widget.attrs.update(FIELD_PICKER)
         if field is not None:
             field.help_text = plain_help_text(field.help_text)
         if field is not None and db_field.name == "default":
@@ -204,6 +219,10 @@ class EndpointAdmin(admin.ModelAdmin):
     readonly_fields = ["full_url", "curl", "created_at", "updated_at"]
     inlines = [MappingLineInline]
     actions = ["check_against_odoo", "create_token", "revoke_tokens"]
+
+    class Media:
+        js = [PICKERS_SCRIPT]  # pickers, options of the chosen value type, nested lines
+
     fieldsets = [
         (None, {"fields": ["name", "connection", "odoo_model", "domain", "slug", "active"]}),
         ("Methods and authentication", {"fields": ["allowed_methods", "auth", "basic_username", "new_basic_password"]}),
@@ -229,6 +248,8 @@ class EndpointAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         own = [
+            path("odoo/models/", self.admin_site.admin_view(admin_pickers.models), name="endpoints_pick_models"),
+            path("odoo/fields/", self.admin_site.admin_view(admin_pickers.fields), name="endpoints_pick_fields"),
             path(
                 "<path:object_id>/tokens/add/",
                 self.admin_site.admin_view(admin_views.add_token),
@@ -381,5 +402,3 @@ class EndpointTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = queryset.revoke()
         self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)
-
-

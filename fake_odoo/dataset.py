@@ -45,6 +45,8 @@ STUB_MODELS: dict[str, dict[str, str]] = {
     "ir.config_parameter": {"key": "char", "value": "char"},  # recorded as the target of the demo user's AccessError
     # Languages (data.json lists them): a lang in a call's context must be an active one.
     "res.lang": {"name": "char", "code": "char", "active": "boolean"},
+    # The installed models (data.json lists them all by model and name; modules only for crm.*).
+    "ir.model": {"model": "char", "name": "char", "modules": "char"},
 }
 
 
@@ -59,6 +61,11 @@ FIELDS: dict[str, dict] = _load_fields()
 def installed_models() -> frozenset[str]:
     """The models installed on the recorded Odoo 18 (data.json's ir.model list)."""
     return frozenset(_demo()["installed_models"])
+
+
+def recorded_values(model: str) -> dict[int, dict]:
+    """The values the recordings show of ``model``'s records, by id (nothing filled in)."""
+    return {int(i): values for i, values in _demo()["records"].get(model, {}).items()}
 
 
 def translation(model: str, field: str, record_id: int, lang: str) -> str | None:

@@ -43,6 +43,7 @@ X2MANY = ("one2many", "many2many")
 MODEL_ORDER: dict[str, str] = {
     "res.partner": "complete_name ASC, id DESC",
     "res.partner.category": "name",
+    "ir.model": "model",
     "res.country": "name",
     "res.country.state": "code",
     "res.company": "sequence, name",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from fake_odoo import errors
 from fake_odoo.access import DESCRIPTIONS
-from fake_odoo.orm import BaseModel, api_model, translate, translated_fields
+from fake_odoo.orm import BaseModel, api_model, api_model_create, translate, translated_fields
 
 if TYPE_CHECKING:
     from fake_odoo.orm import Env
@@ -745,7 +745,32 @@ class ResUsers(BaseModel):
         }
 
 
+class IrModel(BaseModel):
+    """ir.model: the installed models as recorded, read only (a new record would be a custom model)."""
+
+    @api_model_create
+    def create(self, vals_list):
+        raise errors.NotModelled("creating custom models (ir.model create)")
+
+    def write(self, vals):
+        raise errors.NotModelled("changing models (ir.model write)")
+
+    def unlink(self):
+        raise errors.NotModelled("removing models (ir.model unlink)")
+
+    def _read(self, fields=None, load="_classic_read") -> list[dict]:
+        if not fields or "modules" in fields:
+            from fake_odoo.dataset import recorded_values
+
+            known = recorded_values("ir.model")
+            unknown = [i for i in self.ids if "modules" not in known.get(i, {})]
+            if unknown:
+                raise errors.NotModelled(f"the modules of ir.model {unknown[:5]} (recorded for crm.* only)")
+        return super()._read(fields, load=load)
+
+
 CLASSES: dict[str, type[BaseModel]] = {
+    "ir.model": IrModel,
     "res.users": ResUsers,
     "res.partner": ResPartner,
     "sale.order": SaleOrder,

@@ -1,18 +1,38 @@
-"""Pieces the endpoint admin reuses for mapping lines: the inline formset and the fields_get check."""
+"""Pieces the admin reuses for mapping lines: the inline formset, the fields_get check, the options form."""
 
+import copy
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse_lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from hub.odoo.exceptions import OdooError, OdooRequestError
 from mappings import odoo_fields
 from mappings.choices import OdooType, ValueType
 from mappings.models import MappingLine
+from mappings.values import REGISTRY, Option
 
 logger = logging.getLogger(__name__)
+
+# The admin's pickers: boxes marked so offer Odoo's models or fields as one types. The script asks
+# the endpoint admin's picker views (endpoints/admin_pickers.py), for endpoint and outbound pages.
+MODEL_PICKER = {"data-picker": "models", "autocomplete": "off"}
+FIELD_PICKER = {"data-picker": "fields", "autocomplete": "off"}
+PICKERS_SCRIPT = forms.Script(
+    "endpoints/mapping_lines.js",
+    defer=True,
+    **{
+        "data-models-url": reverse_lazy("admin:endpoints_pick_models"),
+        "data-fields-url": reverse_lazy("admin:endpoints_pick_fields"),
+    },
+)
 
 # The Odoo field type each relational value type maps.
 EXPECTED_TYPES = {
@@ -184,3 +204,193 @@ def check_field_names(endpoint, lines: Iterable[MappingLine]) -> list[str]:
     if filled:
         messages.append(f"Odoo field types filled in from Odoo: {', '.join(filled)}.")
     return messages
+
+
+# -- options as labelled fields ------------------------------------------------------------------
+
+
+def option_input_name(name: str, value_type: str, option: Option) -> str:
+    """The form key of one option: ``lines-0-options`` -> ``lines-0-options-date-format``."""
+    return f"{name}-{value_type}-{option.name}"
+
+
+class PostedOptions(dict):
+    """The texts an admin typed for the options of one value type (what a bound form shows back)."""
+
+    def __init__(self, value_type: str, texts: dict[str, str]) -> None:
+        super().__init__(texts)
+        self.value_type = value_type
+
+
+def option_text(option: Option, value) -> str:
+    """A stored option value as its box shows it: empty when unset, never ``null``."""
+    if value is None:
+        return "null" if option.kind == "json" else ""
+    if option.kind == "json":
+        return json.dumps(value, ensure_ascii=False)
+    if option.kind == "pairs":
+        return "\n".join(f"{key} = {odoo}" for key, odoo in sorted(value.items())) if isinstance(value, dict) else ""
+    return str(value)
+
+
+def parse_option(option: Option, text: str):
+    """The value stored for a typed text; ValueError with the reason when it is not one."""
+    if option.kind == "json":
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise ValueError(f'{option.label}: not a JSON value (text goes in quotes: "web").') from None
+    if option.kind == "pairs":
+        pairs = {}
+        for number, row in enumerate(text.splitlines(), 1):
+            if not row.strip():
+                continue
+            external, equals, odoo = row.partition("=")
+            if not equals or not external.strip() or not odoo.strip():
+                raise ValueError(f"{option.label}, line {number}: write external value = Odoo key.")
+            pairs[external.strip()] = odoo.strip()
+        return pairs
+    return text.strip()  # text, choice, expression, model, field
+
+
+class OptionsWidget(forms.Widget):
+    """Every value type's options as labelled boxes, one group per type; the page shows the chosen type's."""
+
+    def __init__(self, attrs=None, value_type: str = ValueType.PLAIN) -> None:
+        super().__init__(attrs)
+        self.value_type = value_type  # whose group a stored (unbound) value fills
+
+    def value_from_datadict(self, data, files, name):
+        value_type = data.get(name.removesuffix("options") + "value_type", ValueType.PLAIN)
+        kind = REGISTRY.get(value_type)
+        options = kind.options if kind else ()
+        return PostedOptions(
+            value_type, {o.name: data.get(option_input_name(name, value_type, o), "") for o in options}
+        )
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an unset option is an absent key: every box left empty is still an answer
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if isinstance(value, PostedOptions):
+            shown_type, texts = value.value_type, dict(value)
+        else:
+            shown_type = self.value_type
+            stored = value if isinstance(value, dict) else {}
+            kind = REGISTRY.get(shown_type)
+            texts = {o.name: option_text(o, stored[o.name]) for o in (kind.options if kind else ()) if o.name in stored}
+        wrapper_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        groups = []
+        for value_type, kind in REGISTRY.items():
+            boxes = []
+            for option in kind.options:
+                key = option_input_name(name, value_type, option)
+                text = texts.get(option.name, "") if value_type == shown_type else ""
+                boxes.append(self._box(key, option, text))
+            if boxes:
+                groups.append(
+                    format_html(
+                        '<fieldset class="hub-options" data-value-type="{}"{}><legend>{}</legend>{}</fieldset>',
+                        value_type,
+                        "" if value_type == shown_type else mark_safe(" hidden"),
+                        ValueType(value_type).label,
+                        format_html_join("", "{}", ((box,) for box in boxes)),
+                    )
+                )
+        none = format_html(
+            '<p class="hub-options-none help" data-value-type="none"{}>No options for this value type.</p>',
+            "" if not REGISTRY.get(shown_type) or not REGISTRY[shown_type].options else mark_safe(" hidden"),
+        )
+        return format_html(
+            '<div class="hub-options-all" id="{}">{}{}</div>',
+            wrapper_id,
+            none,
+            format_html_join("", "{}", ((group,) for group in groups)),
+        )
+
+    def _box(self, key: str, option: Option, text: str) -> str:
+        box_id = f"id_{key}"
+        if option.kind == "choice":
+            choices = [("", "(default)"), *option.choices]
+            control = format_html(
+                '<select name="{}" id="{}">{}</select>',
+                key,
+                box_id,
+                format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    ((v, mark_safe(" selected") if v == text else "", label) for v, label in choices),
+                ),
+            )
+        elif option.kind in ("pairs", "expression"):
+            control = format_html('<textarea name="{}" id="{}" rows="2" cols="40">{}</textarea>', key, box_id, text)
+        else:
+            # The page's script turns model and field boxes into pickers (endpoint_admin.js);
+            # a lookup field is a field of the model in the box of the same group named by ``of``.
+            extra = {"model": MODEL_PICKER, "field": FIELD_PICKER}.get(option.kind, {})
+            if option.of:
+                extra = {**extra, "data-picker-of": option.of}
+            control = format_html(
+                '<input type="text" name="{}" id="{}" value="{}" size="{}"{}>',
+                key,
+                box_id,
+                text,
+                28 if option.kind == "json" else 20,
+                format_html_join("", ' {}="{}"', extra.items()),
+            )
+        return format_html(
+            '<div class="hub-option"><label for="{}">{}</label>{}<div class="help">{}</div></div>',
+            box_id,
+            option.label,
+            control,
+            option.help,
+        )
+
+
+class OptionsField(forms.Field):
+    """A line's options from their labelled boxes: unset (empty) boxes leave their key out."""
+
+    widget = OptionsWidget
+
+    def to_python(self, value):
+        if not isinstance(value, PostedOptions):
+            return value if isinstance(value, dict) else {}
+        kind = REGISTRY.get(value.value_type)
+        options, problems = {}, []
+        for option in kind.options if kind else ():
+            text = value.get(option.name, "")
+            if not text.strip():
+                continue
+            try:
+                options[option.name] = parse_option(option, text)
+            except ValueError as exc:
+                problems.append(str(exc))
+        if problems:
+            raise ValidationError(problems)
+        return options
+
+    def has_changed(self, initial, data):
+        if not isinstance(data, PostedOptions):
+            return False
+        try:
+            return (initial or {}) != self.to_python(data)
+        except ValidationError:
+            return True  # what was typed is not a value yet: changed, and clean() says why
+
+
+class MappingLineForm(forms.ModelForm):
+    """A mapping line whose options are labelled fields of its value type (declared in mappings.values)."""
+
+    options = OptionsField(required=False, label="Options")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["options"].widget.value_type = self.instance.value_type or ValueType.PLAIN
+
+    def _post_clean(self):
+        # Options typed wrong never reach the line: the model's check of its (old) options would only
+        # add a second, misleading message ("needs options map" under a map just typed).
+        typed_wrong = copy.copy(self._errors.get("options")) if self._errors else None
+        super()._post_clean()
+        if typed_wrong is not None:
+            self._errors["options"] = typed_wrong

@@ -1,7 +1,8 @@
 """What Odoo says of a model's fields (``fields_get``), kept in the cache: the one place that asks.
 
 The engine's relational formats need each field's type and related model, the OpenAPI schema
-their labels and selection keys, the admin's check of mapping lines all of these. They rarely
+their labels and selection keys, the admin's check of mapping lines and its field pickers all of
+these (the pickers also whether a field is required). They rarely
 change, so one answer per (connection, its last change, model) is shared by every hub process
 through Django's cache for ``SECONDS``. The admin check asks afresh (an admin who just added a
 field in Odoo must not be told it is missing) and refreshes the cache with what it got.
@@ -16,7 +17,8 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 SECONDS = 600
-ATTRIBUTES = ["type", "string", "selection", "relation"]
+ATTRIBUTES = ["type", "string", "selection", "relation", "required"]
+MODELS_SHOWN = 20  # models offered per search of the admin's model picker
 
 FieldsOf = Callable[[str], Mapping[str, Mapping[str, Any]]]  # model -> {field: {"type", "relation", ...}}
 
@@ -50,3 +52,12 @@ def fields_getter(connection, client) -> FieldsOf:
         return local[model]
 
     return of
+
+
+def find_models(client, term: str) -> list[dict]:
+    """Installed models whose technical name or label holds ``term`` (one ``ir.model`` search_read).
+
+    Not cached: a search per typed term, and a model just installed in Odoo shows at once.
+    """
+    domain = ["|", ("model", "ilike", term), ("name", "ilike", term)] if term else []
+    return client.search_read("ir.model", domain, ["model", "name"], limit=MODELS_SHOWN, order="model")

@@ -98,6 +98,24 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Option:
+    """One key of a line's options as the admin edits it: a labelled field of its value type.
+
+    ``kind`` says how it is typed: ``text``, ``choice`` (one of ``choices``), ``json`` (any JSON
+    value), ``pairs`` (an object of text to text, one ``external = odoo`` pair a line),
+    ``expression`` (sandbox code), ``model`` (an Odoo model) or ``field`` (a field of the model
+    named by the option ``of``, or of the line's own model).
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    of: str = ""
+
+
+@dataclass(frozen=True)
 class ValueTypeSpec:
     """One value type: its two transforms and what the engine and the admin need to know of it."""
 
@@ -108,6 +126,7 @@ class ValueTypeSpec:
     lookup_target: Callable[[LineSpec], tuple[str, str]] | None = None  # (model, field) searched in one batch
     text_search: bool = False  # whether key__ilike makes sense
     reads_payload: bool = True  # False: the value ignores the caller's key (constant)
+    options: tuple[Option, ...] = ()  # the keys of a line's options, as the admin shows them
 
 
 # -- shared helpers ----------------------------------------------------------------------------
@@ -632,17 +651,65 @@ def expression_check(options: Mapping, direction: str) -> list[str]:
     return problems
 
 
+_LOOKUP_OPTIONS = (
+    Option("model", "Lookup model", "model", "The related model searched, e.g. res.country"),
+    Option("field", "Lookup field", "field", "The field of that model the key is compared to, e.g. code", of="model"),
+    Option(
+        "output",
+        "Answer with",
+        "choice",
+        "What responses show of the related record (default: the lookup field's value)",
+        choices=(("field", "the lookup field's value"), ("name", "the display name"), ("id", "the record id")),
+    ),
+)
+
 REGISTRY: dict[str, ValueTypeSpec] = {
     ValueType.PLAIN: ValueTypeSpec(
-        plain_to_odoo, plain_to_external, plain_check, filter=plain_filter, text_search=True
+        plain_to_odoo,
+        plain_to_external,
+        plain_check,
+        filter=plain_filter,
+        text_search=True,
+        options=(
+            Option(
+                "many2one_as",
+                "A many2one field reads as",
+                "choice",
+                "For a plain line over a many2one field (default: its id)",
+                choices=(("id", "its id"), ("name", "its display name")),
+            ),
+        ),
     ),
-    ValueType.CONSTANT: ValueTypeSpec(constant_value, constant_value, constant_check, reads_payload=False),
-    ValueType.DATE: ValueTypeSpec(date_to_odoo, date_to_external, date_check, filter=_text_filter(date_to_odoo)),
+    ValueType.CONSTANT: ValueTypeSpec(
+        constant_value,
+        constant_value,
+        constant_check,
+        reads_payload=False,
+        options=(Option("value", "Value (JSON)", "json", 'Written and answered whatever is sent, e.g. "web" or 3'),),
+    ),
+    ValueType.DATE: ValueTypeSpec(
+        date_to_odoo,
+        date_to_external,
+        date_check,
+        filter=_text_filter(date_to_odoo),
+        options=(Option("format", "Date format", help=f"strftime codes, e.g. %d/%m/%Y (default: {ODOO_DATE})"),),
+    ),
     ValueType.DATETIME: ValueTypeSpec(
-        datetime_to_odoo, datetime_to_external, datetime_check, filter=_text_filter(datetime_to_odoo)
+        datetime_to_odoo,
+        datetime_to_external,
+        datetime_check,
+        filter=_text_filter(datetime_to_odoo),
+        options=(
+            Option("format", "Date-time format", help=f"{ISO} (ISO 8601, the default) or strftime codes"),
+            Option("tz", "Time zone", help="Of date-times sent without an offset, and of answers (default: UTC)"),
+        ),
     ),
     ValueType.SELECTION: ValueTypeSpec(
-        selection_to_odoo, selection_to_external, selection_check, filter=_text_filter(selection_to_odoo)
+        selection_to_odoo,
+        selection_to_external,
+        selection_check,
+        filter=_text_filter(selection_to_odoo),
+        options=(Option("map", "Value map", "pairs", "One pair a line: external value = Odoo key"),),
     ),
     ValueType.MANY2ONE: ValueTypeSpec(
         many2one_to_odoo,
@@ -651,6 +718,7 @@ REGISTRY: dict[str, ValueTypeSpec] = {
         filter=lookup_filter,
         lookup_target=_lookup_target,
         text_search=True,
+        options=_LOOKUP_OPTIONS,
     ),
     ValueType.MANY2MANY: ValueTypeSpec(
         many2many_to_odoo,
@@ -659,7 +727,26 @@ REGISTRY: dict[str, ValueTypeSpec] = {
         filter=lookup_filter,
         lookup_target=_lookup_target,
         text_search=True,
+        options=_LOOKUP_OPTIONS,
     ),
     ValueType.ONE2MANY: ValueTypeSpec(one2many_to_odoo, one2many_to_external, _no_problems),
-    ValueType.EXPRESSION: ValueTypeSpec(_evaluate("to_odoo"), _evaluate("to_external"), expression_check),
+    ValueType.EXPRESSION: ValueTypeSpec(
+        _evaluate("to_odoo"),
+        _evaluate("to_external"),
+        expression_check,
+        options=(
+            Option(
+                "to_odoo",
+                "Expression to Odoo",
+                "expression",
+                "Names value and payload (the request's object); directions in, both",
+            ),
+            Option(
+                "to_external",
+                "Expression to the API",
+                "expression",
+                "Names value and payload (the Odoo record); directions out, both",
+            ),
+        ),
+    ),
 }

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from hub.odoo.exceptions import OdooError
-from mappings.admin_support import check_field_names
+from mappings.admin_support import FIELD_PICKER, MODEL_PICKER, PICKERS_SCRIPT, check_field_names
 from mappings.models import MappingLine
 from outbound import polling, services
 from outbound.models import Delivery, OutboundConfiguration, PushNotice, RecordCallback
@@ -67,6 +67,12 @@ class OutboundLineInline(admin.TabularInline):
     exclude = ["endpoint", "required", "default"]
     formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}}
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name == "odoo_field":
+            field.widget.attrs.update(FIELD_PICKER)  # Odoo's fields as one types (the endpoint page's script)
+        return field
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
             owner = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
@@ -99,7 +105,7 @@ class OutboundConfigurationForm(forms.ModelForm):
     class Meta:
         model = OutboundConfiguration
         fields = ["connection", *OutboundConfiguration.TRANSFER_FIELDS]
-        widgets = {"domain": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+        widgets = {"domain": forms.Textarea(attrs={"rows": 3, "cols": 80}), "odoo_model": forms.TextInput(MODEL_PICKER)}
 
     def clean(self):
         cleaned = super().clean()
@@ -121,6 +127,10 @@ def _count_link(configuration, state: str, count: int):
 class OutboundConfigurationAdmin(admin.ModelAdmin):
     form = OutboundConfigurationForm
     inlines = [OutboundLineInline]
+
+    class Media:
+        js = [PICKERS_SCRIPT]
+
     list_display = ["name", "odoo_model", "target", "active", "pending_count", "dead_count", "last_polled_at"]
     list_filter = ["active", "target", "auth", "connection"]
     search_fields = ["name", "odoo_model", "target_url"]

@@ -56,7 +56,6 @@ def form_data(connection, lines, **fields) -> dict:
             "sequence": str(10 * (index + 1)),
             "value_type": "plain",
             "odoo_type": "",
-            "options": "{}",
             "direction": "both",
             "default": "null",
             **line,
@@ -129,13 +128,15 @@ def test_a_lookup_of_the_wrong_model_or_field_and_a_wrong_value_type_are_refused
             "odoo_field": "country_id",
             "external_key": "country",
             "value_type": "many2one",
-            "options": '{"model": "res.country", "field": "kode"}',
+            "options-many2one-model": "res.country",
+            "options-many2one-field": "kode",
         },
         {
             "odoo_field": "name",
             "external_key": "named",
             "value_type": "many2one",
-            "options": '{"model": "res.country", "field": "code"}',
+            "options-many2one-model": "res.country",
+            "options-many2one-field": "code",
         },
     ]
     response = admin_client.post("/admin/endpoints/endpoint/add/", form_data(odoo_connection, lines))
@@ -337,18 +338,18 @@ def test_creating_tokens_twice_in_a_second_gives_distinct_names(admin_client, ma
     assert len(set(names)) == 2
 
 
-def test_the_domain_box_is_small_and_mapping_lines_are_two_rows_with_empty_unset_defaults(
+def test_the_domain_box_is_small_and_mapping_lines_are_stacked_rows_with_empty_unset_defaults(
     admin_client, make_endpoint, seeded
 ):
     endpoint = make_endpoint()
     page = admin_client.get(f"/admin/endpoints/endpoint/{endpoint.pk}/change/").content.decode()
     assert re.search(r'<textarea name="domain" cols="80" rows="3"[^>]*>', page)
-    assert re.search(r'<textarea name="lines-0-options" cols="40" rows="2"[^>]*>', page)
+    assert '<div class="hub-options-all" id="id_lines-0-options">' in page
     assert re.search(r'<textarea name="lines-0-default" cols="16" rows="2"[^>]*>\n</textarea>', page)
     assert re.search(r'name="lines-0-odoo_field" value="\w+" class="" maxlength="128" size="16"', page)
-    assert page.count('<div class="flex-container form-multiline">') == 3 * (
+    assert page.count('<div class="flex-container form-multiline">') == 2 * (
         len(CUSTOMER_LINES) + 1
-    )  # and the empty form "Add another" copies
+    )  # and the empty form "Add another" copies; the options are a row of their own
 
 
 def test_nested_lines_are_listed_right_after_their_parent(admin_client, make_endpoint, seeded):

@@ -1,0 +1,37 @@
+"""ir.model: the recorded list of installed models, searched as the admin's model picker does; read only."""
+
+import xmlrpc.client
+
+import pytest
+
+DB = "odoo18"
+
+
+@pytest.fixture
+def obj(fake_odoo):
+    proxy = xmlrpc.client.ServerProxy(f"{fake_odoo.url}/xmlrpc/2/object")
+
+    def call(model, method, *args, **kwargs):
+        return proxy.execute_kw(DB, 2, "admin", model, method, list(args), kwargs)
+
+    return call
+
+
+def test_models_are_searched_by_technical_name_or_label(obj):
+    domain = ["|", ["model", "ilike", "res.countr"], ["name", "ilike", "res.countr"]]
+    assert obj("ir.model", "search_read", domain, fields=["model", "name"], limit=5) == [
+        {"id": 79, "model": "res.country", "name": "Country"},
+        {"id": 80, "model": "res.country.group", "name": "Country Group"},
+        {"id": 81, "model": "res.country.state", "name": "Country state"},
+    ]
+
+
+def test_modules_not_recorded_and_writes_fail_loudly(fake_odoo, obj):
+    with pytest.raises(xmlrpc.client.Fault) as unknown_modules:
+        obj("ir.model", "search_read", [["model", "=", "res.partner"]], fields=["modules"])
+    with pytest.raises(xmlrpc.client.Fault) as created:
+        obj("ir.model", "create", {"model": "x_thing", "name": "Thing"})
+    assert "recorded for crm.* only" in unknown_modules.value.faultString
+    assert "creating custom models" in created.value.faultString
+    assert len(fake_odoo.not_modelled) == 2
+    fake_odoo.store.not_modelled.clear()  # met on purpose: the fixture fails any test that leaves one
