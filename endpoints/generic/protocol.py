@@ -26,10 +26,11 @@ _MODEL_NAME = MODEL_NAME  # also the pattern the OpenAPI document shows
 class RpcError(Exception):
     """A failure of the call itself, answered with an HTTP error status and a JSON-RPC error object."""
 
-    def __init__(self, http_status: int, message: str, *, headers: dict | None = None):
+    def __init__(self, http_status: int, message: str, *, headers: dict | None = None, public_message: str = ""):
         super().__init__(message)
         self.http_status = http_status
         self.message = message
+        self.public_message = public_message  # what callers see when ``message`` is for staff only
         self.headers = headers or {}
 
 
@@ -128,6 +129,6 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         logger.exception("Unhandled error in %s", getattr(request, "path", "?"))
     log = getattr(request, "hub_log", None)
     if log is not None:
-        log.failed(message, exception=exc)
+        log.failed(getattr(exc, "message", message), exception=exc)  # staff see the detail
     body = error_body(getattr(view, "call_id", None), status, message, request_id_of(request))
     return Response(body, status=status, headers=headers)

@@ -208,7 +208,8 @@ def _after_cleanup(client, made: list[autocreate.Made], exc: Exception) -> Excep
     if isinstance(exc, OdooUnavailable | OdooAuthError):
         # Odoo may or may not have done the write: removing the records could break it.
         kept = f"The record(s) made by auto_create were kept ({listing})."
-        return RpcError(exc.http_status, joined(exc.message, kept))
+        public = joined(exc.public_message or exc.message, kept)
+        return RpcError(exc.http_status, joined(exc.message, kept), public_message=public)
     removed, sentence = autocreate.remove(client, made)
     key = "auto_created_removed" if removed else "auto_created_left"
     return BusinessFailure(joined(exc.message, sentence), result={key: [item.as_json() for item in made]})
