@@ -70,6 +70,8 @@ def decode_body(raw: bytes, *, params_required: bool = True) -> tuple[Any, dict]
         body = jsonbody.loads(raw or b"")
     except jsonbody.JsonTooDeep as exc:
         raise RpcError(400, f"The request body is not valid JSON: {exc}") from None
+    except jsonbody.JsonHoldsNul as exc:
+        raise RpcError(400, str(exc)) from None
     except ValueError:  # UnicodeDecodeError is one too
         raise RpcError(400, "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
