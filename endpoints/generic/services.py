@@ -24,6 +24,7 @@ from hub.sentences import joined
 from mappings import autocreate
 from mappings.attachments import ATTACHMENT_MODEL
 from mappings.domain import DomainError, parse_domain
+from mappings.field_paths import FieldPathError
 from mappings.generic_payload import PayloadError, RecordPlan, ambiguous_message, parse_record, resolve
 from mappings.reading import SpecError, expand, field_names, parse_fields, related_models
 
@@ -97,6 +98,10 @@ def search_data(caller: Caller, model: str, vals: dict) -> Outcome:
     offset = _whole_number(payload, "offset", 0, minimum=0)
     order = payload.get("order")
     order = _order(order) if order not in (None, "") else None
+    try:
+        caller.check_search(model, domain, order)
+    except FieldPathError as exc:
+        raise BusinessFailure(str(exc)) from None
     records = caller.client.search_read(model, domain, field_names(specs), limit=limit, offset=offset, order=order)
     expand(caller.client, caller.fields_of, model, records, specs)
     more = " (the limit: ask again with offset for more)" if len(records) == limit else ""
