@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from endpoints.models import Endpoint
 from logs.models import RequestLog
 from tests.endpoints.support import error
 
@@ -88,3 +89,11 @@ def test_escaped_backslash_before_u0000_is_no_nul(client, customers):
     )
     assert response.status_code == 201, response.content
     assert response.json()["data"]["name"] == "Dave \\u0000"
+
+
+def test_nul_in_bearer_token_is_401_and_logged(client, make_endpoint, seeded, rpc_calls):
+    make_endpoint(auth=Endpoint.Auth.BEARER)
+    response = client.get(URL, HTTP_AUTHORIZATION="Bearer ab\x00c")
+    error(response, 401, "Invalid credentials.")
+    assert rpc_calls == []
+    assert logged(response).request_headers["Authorization"] == "Bearer ***"

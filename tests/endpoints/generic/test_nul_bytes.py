@@ -77,3 +77,10 @@ def test_nul_in_header_is_logged(rpc, shop):
     assert rpc_result(response)["is_success"] is True
     (row,) = RequestLog.objects.filter(request_id=response["X-Request-ID"])
     assert row.request_headers["X-Note"] == "a\\u0000b"
+
+
+def test_nul_in_api_key_is_401_and_logged(rpc, rpc_calls):
+    """No issued key holds a NUL: refused as unknown (PostgreSQL could not even look it up)."""
+    response = rpc("search_data", "res.partner", {}, key="hubk_abc\x00def")
+    assert refused(response, 401, "The API key is unknown, revoked or expired.", call_id=1).status == 401
+    assert rpc_calls == []
