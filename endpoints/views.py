@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from endpoints import auth, config, services
 from endpoints.gateway import GatewayMixin
 from endpoints.models import Endpoint
+from hub import nul
 from hub.envelope import ApiError, error_response, success_body
 from hub.jsonbody import JsonBodyParser, JsonOnlyNegotiation
 from hub.odoo.exceptions import OdooValidationError
@@ -63,6 +64,10 @@ class EndpointView(APIView):
                 f"Method {request.method} is not enabled on this route of {endpoint.slug}.",
                 headers={"Allow": ", ".join(self.route_allowed())},
             )
+        if nul.NUL in self.kwargs.get("identifier", ""):
+            raise ApiError(400, nul.message("record identifier"))
+        if nul.holds_nul(list(request.query_params.lists())):
+            raise ApiError(400, nul.message("query string"))
 
     def perform_authentication(self, request):
         """Resolve the endpoint first: its configuration says how its callers authenticate."""

@@ -19,7 +19,9 @@ class ApiError(Exception):
     """An error the API answers as is: an HTTP status, a message, maybe the failing mapping line.
 
     Any exception with ``http_status`` and ``message`` attributes is answered the same way
-    (the Odoo client's errors are), so this module needs to know no other package.
+    (the Odoo client's errors are), so this module needs to know no other package. One that also
+    has a ``public_message`` is answered with that: its ``message`` is for staff only (the log row
+    and the server log).
     """
 
     def __init__(self, status: int, message: str, *, line_id: int | None = None, headers: dict | None = None):
@@ -59,7 +61,12 @@ def error_response(request, status: int, message: str, *, line_id=None, headers=
 def describe(exc: Exception) -> tuple[int, str, int | None, dict]:
     """HTTP status, message, mapping line and headers for any exception the API may meet."""
     if isinstance(getattr(exc, "http_status", None), int) and isinstance(getattr(exc, "message", None), str):
-        return exc.http_status, exc.message, getattr(exc, "line_id", None), dict(getattr(exc, "headers", {}))
+        message = exc.message
+        public = getattr(exc, "public_message", None)
+        if isinstance(public, str) and public:
+            logger.warning("Answered %s as %r: %s", exc.__class__.__name__, public, message)
+            message = public
+        return exc.http_status, message, getattr(exc, "line_id", None), dict(getattr(exc, "headers", {}))
     if isinstance(exc, Http404):
         return 404, "Not found.", None, {}
     # Django's own client errors, raised while a view reads the request

@@ -15,6 +15,8 @@ from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 
+from hub import nul
+
 # Far deeper than any record with lines of lines, far below the interpreter's recursion limit.
 MAX_DEPTH = 100
 
@@ -24,6 +26,13 @@ class JsonTooDeep(ValueError):
 
     def __init__(self) -> None:
         super().__init__(f"The JSON nests arrays and objects deeper than {MAX_DEPTH} levels.")
+
+
+class JsonHoldsNul(ValueError):
+    """A string of the JSON (a value or a key) holds a NUL character, which Odoo cannot store."""
+
+    def __init__(self) -> None:
+        super().__init__(nul.message("request body"))
 
 
 def _refuse_constant(name: str):
@@ -40,14 +49,25 @@ def _finite_float(text: str) -> float:
 
 
 def loads(raw: bytes | str) -> Any:
-    """The JSON value of ``raw``; ValueError when it is not strict JSON, JsonTooDeep when it nests too deeply."""
+    """The JSON value of ``raw``; ValueError when it is not strict JSON, JsonTooDeep when it nests too
+    deeply, JsonHoldsNul when a string holds a NUL."""
     try:
         value = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise JsonTooDeep() from None
     if nests_deeper_than(value, MAX_DEPTH):
         raise JsonTooDeep()
+    if _may_hold_nul(raw) and nul.holds_nul(value):
+        raise JsonHoldsNul()
     return value
+
+
+def _may_hold_nul(raw: bytes | str) -> bool:
+    # Strict JSON has NUL in a string only as the escape \u0000; UTF-16 and UTF-32 bodies hold
+    # zero bytes anyway: only those two kinds of bodies need the walk.
+    if isinstance(raw, str):
+        return "\\u0000" in raw
+    return b"\\u0000" in raw or b"\x00" in raw
 
 
 def nests_deeper_than(value: Any, limit: int) -> bool:
@@ -69,6 +89,8 @@ class JsonBodyParser(JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             return loads(stream.read().decode(encoding))
+        except JsonHoldsNul as exc:
+            raise ParseError(str(exc)) from None
         except ValueError as exc:  # UnicodeDecodeError is one too
             raise ParseError(f"JSON parse error - {exc}") from None
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from hub.client_address import client_ip
 from logs import redaction
 from logs.models import REQUEST_ID_MAX_LENGTH, Outcome, RequestLog, RouteKind
+from logs.text import escape_nul
 
 logger = logging.getLogger(__name__)
 
@@ -218,7 +219,7 @@ def finish(request, response, stats) -> RequestLog | None:
         except Exception:  # a bug in masking must not cost the call its row
             logger.exception("Could not process request %s for the log; recording it bare", log.request_id)
             row = build_row(request, response, log, stats, bare=True)
-        write(row)
+        write(escape_nul(row))
         return row
     except Exception:  # the log must never break an answer
         logger.exception("Could not record request %s %s (%s)", request.method, request.path, log.request_id)

@@ -184,6 +184,7 @@ def _check_term(term, position: str, depth: int) -> tuple:
 
 def _check_value(value, position: str):
     if isinstance(value, _SCALARS) and not _is_nan_or_inf(value):
+        _check_no_nul(value, position)
         return value
     if isinstance(value, list | tuple):
         for item in value:
@@ -191,10 +192,17 @@ def _check_value(value, position: str):
                 raise DomainError(
                     f"Term at position {position}: list items must be str, int, float, bool or None, got {item!r}."
                 )
+            _check_no_nul(item, position)
         return list(value)
     raise DomainError(
         f"Term at position {position}: value must be a literal (str, int, float, bool, None or a list), got {value!r}."
     )
+
+
+def _check_no_nul(value, position: str) -> None:
+    # Odoo's PostgreSQL cannot hold NUL: no record can match such a value, the search can only fail there.
+    if isinstance(value, str) and "\x00" in value:
+        raise DomainError(f"Term at position {position}: the value holds a NUL character (\\u0000).")
 
 
 def _is_nan_or_inf(value) -> bool:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from endpoints.generic.protocol import RpcError
+from mappings.field_paths import domain_models, order_models
 from mappings.odoo_fields import FieldsOf, fields_getter
 
 # Files ride on the records they are attached to: the key's allow-list of those records covers them.
@@ -31,3 +32,12 @@ class Caller:
         for model in sorted(set(models) - ALWAYS_ALLOWED_MODELS):
             if model not in self.allowed_models:
                 raise RpcError(403, f"This API key may not use the model {model}.")
+
+    def check_search(self, model: str, domain: list, order: str | None) -> None:
+        """RpcError(403) when a path of the domain or the order reaches a model outside the allow-list;
+        FieldPathError when a path names no field (mappings.field_paths)."""
+        if self.allowed_models is None:
+            return  # any model: no need to know which ones the search reaches
+        self.check_models(domain_models(self.fields_of, model, domain))
+        if order:
+            self.check_models(order_models(self.fields_of, model, order))

@@ -24,10 +24,11 @@ logger = logging.getLogger(__name__)
 class RpcError(Exception):
     """A failure of the call itself, answered with an HTTP error status and a JSON-RPC error object."""
 
-    def __init__(self, http_status: int, message: str, *, headers: dict | None = None):
+    def __init__(self, http_status: int, message: str, *, headers: dict | None = None, public_message: str = ""):
         super().__init__(message)
         self.http_status = http_status
         self.message = message
+        self.public_message = public_message  # what callers see when ``message`` is for staff only
         self.headers = headers or {}
 
 
@@ -67,6 +68,8 @@ def decode_body(raw: bytes, *, params_required: bool = True) -> tuple[Any, dict]
         body = jsonbody.loads(raw or b"")
     except jsonbody.JsonTooDeep as exc:
         raise RpcError(400, f"The request body is not valid JSON: {exc}") from None
+    except jsonbody.JsonHoldsNul as exc:
+        raise RpcError(400, str(exc)) from None
     except ValueError:  # UnicodeDecodeError is one too
         raise RpcError(400, "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
@@ -119,6 +122,6 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         logger.exception("Unhandled error in %s", getattr(request, "path", "?"))
     log = getattr(request, "hub_log", None)
     if log is not None:
-        log.failed(message, exception=exc)
+        log.failed(getattr(exc, "message", message), exception=exc)  # staff see the detail
     body = error_body(getattr(view, "call_id", None), status, message, request_id_of(request))
     return Response(body, status=status, headers=headers)

@@ -24,6 +24,7 @@ from hub.sentences import joined
 from mappings import autocreate
 from mappings.attachments import ATTACHMENT_MODEL, TooMuchAttached, check_call_totals
 from mappings.domain import DomainError, parse_domain
+from mappings.field_paths import FieldPathError
 from mappings.generic_payload import PayloadError, RecordPlan, ambiguous_message, parse_record, resolve
 from mappings.reading import SpecError, expand, field_names, parse_fields, related_models
 
@@ -97,6 +98,10 @@ def search_data(caller: Caller, model: str, vals: dict) -> Outcome:
     offset = _whole_number(payload, "offset", 0, minimum=0)
     order = payload.get("order")
     order = _order(order) if order not in (None, "") else None
+    try:
+        caller.check_search(model, domain, order)
+    except FieldPathError as exc:
+        raise BusinessFailure(str(exc)) from None
     records = caller.client.search_read(model, domain, field_names(specs), limit=limit, offset=offset, order=order)
     expand(caller.client, caller.fields_of, model, records, specs)
     more = " (the limit: ask again with offset for more)" if len(records) == limit else ""
@@ -225,7 +230,8 @@ def _after_cleanup(client, made: list[autocreate.Made], exc: Exception) -> Excep
     if isinstance(exc, OdooUnavailable | OdooAuthError):
         # Odoo may or may not have done the write: removing the records could break it.
         kept = f"The record(s) made by auto_create were kept ({listing})."
-        return RpcError(exc.http_status, joined(exc.message, kept))
+        public = joined(exc.public_message or exc.message, kept)
+        return RpcError(exc.http_status, joined(exc.message, kept), public_message=public)
     removed, sentence = autocreate.remove(client, made)
     key = "auto_created_removed" if removed else "auto_created_left"
     return BusinessFailure(joined(exc.message, sentence), result={key: [item.as_json() for item in made]})

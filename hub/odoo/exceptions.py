@@ -1,7 +1,9 @@
 """Typed errors of the Odoo client.
 
 Every Odoo fault and transport failure becomes one of these. ``message`` is Odoo's own
-message (first line, never a traceback), safe to show to API callers. ``permanent`` tells
+message (first line, never a traceback), safe to show to API callers, except where a class sets
+``public_message``: a transport failure's message names the Odoo address, which only staff
+(the log, the admin, /readyz) may see; callers get the public message. ``permanent`` tells
 whether the same call can succeed if tried again later (a timeout can, a validation error
 cannot); ``http_status`` is what the API answers for it.
 """
@@ -12,6 +14,7 @@ class OdooError(Exception):
 
     http_status = 502
     permanent = True
+    public_message = ""  # empty: ``message`` itself is what callers see
 
     def __init__(self, message: str, *, odoo_name: str = "", fault_code: int | str | None = None):
         super().__init__(message)
@@ -55,12 +58,14 @@ class OdooUnavailable(OdooError):
 
     http_status = 502
     permanent = False
+    public_message = "Odoo is unreachable."
 
 
 class OdooTimeout(OdooUnavailable):
     """Odoo did not answer within the read timeout (or could not be reached in the connect timeout)."""
 
     http_status = 504
+    public_message = "Odoo did not answer in time."
 
 
 class OdooConnectionLost(OdooUnavailable):

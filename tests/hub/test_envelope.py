@@ -12,7 +12,7 @@ from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
 
 from hub.envelope import ApiError, describe
-from hub.odoo.exceptions import OdooMissingError, OdooTimeout
+from hub.odoo.exceptions import OdooMissingError, OdooTimeout, OdooUnavailable
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,15 @@ from hub.odoo.exceptions import OdooMissingError, OdooTimeout
     [
         (ApiError(409, "Exists.", line_id=3, headers={"X": "1"}), (409, "Exists.", 3, {"X": "1"})),
         (OdooMissingError("Record does not exist"), (404, "Record does not exist", None, {})),
-        (OdooTimeout("Odoo did not answer in 30 s"), (504, "Odoo did not answer in 30 s", None, {})),
+        # the client's message names Odoo's address: callers get the public one
+        (
+            OdooTimeout("Odoo at http://10.0.0.5:8069 did not answer in time"),
+            (504, "Odoo did not answer in time.", None, {}),
+        ),
+        (
+            OdooUnavailable("Cannot connect to Odoo at http://10.0.0.5:8069: refused"),
+            (502, "Odoo is unreachable.", None, {}),
+        ),
         (Http404("x"), (404, "Not found.", None, {})),
         (RequestDataTooBig("big"), (413, "The request body is larger than 20971520 bytes.", None, {})),
         (DisallowedHost("evil"), (400, "Bad request.", None, {})),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from hub.jsonbody import MAX_DEPTH, JsonTooDeep, loads, nests_deeper_than
+from hub.jsonbody import MAX_DEPTH, JsonHoldsNul, JsonTooDeep, loads, nests_deeper_than
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,17 @@ def test_numbers_beyond_float_range_are_refused(number):
 
 def test_bytes_and_text_are_read_alike():
     assert loads(b'{"name": "Zo\xc3\xab"}') == loads('{"name": "Zoë"}') == {"name": "Zoë"}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"a": "x\\u0000"}', '{"a\\u0000": 1}', '[[{"a": ["\\u0000"]}]]', '{"a": "x\\u0000"}'.encode("utf-16")],
+    ids=["value", "key", "nested", "utf-16"],
+)
+def test_nul_in_a_string_is_refused(raw):
+    with pytest.raises(JsonHoldsNul):
+        loads(raw)
+
+
+def test_an_escaped_backslash_before_u0000_is_no_nul():
+    assert loads('{"a": "\\\\u0000"}') == {"a": "\\u0000"}

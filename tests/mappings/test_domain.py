@@ -13,7 +13,7 @@ from mappings.domain import OPERATORS, DomainError, and_domains, check_domain, f
 identifiers = st.builds(str.__add__, st.sampled_from("abcxyz_"), st.text(alphabet="abcxyz_019", max_size=8))
 field_paths = st.lists(identifiers, min_size=1, max_size=3).map(".".join)
 scalars = st.one_of(
-    st.text(max_size=20),
+    st.text(st.characters(exclude_characters="\x00"), max_size=20),  # a NUL is refused (its own test)
     st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=False, allow_infinity=False),
     st.booleans(),
@@ -281,3 +281,16 @@ def test_a_filter_can_never_widen_the_configured_domain(configured, filters, dat
 )
 def test_fixed_values_are_the_equalities_every_record_satisfies(text, fixed):
     assert fixed_values(parse_domain(text)) == fixed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[('name', '=', 'a\\x00b')]",
+        "[('name', 'in', ['a', '\\0'])]",
+        "[('child_ids', 'any', [('name', '=', '\\x00')])]",
+    ],
+)
+def test_a_nul_in_a_value_is_refused(text):
+    with pytest.raises(DomainError, match=r"holds a NUL character"):
+        parse_domain(text)

@@ -431,7 +431,11 @@ def test_a_mapping_without_identifier():
     assert raised(mapping.identifier_domain, "x").message == "This endpoint has no record identifier line."
 
 
-@given(st.text(min_size=1, max_size=30), st.text(min_size=1, max_size=30))
+# a NUL is refused before (a 400), and so is an empty filter value
+NO_NUL_TEXT = st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=30)
+
+
+@given(NO_NUL_TEXT, NO_NUL_TEXT)
 def test_any_text_filter_gives_a_valid_domain_that_only_narrows(name, ref):
     filters = MAPPING.filter_domain({"name__ilike": name, "customer_id__in": ref, "country": ref})
     configured = parse_domain("['|', ('active', '=', True), ('is_company', '=', True)]")

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from hub.models import ApiKey
+from logs.models import RequestLog
 from tests.endpoints.generic.conftest import rpc_result
 
 SEARCH = {"payload": {"search_field": ["name"], "search_domain": "[('ref', '=', 'C-1')]"}}
@@ -132,4 +133,6 @@ def test_get_is_405(client, api_key):
 def test_odoo_unreachable_is_502_not_a_business_failure(rpc, shop, fake_odoo):
     fake_odoo.faults.garbage("html")
     response = rpc("search_data", "res.partner", SEARCH)
-    error(response, 502, f"Odoo at {fake_odoo.url} answered HTTP 200 (text/html), not jsonrpc")
+    error(response, 502, "Odoo is unreachable.")  # the address is for staff: the log row has it
+    row = RequestLog.objects.get(request_id=response["X-Request-ID"])
+    assert row.error == f"Odoo at {fake_odoo.url} answered HTTP 200 (text/html), not jsonrpc"

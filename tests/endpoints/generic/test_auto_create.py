@@ -4,6 +4,7 @@ import threading
 import time
 
 from hub import callstats
+from logs.models import RequestLog
 from tests.endpoints.generic.conftest import rpc_result
 
 
@@ -216,5 +217,7 @@ def test_odoo_timing_out_during_the_write_keeps_the_records_and_says_so(
     fake_odoo.faults.clear()
     (made,) = partner(fake_odoo, ref="C-9")
     assert response.status_code == 504
-    message = response.json()["error"]["message"]
-    assert message.endswith(f"The record(s) made by auto_create were kept (res.partner {made['id']}).")
+    kept = f"The record(s) made by auto_create were kept (res.partner {made['id']})."
+    assert response.json()["error"]["message"] == f"Odoo did not answer in time. {kept}"
+    row = RequestLog.objects.get(request_id=response["X-Request-ID"])
+    assert row.error == f"Odoo at {fake_odoo.url} did not answer in time. {kept}"

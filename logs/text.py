@@ -1,0 +1,38 @@
+"""Text a log row can store whatever a caller sent: NUL characters escaped.
+
+PostgreSQL refuses U+0000 in text and JSON columns, and the insert of a row holding one fails
+(the call would go unrecorded). Each NUL becomes the six characters ``\\u0000``, as JSON writes it.
+"""
+
+from typing import Any
+
+from django.db import models
+
+NUL = "\x00"
+ESCAPED = "\\u0000"
+
+
+def without_nul(value: Any) -> Any:
+    """``value`` with every NUL of its strings escaped, in dict keys and values and list items at any depth."""
+    if isinstance(value, str):
+        return value.replace(NUL, ESCAPED) if NUL in value else value
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_nul(item) for item in value]
+    return value
+
+
+def escape_nul(row: models.Model) -> models.Model:
+    """The row, its text and JSON fields without NUL (changed in place).
+
+    An escape makes a text longer: a value cut to its column's length is cut again.
+    """
+    for field in row._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField | models.JSONField):
+            value = getattr(row, field.attname)
+            escaped = without_nul(value)
+            if isinstance(escaped, str) and field.max_length and isinstance(field, models.CharField):
+                escaped = escaped[: field.max_length]
+            setattr(row, field.attname, escaped)
+    return row
