@@ -84,6 +84,8 @@ def _endpoint(request, object_id) -> Endpoint:
 
 def _problem(exc: Exception, endpoint: Endpoint) -> Problem:
     status, message, line_id, _headers = describe(exc)
+    if getattr(exc, "public_message", "") == message:  # staff may read what callers are not told
+        message = f"{message} {exc.message}"
     if status == 500:
         logger.exception("Preview of endpoint %s failed", endpoint.slug)
     line = MappingLine.objects.filter(endpoint=endpoint, pk=line_id).first() if line_id else None

@@ -214,6 +214,9 @@ def test_preview_and_dry_run_say_when_odoo_does_not_answer(admin_client, custome
     fake_odoo.faults.garbage("html")
     problem = admin_client.get(preview_url(customers)).context["problem"]
     assert problem.status == 502
+    # callers read only the first sentence; staff also read what went wrong, address included
+    assert problem.message.startswith("Odoo is unreachable. ")
+    assert fake_odoo.url in problem.message
     context = dry_run(admin_client, customers, NINE)
     assert (context["problem"].status, context["results"][0].vals) == (502, None)
     assert "Error 502:" in dry_run_page(admin_client, customers, NINE)
