@@ -215,7 +215,8 @@ def test_example_values_are_placeholders_by_type():
 
 
 def test_a_many2many_request_is_a_list_or_an_object_naming_its_mode():
-    tags = {"type": "array", "items": {"type": "string", "description": "name of a crm.tag record"}}
+    # a record named by an empty text is no record: each name has at least one character
+    tags = {"type": "array", "items": {"type": "string", "minLength": 1, "description": "name of a crm.tag record"}}
     modes = {
         "type": "object",
         "properties": {"mode": {"enum": ["add", "replace"], "default": "replace"}, "records": tags},
