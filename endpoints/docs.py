@@ -4,9 +4,12 @@ All three need a staff login unless ``HUB_PUBLIC_DOCS`` is on. Postman, Insomnia
 import the OpenAPI document itself (its ``servers`` entry names the hub's address).
 """
 
+import threading
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
@@ -51,11 +54,22 @@ class DocsAccess:
         return response
 
 
+# drf-spectacular loads its extension classes on first use without a lock: two first requests at
+# once under a threaded server made one a 500 (seen with two fuzzers at once). The document is
+# rarely asked for, so one is built at a time.
+_BUILDING = threading.Lock()
+
+
 class SchemaView(DocsAccess, SpectacularAPIView):
     """The OpenAPI 3 document (JSON by default, YAML with ``?format=yaml``)."""
 
     renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
     serve_public = True  # the document lists every endpoint; access is decided by DocsPermission
+
+    @extend_schema(exclude=True)  # the document itself is not an operation callers integrate with
+    def get(self, request, *args, **kwargs):
+        with _BUILDING:
+            return super().get(request, *args, **kwargs)
 
 
 class SwaggerView(DocsAccess, SpectacularSwaggerView):
