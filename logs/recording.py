@@ -1,8 +1,9 @@
 """The log object of a request (``request.hub_log``) and the one write of its row.
 
-The middleware (logs.middleware) attaches a :class:`HubLog` to every request and calls
-:func:`finish`; views fill in what they know by setting its fields. Nothing here ever raises
-into the request: a failed write is logged.
+The middleware (logs.middleware) attaches a :class:`HubLog` to every request, notes when the
+answer was ready (:func:`answered`) and calls :func:`finish` once the answer has gone; views fill
+in what they know by setting its fields. Nothing here ever raises into the request: a failed
+write is logged.
 """
 
 import logging
@@ -40,6 +41,7 @@ class HubLog:
     request_id: str
     started: float
     created_at: object
+    answered: float | None = None  # perf_counter when the answer was ready: the row's duration ends there
     recorded: bool = True  # False outside the API routes: the object exists, no row is written
     endpoint: object = None
     route_kind: str = ""
@@ -73,6 +75,13 @@ def start(request, request_id: str, *, recorded: bool = True) -> HubLog:
             log.body_unreadable = f"(body not read: {exc.__class__.__name__})"
     request.hub_log = log
     return log
+
+
+def answered(request) -> None:
+    """The answer is ready: the call's duration ends now, not when its row is written."""
+    log = getattr(request, "hub_log", None)
+    if log is not None:
+        log.answered = time.perf_counter()
 
 
 def outcome_of(log: HubLog, status: int) -> str:
@@ -152,7 +161,7 @@ def build_row(request, response, log: HubLog, stats, *, bare: bool = False) -> R
         principal=(log.principal or _session_principal(request))[:200],
         status=status if 100 <= status <= 599 else 500,
         outcome=outcome,
-        duration_ms=round((time.perf_counter() - log.started) * 1000),
+        duration_ms=round(((log.answered or time.perf_counter()) - log.started) * 1000),
         rpc_count=stats.count if stats is not None else 0,
         rpc_ms=stats.milliseconds if stats is not None else 0,
         request_headers={} if bare else redaction.mask_headers(request.headers),
