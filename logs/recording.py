@@ -6,6 +6,7 @@ in what they know by setting its fields. Nothing here ever raises into the reque
 write is logged.
 """
 
+import functools
 import logging
 import time
 import uuid
@@ -282,6 +283,26 @@ def _is_stored(row: RequestLog, using: str) -> bool:
     )
 
 
+# The statement is the same for every row of a backend: built once per process.
+_INSERTS: dict[str, str] = {}
+
+
+@functools.cache
+def _fields() -> tuple:
+    return tuple(field for field in RequestLog._meta.concrete_fields if not field.primary_key)
+
+
+def _insert_sql(connection, fields: tuple) -> str:
+    quote = connection.ops.quote_name
+    # only names from the model, quoted by the backend: the values travel as parameters
+    return "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING RETURNING {pk}".format(  # noqa: S608
+        table=quote(RequestLog._meta.db_table),
+        columns=", ".join(quote(field.column) for field in fields),
+        values=", ".join(["%s"] * len(fields)),
+        pk=quote(RequestLog._meta.pk.column),
+    )
+
+
 def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
     """One INSERT that skips a row whose request id exists; True when the row was inserted.
 
@@ -292,15 +313,8 @@ def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
     layer), and ON CONFLICT DO NOTHING cannot fail on a duplicate id.
     """
     connection = connections[using]
-    quote = connection.ops.quote_name
-    fields = [field for field in RequestLog._meta.concrete_fields if not field.primary_key]
-    # only names from the model, quoted by the backend: the values travel as parameters
-    sql = "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING RETURNING {pk}".format(  # noqa: S608
-        table=quote(RequestLog._meta.db_table),
-        columns=", ".join(quote(field.column) for field in fields),
-        values=", ".join(["%s"] * len(fields)),
-        pk=quote(RequestLog._meta.pk.column),
-    )
+    fields = _fields()
+    sql = _INSERTS.get(connection.vendor) or _INSERTS.setdefault(connection.vendor, _insert_sql(connection, fields))
     # get_db_prep_save is each field's public conversion to what the database driver takes
     params = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
     with connection.cursor() as cursor:
