@@ -2,8 +2,9 @@
 
 A DRF authentication class built on hub.auth: credentials only from the ``Authorization``
 header, a refusal is 401 with ``WWW-Authenticate`` naming the scheme, secrets are compared in
-constant time, and wrong credentials count against the caller's address on the endpoint's own
-throttle target (past the limit: 429 before any credentials are looked at).
+constant time against the cached configuration (no query per call), and wrong credentials count
+against the caller's address on the endpoint's own throttle target (past the limit: 429 before any
+credentials are looked at).
 """
 
 import hmac
@@ -11,7 +12,8 @@ import logging
 
 from rest_framework.authentication import BaseAuthentication
 
-from endpoints.models import Endpoint, EndpointToken
+from endpoints.config import EndpointConfig
+from endpoints.models import Endpoint
 from hub.auth import credentials, throttle
 from hub.auth.authentication import Refused, authenticated
 
@@ -36,7 +38,8 @@ class EndpointAuthentication(BaseAuthentication):
     """The caller checked against the endpoint its view resolved (``view.endpoint_config``)."""
 
     def authenticate(self, request):
-        endpoint = self._endpoint(request)
+        endpoint_config = self._config(request)
+        endpoint = endpoint_config.endpoint
         if endpoint.auth == Endpoint.Auth.NONE:
             return None
         target = throttle.endpoint_target(endpoint.slug)
@@ -49,12 +52,12 @@ class EndpointAuthentication(BaseAuthentication):
             raise Refused(MALFORMED, challenge(endpoint, error="invalid_request"))
         if scheme == "basic":
             return self._basic(request, endpoint, target, given.credentials)
-        token = EndpointToken.find(endpoint.pk, given.credentials)
+        token = endpoint_config.token(given.credentials)
         if token is None:
             logger.info("Bearer authentication failed on endpoint %s", endpoint.slug)
             throttle.record_failure(request, target)
             raise Refused(INVALID, challenge(endpoint, error="invalid_token"))
-        token.touch()
+        token.touch(request)  # at most once a minute, after the answer
         return authenticated(request, f"token:{token.name}", token)
 
     def _basic(self, request, endpoint: Endpoint, target: str, encoded: str):
@@ -72,10 +75,10 @@ class EndpointAuthentication(BaseAuthentication):
         return authenticated(request, f"basic:{login}", None)
 
     def authenticate_header(self, request) -> str | None:
-        endpoint = self._endpoint(request)
+        endpoint = self._config(request).endpoint
         return None if endpoint.auth == Endpoint.Auth.NONE else challenge(endpoint)
 
     @staticmethod
-    def _endpoint(request) -> Endpoint:
+    def _config(request) -> EndpointConfig:
         # DRF hands the view to parsers and authenticators through the request's parser context
-        return request.parser_context["view"].endpoint_config.endpoint
+        return request.parser_context["view"].endpoint_config

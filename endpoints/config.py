@@ -1,4 +1,4 @@
-"""Endpoint configurations (endpoint + mapping lines -> EndpointMapping) cached in process.
+"""Endpoint configurations (endpoint + mapping lines -> EndpointMapping, and its bearer tokens) cached in process.
 
 Building a configuration costs a query and the mapping engine's set-up; a request must cost at
 most three queries in all, so configurations are kept per process. Any process may change a
@@ -7,6 +7,10 @@ cache (Redis in production) is bumped on every save or delete; a process that se
 other than the one its configurations were built under drops them all. A configuration is also
 reloaded once it is ``MAX_AGE`` seconds old: the safety net for changes no signal saw (SQL by
 hand) and for several processes run without a shared cache (local memory is per process).
+
+A bearer endpoint's configuration holds its unrevoked tokens (prefix and digest), so a call is
+authenticated without a query; issuing, saving, deleting or revoking a token bumps the version
+like any other change (endpoints.signals), and expiry is checked at each call.
 """
 
 import logging
@@ -17,8 +21,9 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 
-from endpoints.models import Endpoint
+from endpoints.models import Endpoint, EndpointToken
 from hub import sharedcache
+from hub.auth import secrets
 from mappings.engine import EndpointMapping
 from mappings.models import MappingLine
 
@@ -37,6 +42,12 @@ class EndpointConfig:
     endpoint: Endpoint
     domain: list
     mapping: EndpointMapping
+    tokens: tuple[EndpointToken, ...] = ()  # bearer endpoints: the tokens not revoked when it was built
+
+    def token(self, given: str) -> EndpointToken | None:
+        """The usable token of this endpoint that ``given`` is, or None (no query)."""
+        found = secrets.match(self.tokens, given)
+        return found if found is not None and found.is_usable else None
 
 
 _lock = threading.Lock()
@@ -78,11 +89,17 @@ def build(endpoint: Endpoint, lines: list | None = None) -> EndpointConfig:
     """A configuration from an endpoint row (its connection selected) and its mapping lines."""
     if lines is None:
         lines = list(MappingLine.objects.filter(endpoint=endpoint))
-    return EndpointConfig(endpoint=endpoint, domain=endpoint.parsed_domain, mapping=EndpointMapping(lines))
+    tokens = ()
+    if endpoint.auth == Endpoint.Auth.BEARER:
+        tokens = tuple(EndpointToken.objects.filter(endpoint=endpoint, revoked_at__isnull=True))
+    return EndpointConfig(
+        endpoint=endpoint, domain=endpoint.parsed_domain, mapping=EndpointMapping(lines), tokens=tokens
+    )
 
 
 def _fetch(slug: str) -> EndpointConfig | None:
-    """The configuration at ``slug`` from the database: one query (the lines bring their endpoint)."""
+    """The configuration at ``slug`` from the database: one query (the lines bring their endpoint), one more
+    for a bearer endpoint's tokens."""
     lines = list(
         MappingLine.objects.filter(
             endpoint__slug=slug, endpoint__request_type=Endpoint.RequestType.INBOUND, endpoint__active=True

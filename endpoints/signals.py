@@ -6,7 +6,8 @@ from django.dispatch import receiver
 
 from endpoints import config
 from endpoints.generic.models import GenericRouteSettings
-from endpoints.models import Endpoint
+from endpoints.models import Endpoint, EndpointToken
+from hub.auth.secrets import revoked_in_bulk
 from hub.models import OdooConnection
 from mappings.models import MappingLine
 
@@ -15,10 +16,13 @@ from mappings.models import MappingLine
 @receiver(post_delete, sender=Endpoint)
 @receiver(post_save, sender=MappingLine)
 @receiver(post_delete, sender=MappingLine)
+@receiver(post_save, sender=EndpointToken)
+@receiver(post_delete, sender=EndpointToken)
+@receiver(revoked_in_bulk, sender=EndpointToken)
 @receiver(post_save, sender=OdooConnection)
 @receiver(post_delete, sender=OdooConnection)
 @receiver(post_save, sender=GenericRouteSettings)
 @receiver(post_delete, sender=GenericRouteSettings)
 def configuration_changed(sender, **kwargs) -> None:
-    """A configuration, one of its lines, its connection or the generic routes' settings was saved or deleted."""
+    """A configuration, its lines, tokens or connection, or the generic routes' settings changed."""
     config.invalidate()

@@ -1,6 +1,7 @@
 """The hub app: project wiring, Odoo connections and the Odoo client."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class HubConfig(AppConfig):
@@ -12,3 +13,9 @@ class HubConfig(AppConfig):
             checks,  # noqa: F401 - registers the system checks
             staff,  # noqa: F401 - connects staff status to the staff groups
         )
+        from hub.auth import keys
+        from hub.models import OdooConnection
+
+        # cached API keys carry their connection
+        post_save.connect(keys.keys_changed, sender=OdooConnection, dispatch_uid="hub.auth.keys.connection_saved")
+        post_delete.connect(keys.keys_changed, sender=OdooConnection, dispatch_uid="hub.auth.keys.connection_deleted")

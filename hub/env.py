@@ -73,7 +73,7 @@ def cache_from_url(name: str) -> dict:
     if not url.startswith(("redis://", "rediss://", "unix://")):
         # The value is not quoted back: it may hold a password.
         raise ImproperlyConfigured(f"{name} must start with redis://, rediss:// or unix://")
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    return {"BACKEND": "hub.rediscache.RedisCache", "LOCATION": url}
 
 
 def env_secret(name: str, default: str = "") -> str:

@@ -2,7 +2,9 @@
 
 Listed first in MIDDLEWARE, so it wraps everything else: by the time it writes the row, the
 request's own transaction (ATOMIC_REQUESTS or a view's atomic block) is over, committed or
-rolled back, and the row survives a request that failed.
+rolled back, and the row survives a request that failed. The row (and any work deferred through
+hub.deferred) is written when the WSGI server closes the response, after sending it: the caller
+does not wait for the log's commit.
 """
 
 import logging
@@ -15,7 +17,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOpera
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
-from hub import callstats, jsonrpc
+from hub import callstats, deferred, jsonrpc
 from hub.envelope import error_response, request_id_of
 from logs import recording
 
@@ -69,6 +71,28 @@ def envelope_for_page(request, response):
     return envelope_for(request, status, message, headers)
 
 
+def after_response(request, response, stats) -> None:
+    """Write the row (when ``stats`` is given) and run the deferred work once ``response`` is closed.
+
+    WSGI servers call ``close()`` after the last byte went out (Django's test client does too);
+    Django runs the response's ``_resource_closers`` there, the hook its own file responses use.
+    ``response.hub_close`` runs the same work at once, for a caller that never closes (the replay).
+    """
+    finished = False
+
+    def close() -> None:
+        nonlocal finished
+        if finished:
+            return
+        finished = True
+        if stats is not None:
+            recording.finish(request, response, stats)
+        deferred.run(request)
+
+    response._resource_closers.append(close)
+    response.hub_close = close
+
+
 class RequestLogMiddleware:
     """Outermost middleware of the hub's API routes."""
 
@@ -81,6 +105,7 @@ class RequestLogMiddleware:
             recording.start(request, request.request_id, recorded=False)
             response = self.get_response(request)
             response["X-Request-ID"] = request.request_id
+            after_response(request, response, None)
             return response
 
         recording.start(request, request.request_id)
@@ -90,7 +115,8 @@ class RequestLogMiddleware:
             # Django's own HTML error pages (unknown route 404, a crash in another middleware) become the envelope.
             response = envelope_for_page(request, response)
         response["X-Request-ID"] = request.request_id
-        recording.finish(request, response, stats)
+        recording.answered(request)
+        after_response(request, response, stats)
         return response
 
     def process_exception(self, request, exception):

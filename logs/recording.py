@@ -1,10 +1,12 @@
 """The log object of a request (``request.hub_log``) and the one write of its row.
 
-The middleware (logs.middleware) attaches a :class:`HubLog` to every request and calls
-:func:`finish`; views fill in what they know by setting its fields. Nothing here ever raises
-into the request: a failed write is logged.
+The middleware (logs.middleware) attaches a :class:`HubLog` to every request, notes when the
+answer was ready (:func:`answered`) and calls :func:`finish` once the answer has gone; views fill
+in what they know by setting its fields. Nothing here ever raises into the request: a failed
+write is logged.
 """
 
+import functools
 import logging
 import time
 import uuid
@@ -41,6 +43,7 @@ class HubLog:
     request_id: str
     started: float
     created_at: object
+    answered: float | None = None  # perf_counter when the answer was ready: the row's duration ends there
     recorded: bool = True  # False outside the API routes: the object exists, no row is written
     endpoint: object = None
     route_kind: str = ""
@@ -74,6 +77,13 @@ def start(request, request_id: str, *, recorded: bool = True) -> HubLog:
             log.body_unreadable = f"(body not read: {exc.__class__.__name__})"
     request.hub_log = log
     return log
+
+
+def answered(request) -> None:
+    """The answer is ready: the call's duration ends now, not when its row is written."""
+    log = getattr(request, "hub_log", None)
+    if log is not None:
+        log.answered = time.perf_counter()
 
 
 def outcome_of(log: HubLog, status: int) -> str:
@@ -153,7 +163,7 @@ def build_row(request, response, log: HubLog, stats, *, bare: bool = False) -> R
         principal=(log.principal or _session_principal(request))[:200],
         status=status if 100 <= status <= 599 else 500,
         outcome=outcome,
-        duration_ms=round((time.perf_counter() - log.started) * 1000),
+        duration_ms=round(((log.answered or time.perf_counter()) - log.started) * 1000),
         rpc_count=stats.count if stats is not None else 0,
         rpc_ms=stats.milliseconds if stats is not None else 0,
         request_headers={} if bare else redaction.mask_headers(request.headers),
@@ -274,6 +284,26 @@ def _is_stored(row: RequestLog, using: str) -> bool:
     )
 
 
+# The statement is the same for every row of a backend: built once per process.
+_INSERTS: dict[str, str] = {}
+
+
+@functools.cache
+def _fields() -> tuple:
+    return tuple(field for field in RequestLog._meta.concrete_fields if not field.primary_key)
+
+
+def _insert_sql(connection, fields: tuple) -> str:
+    quote = connection.ops.quote_name
+    # only names from the model, quoted by the backend: the values travel as parameters
+    return "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING RETURNING {pk}".format(  # noqa: S608
+        table=quote(RequestLog._meta.db_table),
+        columns=", ".join(quote(field.column) for field in fields),
+        values=", ".join(["%s"] * len(fields)),
+        pk=quote(RequestLog._meta.pk.column),
+    )
+
+
 def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
     """One INSERT that skips a row whose request id exists; True when the row was inserted.
 
@@ -284,15 +314,8 @@ def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
     layer), and ON CONFLICT DO NOTHING cannot fail on a duplicate id.
     """
     connection = connections[using]
-    quote = connection.ops.quote_name
-    fields = [field for field in RequestLog._meta.concrete_fields if not field.primary_key]
-    # only names from the model, quoted by the backend: the values travel as parameters
-    sql = "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING RETURNING {pk}".format(  # noqa: S608
-        table=quote(RequestLog._meta.db_table),
-        columns=", ".join(quote(field.column) for field in fields),
-        values=", ".join(["%s"] * len(fields)),
-        pk=quote(RequestLog._meta.pk.column),
-    )
+    fields = _fields()
+    sql = _INSERTS.get(connection.vendor) or _INSERTS.setdefault(connection.vendor, _insert_sql(connection, fields))
     # get_db_prep_save is each field's public conversion to what the database driver takes
     params = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
     with connection.cursor() as cursor:

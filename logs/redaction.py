@@ -8,6 +8,9 @@ Masking works on what is stored, not on what parsed: a body that does not parse,
 key given twice, is masked as text, and stored only if no secret-looking key is left unmasked.
 Every value sent under a secret key is also scrubbed from the other texts of the row (Odoo's error
 text echoes the values of a domain), see ``sent_secrets`` and ``scrub_row``.
+
+Most texts name no secret at all (a list of 100 partners): :func:`may_name_secret` tells so from
+the raw text, and such a text is stored as it is without being parsed or matched.
 """
 
 import base64
@@ -32,6 +35,36 @@ _AUTH_SCHEMES = frozenset({"basic", "bearer", "token", "digest"})
 def secret_words() -> tuple[str, ...]:
     """The configured key words (LOG_SECRET_KEYS), lower-cased, with ``-`` read as ``_``."""
     return tuple(word.lower().replace("-", "_") for word in settings.LOG_SECRET_KEYS if word)
+
+
+@functools.lru_cache(maxsize=8)
+def _cores(words: tuple[str, ...]) -> tuple[str, ...]:
+    # what any key matching a word must contain, lower-cased, without separators: "*_key" -> "key"
+    cores = []
+    for word in words:
+        parts = [part.replace("_", "") for part in word.split("*")]
+        cores.append(max(parts, key=len))
+    return tuple(core for core in cores if core)
+
+
+# Escapes under which a key may hide its letters: JSON's \u, URL encoding, HTML entities.
+_ESCAPES = ("\\u", "%", "&#")
+
+
+def may_name_secret(text: str, words: tuple[str, ...] | None = None) -> bool:
+    """False only when no secret-looking key or value can be in ``text`` (a cheap pass over the raw text).
+
+    Every match needs one of the words' letters in a row, ignoring case, ``-`` and ``_``;
+    casefold() folds at least what the patterns' IGNORECASE does. A text with an escape is
+    always looked at in full.
+    """
+    words = secret_words() if words is None else words
+    if not text or not words:
+        return False
+    if any(escape in text for escape in _ESCAPES):
+        return True
+    compact = text.casefold().replace("_", "").replace("-", "")
+    return any(core in compact for core in _cores(words))
 
 
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -120,9 +153,9 @@ def mask_query(query: str) -> Masked:
     ``&`` and ``;`` both separate parameters (servers differ), and each decoded parameter gets a text
     pass too, for ``filter=token:C`` or ``?token:C``.
     """
-    if not query:
-        return Masked("", False)
     words = secret_words()
+    if not may_name_secret(query, words):
+        return Masked(query, False)
     hit = False
     parts = _QUERY_PARTS.split(query)
     for index in range(0, len(parts), 2):
@@ -194,7 +227,7 @@ def _unmasked_key(text: str, words: tuple[str, ...]) -> bool:
 def mask_text(text: str) -> Masked:
     """Best effort for text that is not JSON nor a form: values after secret-looking keys."""
     words = secret_words()
-    if not text or not words:
+    if not may_name_secret(text, words):
         return Masked(text, False)
     hit = False
 
@@ -305,9 +338,9 @@ def mask_body(raw: bytes, content_type: str = "") -> Masked:
     Text that still shows a secret-looking key before a value after masking is not stored at all.
     """
     text = raw.decode("utf-8", errors="replace")
-    if not text:
-        return Masked("", False)
     words = secret_words()
+    if not may_name_secret(text, words):
+        return Masked(text, False)
     parsed = _parse_json(text, words)
     if parsed is not None and not parsed.duplicate_key:
         value, hit = mask_json_value(parsed.value, words)
@@ -332,13 +365,14 @@ def sent_secrets(query: str, body: bytes | None, content_type: str, headers) -> 
     """Every value the caller sent under a secret-looking key: query, body (parsed or not) and credential headers."""
     words = secret_words()
     found: list[str] = []
-    for part in _QUERY_PARTS.split(query or "")[::2]:
+    query = query if may_name_secret(query, words) else ""
+    for part in _QUERY_PARTS.split(query)[::2]:
         name, equals, value = part.partition("=")
         if equals and is_secret_key(unquote_plus(name), words):
             found.append(unquote_plus(value))
         found.extend(_text_secrets(unquote_plus(part), words))
     text = body.decode("utf-8", errors="replace") if body else ""
-    if text:
+    if may_name_secret(text, words):
         parsed = _parse_json(text, words)
         if parsed is not None:
             found.extend(parsed.secrets)

@@ -86,6 +86,7 @@ def replay(log: RequestLog, *, credentials: dict[str, str] | None = None) -> Rep
     request_id = uuid.uuid4().hex
     environ = _environ(log, credentials, request_id)
     response = _ReplayHandler()(environ)
+    response.hub_close()  # the row is written when the response closes; this one is never sent
     content = b"" if response.streaming else response.content
     new_log = RequestLog.objects.filter(request_id=request_id).first()
     return ReplayResult(status=response.status_code, content=content, log=new_log)

@@ -5,6 +5,7 @@ attempts, and the DRF authentication classes built on them.
   API keys, endpoint tokens and Odoo sessions; ``passwords``: endpoints' Basic passwords.
 - ``models``: the API keys the hub issues (endpoint tokens live with their endpoints, Odoo
   sessions with the generic routes; all three inherit ``secrets``' base).
+- ``keys``: the usable API keys cached per process (no query per call).
 - ``credentials``: the one reader of the ``Authorization`` and ``X-Api-Key`` headers.
 - ``throttle``: the one guard against guessing (429 with Retry-After).
 - ``authentication``: DRF authentication classes (API key, staff session) and the base the

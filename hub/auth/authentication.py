@@ -10,8 +10,7 @@ import logging
 
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 
-from hub.auth import credentials, throttle
-from hub.auth.models import ApiKey
+from hub.auth import credentials, keys, throttle
 from hub.envelope import ApiError
 
 logger = logging.getLogger(__name__)
@@ -68,12 +67,12 @@ class ApiKeyAuthentication(BaseAuthentication):
             throttle.guard(request, self.throttle_target)
         if token is None:
             return None
-        key = ApiKey.find(token) if token else None
+        key = keys.find(token) if token else None
         if key is None:
             if token:  # an empty header guesses nothing
                 throttle.record_failure(request, self.throttle_target)
             raise self.refusal(self.unknown_message, self.authenticate_header(request))
-        key.touch()
+        key.touch(request)  # at most once a minute, after the answer
         return authenticated(request, f"key:{key.name}", key)
 
     def refusal(self, message: str, challenge: str) -> Exception:

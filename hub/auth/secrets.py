@@ -9,14 +9,21 @@ comparison is in constant time.
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Self
 
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
+from hub import deferred
+
 PREFIX_LENGTH = 8
+# Sent (sender: the model) when rows are revoked in bulk: an UPDATE sends no post_save, and
+# caches of usable secrets must hear of it.
+revoked_in_bulk = Signal()
 
 
 def new_token(kind: str = "hub") -> str:
@@ -37,6 +44,18 @@ def digest(token: str) -> str:
 def matches(token: str, stored_digest: str) -> bool:
     """Whether ``token`` is the one whose digest was stored (constant time)."""
     return hmac.compare_digest(digest(token), stored_digest)
+
+
+def match(candidates: Iterable, token: str):
+    """The candidate (any object with ``prefix`` and ``digest``) that ``token`` is, or None."""
+    prefix = lookup_prefix(token)
+    token_digest = digest(token)
+    found = None
+    for candidate in candidates:
+        # every candidate of the prefix is compared, so the time taken does not tell which one matched
+        if candidate.prefix == prefix and hmac.compare_digest(token_digest, candidate.digest):
+            found = candidate
+    return found
 
 
 class IssuedSecret(models.Model):
@@ -64,12 +83,7 @@ class IssuedSecret(models.Model):
         """The row of ``candidates`` that ``token`` is, or None (one indexed query)."""
         if "\x00" in token:  # never in an issued token, and PostgreSQL cannot even compare it (DataError)
             return None
-        found = None
-        for candidate in candidates.filter(prefix=lookup_prefix(token)):
-            # every candidate is compared, so the time taken does not tell which one matched
-            if matches(token, candidate.digest):
-                found = candidate
-        return found
+        return match(candidates.filter(prefix=lookup_prefix(token)), token)
 
 
 class RevocableSecretQuerySet(models.QuerySet):
@@ -80,7 +94,9 @@ class RevocableSecretQuerySet(models.QuerySet):
 
     def revoke(self) -> int:
         """Revoke the rows not revoked yet; how many were."""
-        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        revoked_in_bulk.send(sender=self.model)
+        return count
 
 
 class RevocableSecret(IssuedSecret):
@@ -110,11 +126,19 @@ class RevocableSecret(IssuedSecret):
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
 
-    def touch(self) -> None:
-        """Record a use, at most once per ``LAST_USED_RESOLUTION``."""
+    def touch(self, request=None) -> None:
+        """Record a use, at most once per ``LAST_USED_RESOLUTION``; after the answer when ``request`` is given.
+
+        A cached object (endpoint configurations, API keys) remembers its last write itself, so
+        a busy caller costs one UPDATE a minute per process, never one per call.
+        """
         now = timezone.now()
         last = self.last_used_at
         if self.LAST_USED_RESOLUTION and last is not None and now - last < self.LAST_USED_RESOLUTION:
             return
         self.last_used_at = now
-        type(self).objects.filter(pk=self.pk).update(last_used_at=now)
+        rows = type(self).objects.filter(pk=self.pk)
+        if request is None:
+            rows.update(last_used_at=now)
+        else:
+            deferred.defer(request, lambda: rows.update(last_used_at=now))

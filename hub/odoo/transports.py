@@ -1,6 +1,7 @@
 """One class per wire protocol; each turns a call into one HTTP request and its answer back.
 
-All three share the client's pooled ``httpx.Client`` (keep-alive, connect/read timeouts).
+All three share the client's pooled ``httpx.Client`` (keep-alive, connect/read timeouts), and all
+clients one TLS context.
 A transport knows nothing of retries, caching or counting: ``OdooClient`` does that.
 Every failure leaves here as an ``OdooError``: transport problems (refused, reset, timeout,
 HTML or garbage answers) as ``OdooUnavailable``/``OdooTimeout``, Odoo's own faults through
@@ -9,9 +10,11 @@ HTML or garbage answers) as ``OdooUnavailable``/``OdooTimeout``, Odoo's own faul
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
+import ssl
 import xmlrpc.client
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -36,9 +39,16 @@ from hub.odoo.signatures import named_arguments
 _METHOD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The one TLS context of every client: loading the CA certificates takes ~35 ms, a context is thread-safe."""
+    return httpx.create_ssl_context()
+
+
 def new_http_client(connect_timeout: float, read_timeout: float) -> httpx.Client:
     """The pooled HTTP client shared by every protocol of one connection (thread-safe)."""
     return httpx.Client(
+        verify=tls_context(),
         timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout),
         limits=httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=30.0),
         headers={"User-Agent": "odoo-integration-hub"},

@@ -1,6 +1,7 @@
 """Authentication per endpoint: none, HTTP Basic and bearer tokens, on every route and method."""
 
 import base64
+import time
 from datetime import timedelta
 
 import pytest
@@ -105,17 +106,35 @@ def test_several_named_tokens_each_work_and_record_last_use(client, bearer_endpo
     assert used["warehouse"] is not None
 
 
-def test_bearer_request_makes_two_queries_and_a_third_once_a_minute(
-    client, bearer_endpoint, issue_token, django_assert_num_queries
+def test_bearer_request_makes_one_query_and_a_second_once_a_minute(
+    client, bearer_endpoint, issue_token, django_assert_num_queries, monkeypatch
 ):
     secret = issue_token(bearer_endpoint)
     headers = {"Authorization": f"Bearer {secret}"}
     client.get(URL, headers=headers)  # builds the configuration; records the first use
-    with django_assert_num_queries(2):  # token lookup, log row (last use is written once a minute)
+    with django_assert_num_queries(1):  # the log row: the token is checked against the cached configuration
         assert client.get(f"{URL}/C001", headers=headers).status_code == 200
-    EndpointToken.objects.update(last_used_at=timezone.now() - timedelta(hours=1))
-    with django_assert_num_queries(3):  # token lookup, last-use update, log row
+    monkeypatch.setattr(EndpointToken, "LAST_USED_RESOLUTION", timedelta(0))  # as if a minute had passed
+    with django_assert_num_queries(2):  # last-use update (after the answer), log row
         assert client.get(f"{URL}/C001", headers=headers).status_code == 200
+    assert EndpointToken.objects.get().last_used_at > timezone.now() - timedelta(seconds=5)
+
+
+def test_a_revoked_or_expired_token_is_refused_at_once_though_configurations_are_cached(
+    client, bearer_endpoint, issue_token
+):
+    revoked, expiring = issue_token(bearer_endpoint, name="revoked"), issue_token(bearer_endpoint, name="expiring")
+    for secret in (revoked, expiring):
+        assert client.get(f"{URL}/C001", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    EndpointToken.objects.filter(name="revoked").revoke()  # a bulk UPDATE, as the admin action does
+    token = EndpointToken.objects.get(name="expiring")
+    token.expires_at = timezone.now() + timedelta(milliseconds=300)
+    token.save()
+    assert client.get(f"{URL}/C001", headers={"Authorization": f"Bearer {expiring}"}).status_code == 200
+    time.sleep(0.3)
+    for secret in (revoked, expiring):
+        response = client.get(f"{URL}/C001", headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 401, secret
 
 
 def test_basic_request_makes_one_query(client, basic_endpoint, django_assert_num_queries):

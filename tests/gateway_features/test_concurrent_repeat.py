@@ -7,6 +7,7 @@ import pytest
 
 from idempotency.models import StoredAnswer
 from logs.models import RequestLog
+from tests.fixtures.logrows import wait_for_rows
 
 THREADS = 8
 
@@ -32,4 +33,5 @@ def test_a_concurrent_repeat_creates_exactly_one_record(live_server, make_endpoi
     assert any(a.status_code == 409 for a in others)  # the latency made at least one repeat overlap
     assert [r["ref"] for r in fake_odoo.records("res.partner")].count("PAR-1") == 1
     assert StoredAnswer.objects.get().status == 201
+    assert wait_for_rows(THREADS) == THREADS  # rows are written once the answers have gone
     assert RequestLog.objects.filter(rpc_count__gt=0).count() == 1  # only the first call reached Odoo

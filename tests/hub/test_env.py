@@ -162,7 +162,7 @@ def test_database_malformed_urls_name_the_variable(monkeypatch, tmp_path, url, m
 @pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/0", "rediss://cache.example:6380/1", "unix:///run/redis.sock"])
 def test_cache_redis_urls(monkeypatch, url):
     monkeypatch.setenv("HUB_T_REDIS", url)
-    assert cache_from_url("HUB_T_REDIS") == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    assert cache_from_url("HUB_T_REDIS") == {"BACKEND": "hub.rediscache.RedisCache", "LOCATION": url}
 
 
 def test_cache_unset_is_local_memory(monkeypatch):
@@ -254,7 +254,7 @@ def test_django_reads_the_secret_key_from_a_file_and_uses_redis_when_set(tmp_pat
     assert json.loads(result.stdout) == {
         "debug": False,
         "secret": "from-a-file",
-        "cache": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/3"},
+        "cache": {"BACKEND": "hub.rediscache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/3"},
         "engine": "django.db.backends.sqlite3",
         "level": "INFO",
     }

@@ -1,5 +1,7 @@
 """The client pool: one shared client per connection until the connection changes."""
 
+import ssl
+
 from hub.odoo import pool
 
 
@@ -19,3 +21,21 @@ def test_a_changed_connection_gets_a_new_client(odoo_connection):
     assert second is not first
     assert second.read_timeout == 12.0
     assert odoo_connection.client() is second
+
+
+def test_every_http_client_shares_one_tls_context(monkeypatch):
+    """Loading the CA certificates costs tens of milliseconds: done once per process, not per client."""
+    import httpx
+
+    from hub.odoo import transports
+
+    made = []
+    monkeypatch.setattr(httpx, "create_ssl_context", lambda: made.append(1) or ssl.create_default_context())
+    transports.tls_context.cache_clear()
+    try:
+        clients = [transports.new_http_client(5, 30) for _ in range(3)]
+        assert len(made) == 1
+        for client in clients:
+            client.close()
+    finally:
+        transports.tls_context.cache_clear()

@@ -12,6 +12,7 @@ from endpoints.models import Endpoint
 from hub.models import ApiKey
 from logs.models import RequestLog
 from tests.endpoints.support import CUSTOMER_LINES, DOMAIN, add_lines
+from tests.fixtures.logrows import wait_for_rows
 
 REQUESTS = 60
 THREADS = 12
@@ -32,6 +33,7 @@ def test_parallel_requests_give_one_row_each(live_server, log_urls):
     sent_ids = [request_id for _, request_id in answers]
     assert len(set(sent_ids)) == REQUESTS
     assert sorted(status for status, _ in answers) == sorted([200, 500, 400] * (REQUESTS // 3))
+    assert wait_for_rows(REQUESTS) == REQUESTS  # rows are written once the answers have gone
     rows = list(RequestLog.objects.values_list("request_id", "status"))
     assert len(rows) == REQUESTS
     assert sorted(rows) == sorted((request_id, status) for status, request_id in answers)
@@ -45,6 +47,7 @@ def test_parallel_requests_reusing_one_request_id_are_all_logged(live_server, lo
 
     with ThreadPoolExecutor(THREADS) as pool:
         assert list(pool.map(call, range(24))) == [200] * 24
+    assert wait_for_rows(24) == 24
     ids = list(RequestLog.objects.values_list("request_id", flat=True))
     assert len(ids) == len(set(ids)) == 24
     assert ids.count("same") == 1
@@ -110,6 +113,7 @@ def test_parallel_calls_of_real_routes_through_the_stand_in_give_one_row_each(li
     assert {request_id for request_id in sent_ids if request_id.startswith("real-")} == {
         f"real-{n}" for n in range(1, REQUESTS, 2)
     }
+    assert wait_for_rows(REQUESTS) == REQUESTS
     rows = list(RequestLog.objects.values_list("request_id", "path", "status", "route_kind", "outcome"))
     assert len(rows) == REQUESTS
     kinds = {"/bj_api_sync/v1/customers/C001": "rest", "/api/search_data": "generic"}

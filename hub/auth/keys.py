@@ -1,0 +1,81 @@
+"""The usable API keys, cached per process: a call authenticated by a key costs no query.
+
+The same scheme as the endpoint configurations (endpoints.config): a version number in the shared
+cache is bumped whenever a key or an Odoo connection (which keys carry) is saved, deleted or
+revoked; a process that sees another version reloads the keys; they are also reloaded once
+``MAX_AGE`` seconds old (changes no signal saw, processes without a shared cache). Expiry is
+checked at each call.
+"""
+
+import threading
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from hub import sharedcache
+from hub.auth import secrets
+from hub.auth.models import ApiKey
+
+VERSION_KEY = "hub:api-keys-version"
+MAX_AGE = 30.0  # seconds
+
+_lock = threading.Lock()
+_state: dict = {"version": None, "loaded": 0.0, "keys": ()}
+
+
+def find(token: str) -> ApiKey | None:
+    """The usable key ``token`` belongs to, or None (no query while the cache holds the keys)."""
+    try:
+        keys = _keys()
+    except sharedcache.UNREACHABLE as exc:
+        # Without the shared version this process cannot know of changes made elsewhere.
+        sharedcache.warn("API keys are read from the database on every call", exc)
+        return ApiKey.find(token)
+    found = secrets.match(keys, token)
+    return found if found is not None and found.is_usable else None
+
+
+def _keys() -> tuple[ApiKey, ...]:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)  # a value no process can have seen
+        version = cache.get(VERSION_KEY)
+    with _lock:
+        if _state["version"] == version and time.monotonic() - _state["loaded"] < MAX_AGE:
+            return _state["keys"]
+    keys = tuple(ApiKey.objects.filter(revoked_at__isnull=True).select_related("connection"))
+    with _lock:
+        _state.update(version=version, loaded=time.monotonic(), keys=keys)
+    return keys
+
+
+def _bump() -> None:
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # the key is gone (flushed, evicted): any fresh value will do
+            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    except sharedcache.UNREACHABLE as exc:
+        sharedcache.warn("an API key change could not be announced to other processes", exc)
+
+
+@receiver(post_save, sender=ApiKey)
+@receiver(post_delete, sender=ApiKey)
+@receiver(secrets.revoked_in_bulk, sender=ApiKey)
+def keys_changed(sender, **kwargs) -> None:
+    """Drop cached keys here and everywhere: now, and again once the change is committed.
+
+    Also connected to the Odoo connection's saves and deletes (hub.apps: this module is imported
+    by the log API, which must not import the Odoo client).
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def clear_local() -> None:
+    """Forget this process's keys (tests; the version check does it in production)."""
+    with _lock:
+        _state.update(version=None, loaded=0.0, keys=())
