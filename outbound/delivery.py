@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import httpx
 from django.conf import settings
 
+from hub.tls import tls_context
 from outbound import safety, signing
 
 logger = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ def send(configuration, method: str, url: str, headers: dict[str, str], body: by
     limit = settings.OUTBOUND_RESPONSE_MAX_BYTES
     try:
         with (
-            httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client,
+            httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False, verify=tls_context()) as client,
             client.stream(
                 method, pinned, content=body, headers={**headers, "Host": host_header}, extensions=extensions
             ) as response,

@@ -10,11 +10,9 @@ HTML or garbage answers) as ``OdooUnavailable``/``OdooTimeout``, Odoo's own faul
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import re
-import ssl
 import xmlrpc.client
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -35,14 +33,9 @@ from hub.odoo.exceptions import (
 )
 from hub.odoo.names import is_model_name
 from hub.odoo.signatures import named_arguments
+from hub.tls import tls_context
 
 _METHOD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@functools.cache
-def tls_context() -> ssl.SSLContext:
-    """The one TLS context of every client: loading the CA certificates takes ~35 ms, a context is thread-safe."""
-    return httpx.create_ssl_context()
 
 
 def new_http_client(connect_timeout: float, read_timeout: float) -> httpx.Client:

@@ -27,15 +27,16 @@ def test_every_http_client_shares_one_tls_context(monkeypatch):
     """Loading the CA certificates costs tens of milliseconds: done once per process, not per client."""
     import httpx
 
+    from hub import tls
     from hub.odoo import transports
 
     made = []
     monkeypatch.setattr(httpx, "create_ssl_context", lambda: made.append(1) or ssl.create_default_context())
-    transports.tls_context.cache_clear()
+    tls.tls_context.cache_clear()
     try:
         clients = [transports.new_http_client(5, 30) for _ in range(3)]
         assert len(made) == 1
         for client in clients:
             client.close()
     finally:
-        transports.tls_context.cache_clear()
+        tls.tls_context.cache_clear()

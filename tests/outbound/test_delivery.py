@@ -321,3 +321,24 @@ def test_readyz_returns_the_outbound_figures(client, configuration, odoo_connect
     _change(configuration, now=timezone.now() - timedelta(seconds=42))
     body = client.get("/readyz").json()
     assert body["outbound"] == {"pending": 1, "dead": 0, "oldest_pending_seconds": 42}
+
+
+def test_deliveries_share_the_hubs_one_tls_context(configuration, receiver, monkeypatch):
+    """Each delivery opens its own client; loading the CA certificates for each cost tens of milliseconds."""
+    from httpx._transports import default as httpx_transports
+
+    from hub.tls import tls_context
+
+    used = []
+    create = httpx_transports.create_ssl_context
+
+    def recording(*args, **kwargs):
+        used.append(create(*args, **kwargs))
+        return used[-1]
+
+    monkeypatch.setattr(httpx_transports, "create_ssl_context", recording)
+    for record_id in (7, 8):
+        _attempt(_change(configuration, record_id=record_id), T0)
+    assert len(receiver.received) == 2
+    assert len(used) == 2  # one client per delivery...
+    assert all(context is tls_context() for context in used)  # ...given the one context, made once per process
