@@ -16,9 +16,18 @@ class OdooError(Exception):
     permanent = True
     public_message = ""  # empty: ``message`` itself is what callers see
 
-    def __init__(self, message: str, *, odoo_name: str = "", fault_code: int | str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        odoo_name: str = "",
+        fault_code: int | str | None = None,
+        public_message: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
+        if public_message is not None:  # this one error names what callers may not see (an address)
+            self.public_message = public_message
         self.odoo_name = odoo_name  # e.g. "odoo.exceptions.ValidationError" when Odoo told us
         self.fault_code = fault_code  # XML-RPC faultCode or JSON-RPC error code, when any
 

@@ -313,9 +313,15 @@ class Json2Transport(Transport):
         target = where(self.url)
         if response.status_code == 404 and "No database is selected" in response.text:
             # The X-Odoo-Database header names no database of that server: the connection's configuration.
-            return OdooAuthError(f'Odoo at {target} has no database "{self.database}"')
+            return OdooAuthError(
+                f'Odoo at {target} has no database "{self.database}"',
+                public_message="Odoo refused the hub's connection settings.",
+            )
         if response.status_code == 415:
-            return OdooRequestError(f"Odoo at {target} refused the request's Content-Type (HTTP 415)")
+            return OdooRequestError(
+                f"Odoo at {target} refused the request's Content-Type (HTTP 415)",
+                public_message="Odoo refused the hub's request format.",
+            )
         return None
 
 

@@ -75,3 +75,26 @@ def test_every_call_works_the_same_over_each_protocol(client, protocol_endpoint,
         "web_search_read",
         "web_search_read",
     ]
+
+
+def test_a_json2_database_odoo_does_not_have_is_told_without_odoos_address(client, make_connection, odoo19_server):
+    """A database that server lacks: the caller learns it is the hub's settings, staff read where it was."""
+    from endpoints.models import Endpoint
+    from logs.models import RequestLog
+
+    odoo19_server.reset()
+    connection = make_connection(protocol="json2", secret=FakeOdoo.ADMIN_API_KEY, server=odoo19_server, database="nodb")
+    endpoint = Endpoint.objects.create(
+        name="Customers",
+        connection=connection,
+        odoo_model="res.partner",
+        slug="customers",
+        auth="none",
+        allowed_methods=["GET"],
+    )
+    add_lines(endpoint, CUSTOMER_LINES)
+    response = client.get(URL)
+    assert response.status_code == 502
+    assert body(response)["message"] == "Odoo refused the hub's connection settings."
+    row = RequestLog.objects.get(request_id=response["X-Request-ID"])
+    assert row.error == f'Odoo at {odoo19_server.url} has no database "nodb"'
