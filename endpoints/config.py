@@ -18,7 +18,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import transaction
 
 from endpoints.models import Endpoint, EndpointToken
@@ -55,24 +54,13 @@ _state: dict = {"version": None, "configs": {}}
 
 
 def current_version():
-    """The shared configuration version; started at a value no process can have seen before."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # time_ns: after a cache flush the new version cannot equal the one a process holds
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    """The shared configuration version (hub.sharedcache.version)."""
+    return sharedcache.version(VERSION_KEY)
 
 
 def bump_version() -> None:
     """Tell every process that a configuration changed."""
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # the key is gone (flushed, evicted): any fresh value will do
-            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-    except sharedcache.UNREACHABLE as exc:  # saving in the admin must not fail; readers go to the database
-        sharedcache.warn("a configuration change could not be announced to other processes", exc)
+    sharedcache.bump(VERSION_KEY, "a configuration change could not be announced to other processes")
 
 
 def invalidate() -> None:

@@ -10,6 +10,8 @@ import logging
 import threading
 import time
 
+from django.core.cache import cache
+
 logger = logging.getLogger(__name__)
 
 try:
@@ -36,3 +38,26 @@ def warn(subject: str, exc: BaseException, detail: str = "") -> None:
     logger.warning(
         "The shared cache is unreachable (%s: %s): %s%s", exc.__class__.__name__, exc, subject, detail and f"; {detail}"
     )
+
+
+def version(key: str):
+    """The version number kept under ``key``: started, when missing, at a value no process can have
+    seen (nanoseconds since the epoch), so a cache flush never makes an old version current again.
+    Raises ``UNREACHABLE``: a caller without the shared version reads the database instead."""
+    current = cache.get(key)
+    if current is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        current = cache.get(key)
+    return current
+
+
+def bump(key: str, subject: str) -> None:
+    """Announce a change to every process by moving the version under ``key``; never raises (a save in
+    the admin must not fail for the cache: the change is ``warn``-ed, and readers reload within their max age)."""
+    try:
+        try:
+            cache.incr(key)
+        except ValueError:  # the key is gone (flushed, evicted): any fresh value will do
+            cache.set(key, time.time_ns(), timeout=None)
+    except UNREACHABLE as exc:
+        warn(subject, exc)

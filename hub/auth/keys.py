@@ -10,7 +10,6 @@ checked at each call.
 import threading
 import time
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -39,10 +38,7 @@ def find(token: str) -> ApiKey | None:
 
 
 def _keys() -> tuple[ApiKey, ...]:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)  # a value no process can have seen
-        version = cache.get(VERSION_KEY)
+    version = sharedcache.version(VERSION_KEY)
     with _lock:
         if _state["version"] == version and time.monotonic() - _state["loaded"] < MAX_AGE:
             return _state["keys"]
@@ -53,13 +49,7 @@ def _keys() -> tuple[ApiKey, ...]:
 
 
 def _bump() -> None:
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # the key is gone (flushed, evicted): any fresh value will do
-            cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-    except sharedcache.UNREACHABLE as exc:
-        sharedcache.warn("an API key change could not be announced to other processes", exc)
+    sharedcache.bump(VERSION_KEY, "an API key change could not be announced to other processes")
 
 
 @receiver(post_save, sender=ApiKey)
