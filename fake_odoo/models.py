@@ -175,6 +175,9 @@ def defaults_for(env: Env, model: str) -> dict[str, Any]:
         return {"state": "draft", "date_order": now(), "company_id": 1}
     if model == "account.move":
         return {"state": "draft", "move_type": "entry", "company_id": 1, "date": today().isoformat()}
+    if model in ("product.template", "product.product"):
+        # product/models/product_template.py: sale_ok and purchase_ok default=True, type 'consu'
+        return {"active": True, "sale_ok": True, "purchase_ok": True, "type": "consu"}
     result: dict[str, Any] = {}
     if "active" in fields:
         result["active"] = True

@@ -51,8 +51,8 @@ def test_post_fills_what_the_domain_fixes_so_the_location_answers(client, produc
     assert response.status_code == 201, response.content
     expected = {"sku": "HUB-1", "name": "Hub one", "for_sale": True, "bought": False}
     assert body(response) == {"status": "success", "data": expected}
-    # a create that does not name sale_ok stores False (201, then 404 on the Location): the domain's
-    # values are written in the create itself
+    # Odoo's default makes a product one that can be bought (purchase_ok True): without the domain's
+    # values written in the create itself, the 201's Location would answer 404
     assert rpc_calls == [
         ("product.product", "search_read"),  # does HUB-1 exist already?
         ("product.product", "create"),
@@ -168,7 +168,8 @@ def test_put_inside_the_domain_costs_find_write_and_read_back(client, products, 
     assert post(client, {"sku": "HUB-5", "name": "Hub five"}).status_code == 201
     rpc_calls.clear()
     response = put(client, "HUB-5", {"name": "Hub 5"})
-    assert body(response)["data"] == {"sku": "HUB-5", "name": "Hub 5", "for_sale": False, "bought": False}
+    # Odoo's defaults: a product can be sold and bought
+    assert body(response)["data"] == {"sku": "HUB-5", "name": "Hub 5", "for_sale": True, "bought": True}
     assert rpc_calls == [
         ("product.product", "search_read"),
         ("product.product", "write"),
