@@ -9,12 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 
 from endpoints import admin_pickers, admin_preview, admin_views
 from endpoints.config import build
@@ -23,24 +20,18 @@ from endpoints.schema import example_payload
 from endpoints.transfer import ENDPOINT_FIELDS
 from hub.odoo.exceptions import OdooError
 from mappings.admin_support import (
-    FIELD_PICKER,
     MODEL_PICKER,
     PICKERS_SCRIPT,
-    MappingLineForm,
     MappingLineFormSet,
+    MappingLinesInline,
     check_field_names,
     check_lines,
+    plain_help_text,
 )
-from mappings.models import MappingLine
 
 logger = logging.getLogger(__name__)
 
 _base_url: ContextVar[str] = ContextVar("endpoint_admin_base_url", default="/")
-
-
-def plain_help_text(text):
-    """Help text shown as written: the admin renders help texts as HTML, so "/<id>" vanished as a tag."""
-    return escape(text) if "<" in str(text) else text
 
 
 class EndpointForm(forms.ModelForm):
@@ -103,67 +94,17 @@ class EndpointForm(forms.ModelForm):
         return cleaned
 
 
-class EmptyWhenUnsetJSONField(forms.JSONField):
-    """A JSON box that shows an unset value as empty, not as the literal ``null``."""
+class MappingLineInline(MappingLinesInline):
+    """Mapping lines of the endpoint; the formset enforces exactly one record identifier."""
 
-    def prepare_value(self, value):
-        return "" if value is None else super().prepare_value(value)
-
-
-class MappingLineInline(admin.StackedInline):
-    """Mapping lines of the endpoint, stacked so a line fits the screen; nested lines follow their parent.
-
-    The formset enforces exactly one record identifier; the form shows the options of the line's
-    value type as labelled fields (mappings.admin_support.MappingLineForm).
-    """
-
-    model = MappingLine
-    form = MappingLineForm
     formset = MappingLineFormSet
-    extra = 0
     fk_name = "endpoint"
-    classes = ["hub-lines"]
     # A table of eleven columns was about 2000 px wide: rows of fields per line fit 1366 px.
     fieldsets = [
         (None, {"fields": [("odoo_field", "external_key", "value_type", "odoo_type", "is_identifier")]}),
         (None, {"fields": [("direction", "required", "default", "parent", "sequence")]}),
         (None, {"fields": ["options"]}),
     ]
-    formfield_overrides = {
-        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
-    }
-
-    def get_queryset(self, request):
-        # Each nested line right after its parent (two levels; deeper ones still follow their root).
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(root_sequence=Coalesce("parent__sequence", "sequence"), root_id=Coalesce("parent_id", "id"))
-            .order_by("root_sequence", "root_id", F("parent_id").asc(nulls_first=True), "sequence", "id")
-        )
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "default":
-            kwargs["form_class"] = EmptyWhenUnsetJSONField
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and db_field.name in ("odoo_field", "external_key"):
-            field.widget.attrs.update({"class": "", "size": 16})  # not the admin's 20em vTextField
-        if field is not None and db_field.name == "odoo_field":
-            field.widget.attrs.update(FIELD_PICKER)
-        if field is not None:
-            field.help_text = plain_help_text(field.help_text)
-        if field is not None and db_field.name == "default":
-            field.widget.attrs["cols"] = 16
-        return field
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            # only this endpoint's one2many lines can hold nested lines
-            endpoint_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-            kwargs["queryset"] = MappingLine.objects.filter(
-                endpoint_id=endpoint_id, value_type=MappingLine.ValueType.ONE2MANY
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 SHOWN_ONCE_NOTE = "The token is shown once, right after saving: copy it then. Only its prefix is kept readable."

@@ -1,4 +1,4 @@
-"""Pieces the admin reuses for mapping lines: the inline formset, the fields_get check, the options form."""
+"""Pieces the admin reuses for mapping lines: the inline, its formset, the fields_get check, the options form."""
 
 import copy
 import json
@@ -7,10 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse_lazy
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from hub.odoo.exceptions import OdooError, OdooRequestError
@@ -394,3 +398,71 @@ class MappingLineForm(forms.ModelForm):
         super()._post_clean()
         if typed_wrong is not None:
             self._errors["options"] = typed_wrong
+
+
+# -- the lines inline (endpoint and outbound pages) -----------------------------------------------
+
+
+def plain_help_text(text):
+    """Help text shown as written: the admin renders help texts as HTML, so "/<id>" vanished as a tag."""
+    return escape(text) if "<" in str(text) else text
+
+
+class EmptyWhenUnsetJSONField(forms.JSONField):
+    """A JSON box that shows an unset value as empty, not as the literal ``null``."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
+class MappingLinesInline(admin.StackedInline):
+    """Mapping lines of one owner (``fk_name``), stacked so a line fits the screen; nested lines follow
+    their parent, and the options of the line's value type are labelled fields (MappingLineForm).
+
+    The endpoint and outbound pages subclass it, naming their owner, formset and rows of fields;
+    mapping_lines.js and mapping_lines.css serve both.
+    """
+
+    model = MappingLine
+    form = MappingLineForm
+    extra = 0
+    classes = ["hub-lines"]
+    formfield_overrides = {
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+    }
+
+    class Media:
+        css = {"all": ["endpoints/mapping_lines.css"]}
+
+    def get_queryset(self, request):
+        # Each nested line right after its parent (two levels; deeper ones still follow their root).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(root_sequence=Coalesce("parent__sequence", "sequence"), root_id=Coalesce("parent_id", "id"))
+            .order_by("root_sequence", "root_id", F("parent_id").asc(nulls_first=True), "sequence", "id")
+        )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "default":
+            kwargs["form_class"] = EmptyWhenUnsetJSONField
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is None:
+            return field
+        if db_field.name in ("odoo_field", "external_key"):
+            field.widget.attrs.update({"class": "", "size": 16})  # not the admin's 20em vTextField
+        if db_field.name == "odoo_field":
+            field.widget.attrs.update(FIELD_PICKER)
+        if db_field.name == "default":
+            field.widget.attrs["cols"] = 16
+        field.help_text = plain_help_text(field.help_text)
+        return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            # only this owner's one2many lines can hold nested lines
+            owner_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = MappingLine.objects.filter(
+                **{f"{self.fk_name}_id": owner_id}, value_type=MappingLine.ValueType.ONE2MANY
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

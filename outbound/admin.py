@@ -8,7 +8,6 @@ from contextvars import ContextVar
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -16,8 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from hub.odoo.exceptions import OdooError
-from mappings.admin_support import FIELD_PICKER, MODEL_PICKER, PICKERS_SCRIPT, check_field_names
-from mappings.models import MappingLine
+from mappings.admin_support import MODEL_PICKER, PICKERS_SCRIPT, MappingLinesInline, check_field_names
 from outbound import polling, services
 from outbound.models import Delivery, OutboundConfiguration, PushNotice, RecordCallback
 
@@ -57,29 +55,19 @@ class OutboundLineFormSet(BaseInlineFormSet):
             raise ValidationError("At most one mapping line can be the record identifier.")
 
 
-class OutboundLineInline(admin.TabularInline):
-    """The mapping lines that build the payload (the same lines and value types as endpoints)."""
+class OutboundLineInline(MappingLinesInline):
+    """The mapping lines that build the payload: the endpoint page's lines, options as labelled fields.
 
-    model = MappingLine
-    fk_name = "outbound"
+    A payload is only sent: a line has no "required" or "default" (those check what a caller sends).
+    """
+
     formset = OutboundLineFormSet
-    extra = 0
-    exclude = ["endpoint", "required", "default"]
-    formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and db_field.name == "odoo_field":
-            field.widget.attrs.update(FIELD_PICKER)  # Odoo's fields as one types (the endpoint page's script)
-        return field
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            owner = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-            kwargs["queryset"] = MappingLine.objects.filter(
-                outbound_id=owner, value_type=MappingLine.ValueType.ONE2MANY
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    fk_name = "outbound"
+    fieldsets = [
+        (None, {"fields": [("odoo_field", "external_key", "value_type", "odoo_type", "is_identifier")]}),
+        (None, {"fields": [("direction", "parent", "sequence")]}),
+        (None, {"fields": ["options"]}),
+    ]
 
 
 class OutboundConfigurationForm(forms.ModelForm):

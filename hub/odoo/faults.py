@@ -10,7 +10,7 @@ Three wire formats carry the same Odoo exceptions:
 
 Each is reduced to (exception name, message) and classified by one set of rules, so every
 protocol raises the same class for the same Odoo failure. The message kept is Odoo's own,
-first line only: never a traceback, which may hold server paths and SQL.
+all of its lines joined: never a traceback, which may hold server paths and SQL.
 """
 
 from __future__ import annotations
@@ -85,15 +85,18 @@ def first_line(text: Any) -> str:
 
 
 def odoo_message(text: Any) -> str:
-    """Odoo's message as one line: its first line, or all of it when that line only introduces a list.
+    """Odoo's whole message as one line: its lines stripped and joined with a space.
 
-    "The operation cannot be completed:" alone says nothing; the lines after it name the
-    field and model, so they are kept (joined) in that case.
+    Odoo's user messages often span lines ("... remove one of its lines. / Set the quantity to 0
+    instead."; "The operation cannot be completed:" then the field and model): every line is
+    kept. A traceback never is: the text is cut where one starts, as it may hold server paths
+    and SQL.
     """
-    line = first_line(text)
-    if line.endswith(":"):
-        return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
-    return line
+    text = str(text or "")
+    head = text.find(TRACEBACK_HEAD)
+    if head != -1:
+        text = text[:head]
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 def exception_arguments_message(text: str) -> str:
@@ -168,7 +171,7 @@ def classify(name: str, message: str, *, method: str | None = None) -> type[Odoo
 
 
 def build(name: str, message: str, *, method: str | None = None, fault_code: int | str | None = None) -> OdooError:
-    """The typed exception for an Odoo failure, carrying Odoo's first message line."""
+    """The typed exception for an Odoo failure, carrying Odoo's message on one line."""
     cls = classify(name, message, method=method)
     text = odoo_message(message)
     unknown_db = _UNKNOWN_DATABASE.search(message)

@@ -233,5 +233,5 @@ def test_put_of_lines_on_a_confirmed_order_answers_odoos_refusal(client, make_en
         response,
         422,
         "Once a sales order is confirmed, you can't remove one of its lines (we need to track if something gets "
-        "invoiced or delivered).",
+        "invoiced or delivered). Set the quantity to 0 instead.",
     )

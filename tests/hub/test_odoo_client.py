@@ -201,6 +201,14 @@ FAULT_CLASSES = {
 }
 
 
+# Odoo's messages of several lines reach callers whole, on one line.
+WHOLE_MESSAGES = {
+    "access": "You are not allowed to modify 'Companies' (res.company) records. This operation is allowed for the "
+    "following groups: - Administration/Settings",
+    "missing": "Record does not exist or has been deleted. (Record: res.partner(44,), User: 2)",
+}
+
+
 @pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc", "json2"])
 @pytest.mark.parametrize("kind", sorted(set(FAULT_CLASSES) - {"auth"}))
 def test_each_fault_kind_raises_its_typed_error(misbehaving_odoo19, protocol, kind):
@@ -210,7 +218,7 @@ def test_each_fault_kind_raises_its_typed_error(misbehaving_odoo19, protocol, ki
     misbehaving_odoo19.then(fault(kind))
     with pytest.raises(FAULT_CLASSES[kind]) as caught:
         client.execute_kw("res.partner", "write", [[44], {"name": "x"}])
-    assert caught.value.message == fault_message(kind, protocol)
+    assert caught.value.message == WHOLE_MESSAGES.get(kind, fault_message(kind, protocol))
     assert "Traceback" not in caught.value.message
 
 

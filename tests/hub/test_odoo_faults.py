@@ -28,6 +28,30 @@ NOT_NULL = (
     "requires the record being deleted. If possible, archive it instead. Model: {model} Field: {field}"
 )
 MISSING = "Record does not exist or has been deleted."
+
+
+def missing(record: str, user: int = 2) -> str:
+    """Odoo's whole MissingError message: the sentence, then the record and user it names."""
+    return f"{MISSING} (Record: {record}, User: {user})"
+
+
+def denied(operation: str, model: str, group: str) -> str:
+    """Odoo's whole model-access AccessError message: the refusal, the groups allowed, the advice."""
+    return (
+        f"You are not allowed to {operation} {model} records. This operation is allowed for the following "
+        f"groups: - {group} Contact your administrator to request access if necessary."
+    )
+
+
+def cookies(model: str) -> str:
+    """Odoo's whole record-rule AccessError message, as a portal user gets it."""
+    return (
+        "Uh-oh! Looks like you have stumbled upon some top-secret records. Sorry, Joel Willis (id=7) doesn't "
+        f"have 'read' access to: - {model} If you really, really need access, perhaps you can win over your "
+        "friendly administrator with a batch of freshly baked cookies."
+    )
+
+
 RAN = None  # the method ran and returned None: XML-RPC could not encode it, the client answers None
 
 XMLRPC_EXPECTED = {
@@ -123,34 +147,40 @@ XMLRPC_EXPECTED = {
         "The operation cannot be completed: The code of the country must be unique!",
     ),
     # On create the missing record is a referenced one (parent_id): a bad value, not a 404.
-    ("faults_xmlrpc", "many2one to non-existent id (FK violation)"): (OdooValidationError, MISSING),
+    ("faults_xmlrpc", "many2one to non-existent id (FK violation)"): (
+        OdooValidationError,
+        missing("res.partner(999999,)"),
+    ),
     ("faults_xmlrpc", "AccessError: demo unlinks res.users"): (
         OdooAccessError,
-        "You are not allowed to delete 'User' (res.users) records.",
+        denied("delete", "'User' (res.users)", "Administration/Access Rights"),
     ),
     ("faults_xmlrpc", "AccessError: demo writes res.company"): (
         OdooAccessError,
-        "You are not allowed to modify 'Companies' (res.company) records.",
+        denied("modify", "'Companies' (res.company)", "Administration/Access Rights"),
     ),
     ("faults_xmlrpc", "AccessError: demo reads ir.config_parameter"): (
         OdooAccessError,
-        "You are not allowed to access 'System Parameter' (ir.config_parameter) records.",
+        denied("access", "'System Parameter' (ir.config_parameter)", "Administration/Settings"),
     ),
     ("faults_xmlrpc", "AccessError: portal user writes res.partner"): (
         OdooAccessError,
-        "Uh-oh! Looks like you have stumbled upon some top-secret records.",
+        cookies("Contact (res.partner)"),
     ),
     ("faults_xmlrpc", "AccessError (record rule): portal user reads another customer order"): (
         OdooAccessError,
-        "Uh-oh! Looks like you have stumbled upon some top-secret records.",
+        cookies("Sales Order (sale.order)"),
     ),
     ("faults_xmlrpc", "AccessError: demo unlinks res.country"): (
         OdooAccessError,
-        "You are not allowed to delete 'Country' (res.country) records.",
+        denied("delete", "'Country' (res.country)", "Administration/Settings"),
     ),
-    ("faults_xmlrpc", "MissingError: write to deleted id"): (OdooMissingError, MISSING),
-    ("faults_xmlrpc", "MissingError: write to existing + missing ids"): (OdooMissingError, MISSING),
-    ("faults_xmlrpc", "MissingError: unlink missing id"): (OdooMissingError, MISSING),
+    ("faults_xmlrpc", "MissingError: write to deleted id"): (OdooMissingError, missing("res.partner(44,)")),
+    ("faults_xmlrpc", "MissingError: write to existing + missing ids"): (
+        OdooMissingError,
+        missing("res.partner(99999,)"),
+    ),
+    ("faults_xmlrpc", "MissingError: unlink missing id"): (OdooMissingError, missing("res.partner(99999,)")),
     ("faults_xmlrpc", "UserError: unlink confirmed sale.order"): (
         OdooValidationError,
         "You can not delete a sent quotation or a confirmed sales order. You must first cancel it.",
@@ -162,7 +192,7 @@ XMLRPC_EXPECTED = {
     ),
     ("faults_xmlrpc", "bad credentials on execute_kw (wrong password)"): (OdooAuthError, "Access Denied"),
     # The user record of the uid itself is missing: the cached uid is stale, so it is an auth error.
-    ("faults_xmlrpc", "execute_kw with unknown uid"): (OdooAuthError, MISSING),
+    ("faults_xmlrpc", "execute_kw with unknown uid"): (OdooAuthError, missing("res.users(99999,)", user=99999)),
     ("faults_xmlrpc", "admin's API key used with demo uid"): (OdooAuthError, "Access Denied"),
     ("faults_xmlrpc", "execute_kw on unknown database"): (OdooAuthError, 'database "no_such_db" does not exist'),
     ("faults_xmlrpc", "invalid domain: 2-element leaf"): (
@@ -211,9 +241,9 @@ XMLRPC_EXPECTED = {
     ("faults_xmlrpc", "legacy /xmlrpc/object: AccessDenied (string faultCode)"): (OdooAuthError, "Access Denied"),
     ("faults_xmlrpc", "legacy /xmlrpc/object: AccessError"): (
         OdooAccessError,
-        "You are not allowed to delete 'User' (res.users) records.",
+        denied("delete", "'User' (res.users)", "Administration/Access Rights"),
     ),
-    ("faults_xmlrpc", "legacy /xmlrpc/object: MissingError"): (OdooMissingError, MISSING),
+    ("faults_xmlrpc", "legacy /xmlrpc/object: MissingError"): (OdooMissingError, missing("res.partner(44,)")),
     ("faults_xmlrpc", "legacy /xmlrpc/object: UserError"): (
         OdooValidationError,
         "You can not delete a sent quotation or a confirmed sales order. You must first cancel it.",
@@ -242,7 +272,7 @@ XMLRPC_EXPECTED = {
         OdooValidationError,
         "time data '2030-01-02T03:04:05' does not match format '%Y-%m-%d %H:%M:%S'",
     ),
-    ("crud", "unlink already-deleted id"): (OdooMissingError, MISSING),
+    ("crud", "unlink already-deleted id"): (OdooMissingError, missing("res.partner(73,)")),
     ("crud", "check_access_rights with default raise_exception=True (allowed case)"): RAN,
     ("crud", "check_access (returns None -> XML-RPC cannot marshal None)"): RAN,
     ("crud", "check_access_rule returns None -> marshal fault"): RAN,
@@ -262,7 +292,10 @@ XMLRPC_EXPECTED = {
         OdooAccessError,
         "Private methods (such as _compute_amounts) cannot be called remotely.",
     ),
-    ("web_search_read", "web_read with one missing id -> MissingError (unlike read)"): (OdooMissingError, MISSING),
+    ("web_search_read", "web_read with one missing id -> MissingError (unlike read)"): (
+        OdooMissingError,
+        missing("res.partner(99999,)"),
+    ),
     ("web_search_read", "fetch"): RAN,
     ("web_search_read", "web_search_read fault: invalid field in domain"): (
         OdooRequestError,
@@ -310,9 +343,9 @@ JSONRPC_EXPECTED = {
     ),
     "jsonrpc fault: AccessError as demo": (
         OdooAccessError,
-        "You are not allowed to delete 'User' (res.users) records.",
+        denied("delete", "'User' (res.users)", "Administration/Access Rights"),
     ),
-    "jsonrpc fault: MissingError": (OdooMissingError, MISSING),
+    "jsonrpc fault: MissingError": (OdooMissingError, missing("res.partner(44,)")),
     "jsonrpc fault: UserError": (
         OdooValidationError,
         "You can not delete a sent quotation or a confirmed sales order. You must first cancel it.",
@@ -329,8 +362,15 @@ JSONRPC_EXPECTED = {
 }
 
 
-DELETE_LINKED = "You cannot delete contacts linked to an active user."
-ARCHIVE_LINKED = "You cannot archive contacts linked to an active user."
+# Odoo's whole message (all its lines), without the RedirectWarning's action and button label.
+DELETE_LINKED = (
+    "You cannot delete contacts linked to an active user. You should rather archive them after archiving their "
+    "associated user. Linked active users : Mitchell Admin"
+)
+ARCHIVE_LINKED = (
+    "You cannot archive contacts linked to an active user. You first need to archive their associated user. "
+    "Linked active users : Mitchell Admin"
+)
 # Faults of faults_more.json (RedirectWarning over every protocol, inactive languages): label -> expected.
 FAULTS_MORE_EXPECTED = {
     "unlink res.partner 3 (admin's partner, linked to user admin) -> RedirectWarning, faultCode 2": (
@@ -350,7 +390,8 @@ FAULTS_MORE_EXPECTED = {
     "unlink res.partner 3 as demo (no write right on res.users) -> ValidationError "
     "(plain message, faultCode 2) instead of RedirectWarning": (
         OdooValidationError,
-        DELETE_LINKED,
+        "You cannot delete contacts linked to an active user. Ask an administrator to archive their associated "
+        "user first. Linked active users : Mitchell Admin",
     ),
     "sale.order action_confirm with context lang fr_FR (inactive) on draft order #1": (
         OdooValidationError,
@@ -499,7 +540,7 @@ def test_recorded_jsonrpc_probe_with_missing_args_is_a_request_error():
         (
             404,
             {"name": "odoo.exceptions.MissingError", "message": f"{MISSING}\n(Record: res.partner(44,), User: 2)"},
-            (OdooMissingError, MISSING),
+            (OdooMissingError, missing("res.partner(44,)")),
         ),
         (
             403,
@@ -592,3 +633,51 @@ def test_a_stand_in_crash_reaches_the_client_as_a_server_error_not_a_client_erro
     assert "account.analytic.account" in caught.value.message
     assert fake_odoo.not_modelled
     fake_odoo.store.not_modelled.clear()  # met on purpose: the fixture fails any other test that meets one
+
+
+CONFIRMED_LINE_UNLINK = (
+    "Once a sales order is confirmed, you can't remove one of its lines (we need to track if something gets "
+    "invoiced or delivered).\n                Set the quantity to 0 instead."
+)
+
+
+def test_a_user_error_keeps_every_line_of_odoos_message():
+    """Odoo's advice on its second line reaches the caller, on one line with the first."""
+    error = faults.from_jsonrpc_error(
+        {"code": 200, "data": {"name": "odoo.exceptions.UserError", "message": CONFIRMED_LINE_UNLINK}}
+    )
+    assert (type(error), error.message) == (
+        OdooValidationError,
+        "Once a sales order is confirmed, you can't remove one of its lines (we need to track if something gets "
+        "invoiced or delivered). Set the quantity to 0 instead.",
+    )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda text: faults.from_jsonrpc_error({"code": 200, "data": {"name": "builtins.ValueError", "message": text}}),
+        lambda text: faults.from_json2_error(500, {"name": "builtins.ValueError", "message": text}),
+        lambda text: faults.from_xmlrpc_fault(2, text),
+    ],
+    ids=["jsonrpc", "json2", "xmlrpc code 2"],
+)
+def test_a_traceback_inside_a_message_is_cut(make):
+    text = (
+        "Wrong value for res.partner.type: 'bogus'\nTraceback (most recent call last):\n"
+        '  File "/opt/odoo/odoo/fields.py", line 1, in convert\nValueError: SELECT secret FROM res_users'
+    )
+    error = make(text)
+    assert error.message == "Wrong value for res.partner.type: 'bogus'"
+
+
+def test_a_traceback_fault_gives_its_exception_message_only():
+    """XML-RPC code 1 carries the traceback: only the exception's own message is kept."""
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/opt/odoo/odoo/service/model.py", line 156, in retrying\n'
+        "    result = func()\n"
+        "ValueError: Invalid field 'bogus' on model 'res.partner'\n"
+    )
+    error = faults.from_xmlrpc_fault(1, text)
+    assert (type(error), error.message) == (OdooRequestError, "Invalid field 'bogus' on model 'res.partner'")

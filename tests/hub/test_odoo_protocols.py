@@ -97,7 +97,7 @@ def test_each_protocol_raises_the_same_typed_errors(odoo19, protocol):
     client = client_for(odoo19, protocol)
     with pytest.raises(OdooMissingError) as missing:
         client.execute_kw("res.partner", "write", [[999999], {"name": "x"}])
-    assert missing.value.message == "Record does not exist or has been deleted."
+    assert missing.value.message == "Record does not exist or has been deleted. (Record: res.partner(999999,), User: 2)"
     with pytest.raises(OdooRequestError) as unknown_field:
         client.execute_kw("res.partner", "search_read", [[["bogus", "=", 1]]])
     # Odoo 19's wording (json2.json: "in condition"; 18 said "in leaf")
@@ -144,7 +144,10 @@ def test_as_user_acts_with_the_other_users_rights(odoo19, protocol):
     assert demo.execute_kw("res.partner", "search_count", [[["id", "=", 12]]]) == 1
     with pytest.raises(OdooAccessError) as caught:
         demo.execute_kw("res.company", "write", [[1], {"name": "Demo Inc"}])
-    assert caught.value.message == "You are not allowed to modify 'Companies' (res.company) records."
+    assert caught.value.message == (
+        "You are not allowed to modify 'Companies' (res.company) records. This operation is allowed for the "
+        "following groups: - Access Rights Contact your administrator to request access if necessary."
+    )
     # JSON-2 takes API keys only: a password goes over JSON-RPC
     assert demo.active_protocol == ("jsonrpc" if protocol == "json2" else protocol)
 

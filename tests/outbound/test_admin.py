@@ -1,7 +1,6 @@
 """Admin of outbound: configuration pages, counts, the test delivery, deliveries and their actions."""
 
 import html
-import json
 import re
 from datetime import UTC, datetime
 
@@ -80,7 +79,6 @@ def test_add_a_configuration_with_lines_through_the_admin(admin_client, odoo_con
         "lines-0-external_key": "reference",
         "lines-0-value_type": "plain",
         "lines-0-odoo_type": "",
-        "lines-0-options": "{}",
         "lines-0-direction": "out",
     }
     response = admin_client.post(reverse("admin:outbound_outboundconfiguration_add"), data)
@@ -193,6 +191,11 @@ def _change_data(admin_client, configuration) -> dict:
     return data
 
 
+def _option_boxes(index: int, value_type: str, options: dict) -> dict:
+    """The labelled option boxes an admin fills for one line (text options typed as they are)."""
+    return {f"lines-{index}-options-{value_type}-{name}": value for name, value in options.items()}
+
+
 def test_lookup_lines_shown_by_their_lookup_field_and_nested_one2many_lines_are_accepted(
     admin_client, make_outbound, receiver, allow_loopback
 ):
@@ -201,15 +204,15 @@ def test_lookup_lines_shown_by_their_lookup_field_and_nested_one2many_lines_are_
     )
     url = reverse("admin:outbound_outboundconfiguration_change", args=[configuration.pk])
     lines = [
-        ("partner_id", "customer", "many2one", '{"model": "res.partner", "field": "email"}', ""),
-        ("order_line", "lines", "one2many", "{}", ""),
+        ("partner_id", "customer", "many2one", {"model": "res.partner", "field": "email"}, ""),
+        ("order_line", "lines", "one2many", {}, ""),
     ]
     data = _change_data(admin_client, configuration)
     data["lines-TOTAL_FORMS"] = str(len(lines))
     for index, (field, key, value_type, options, parent) in enumerate(lines):
         data.update({f"lines-{index}-sequence": str(10 * (index + 1)), f"lines-{index}-odoo_field": field})
         data.update({f"lines-{index}-external_key": key, f"lines-{index}-direction": "out"})
-        data.update({f"lines-{index}-value_type": value_type, f"lines-{index}-options": options})
+        data.update({f"lines-{index}-value_type": value_type, **_option_boxes(index, value_type, options)})
     response = admin_client.post(url, data)
     assert response.status_code == 302, _text(response)
     parent = configuration.lines.get(external_key="lines")
@@ -220,9 +223,9 @@ def test_lookup_lines_shown_by_their_lookup_field_and_nested_one2many_lines_are_
         data.update({f"lines-{index}-id": str(line.pk), f"lines-{index}-sequence": str(line.sequence)})
         data.update({f"lines-{index}-odoo_field": line.odoo_field, f"lines-{index}-external_key": line.external_key})
         data.update({f"lines-{index}-direction": "out", f"lines-{index}-value_type": line.value_type})
-        data.update({f"lines-{index}-options": json.dumps(line.options)})
+        data.update(_option_boxes(index, line.value_type, line.options))
     data.update({"lines-2-sequence": "30", "lines-2-odoo_field": "product_uom_qty", "lines-2-external_key": "qty"})
-    data.update({"lines-2-direction": "out", "lines-2-value_type": "plain", "lines-2-options": "{}"})
+    data.update({"lines-2-direction": "out", "lines-2-value_type": "plain"})
     data["lines-2-parent"] = str(parent.pk)
     response = admin_client.post(url, data)
     assert response.status_code == 302, _text(response)
@@ -231,3 +234,54 @@ def test_lookup_lines_shown_by_their_lookup_field_and_nested_one2many_lines_are_
         ("lines", "one2many", None),
         ("qty", "plain", "lines"),
     ]
+
+
+def test_lines_edit_their_options_as_labelled_boxes_and_nested_lines_follow_their_parent(
+    admin_client, make_outbound, receiver, allow_loopback
+):
+    configuration = make_outbound(
+        name="orders", odoo_model="sale.order", domain="[]", target_url=receiver.url, lines=[]
+    )
+    lines = configuration.lines
+    lookup = lines.create(
+        sequence=10,
+        odoo_field="partner_id",
+        external_key="customer",
+        value_type="many2one",
+        direction="out",
+        options={"model": "res.partner", "field": "email"},
+    )
+    parent = lines.create(sequence=20, odoo_field="order_line", external_key="lines", value_type="one2many")
+    lines.create(sequence=30, odoo_field="name", external_key="reference", value_type="plain")
+    lines.create(sequence=5, odoo_field="product_uom_qty", external_key="qty", value_type="plain", parent=parent)
+    url = reverse("admin:outbound_outboundconfiguration_change", args=[configuration.pk])
+    page = admin_client.get(url).content.decode()
+    # the stored options in their labelled boxes, not a JSON text area
+    assert 'name="lines-0-options"' not in page
+    assert re.search(r'<label for="id_lines-0-options-many2one-model">Lookup model</label>', page)
+    assert re.search(r'name="lines-0-options-many2one-model"[^>]* value="res.partner"', page)
+    assert re.search(r'name="lines-0-options-many2one-field"[^>]* value="email"', page)
+    assert re.search(r'id="lines-group"\s+data-inline-type="stacked"', page)  # a table was too wide for boxes
+    assert "endpoints/mapping_lines.css" in page
+    # the nested line sits right after its parent, whatever its own sequence
+    keys = re.findall(r'name="lines-\d+-external_key"[^>]* value="([^"]+)"', page)
+    assert keys == ["customer", "lines", "qty", "reference"]
+    # a lookup field changed in its box is saved; a wrong box is a form error on that line
+    data = _change_data(admin_client, configuration)
+    data.update({"lines-TOTAL_FORMS": "4", "lines-INITIAL_FORMS": "4"})
+    for index, line in enumerate([lookup, parent, *lines.exclude(pk__in=[lookup.pk, parent.pk]).order_by("-sequence")]):
+        data.update({f"lines-{index}-id": str(line.pk), f"lines-{index}-sequence": str(line.sequence)})
+        data.update({f"lines-{index}-odoo_field": line.odoo_field, f"lines-{index}-external_key": line.external_key})
+        data.update({f"lines-{index}-direction": line.direction, f"lines-{index}-value_type": line.value_type})
+        data.update({f"lines-{index}-parent": str(line.parent_id or "")})
+        data.update(_option_boxes(index, line.value_type, line.options))
+    data["lines-0-options-many2one-field"] = "ref"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, _text(response)
+    lookup.refresh_from_db()
+    assert lookup.options == {"model": "res.partner", "field": "ref"}
+    data["lines-0-options-many2one-model"] = ""
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    lookup.refresh_from_db()
+    assert lookup.options == {"model": "res.partner", "field": "ref"}

@@ -7,8 +7,8 @@
 (() => {
   const script = document.currentScript;
   const urls = { models: script.dataset.modelsUrl, fields: script.dataset.fieldsUrl };
-  // A line: a stacked inline's form (endpoints) or a tabular inline's row (outbound).
-  const lineOf = (element) => element.closest("tr.form-row, .inline-related");
+  // A line: one form of the stacked lines inline (endpoint and outbound pages alike).
+  const lineOf = (element) => element.closest(".inline-related");
   const field = (line, name) => line && line.querySelector(`[name$="-${name}"]:not([name*="-options-"])`);
 
   // -- options of the chosen value type ------------------------------------------------------

@@ -76,7 +76,9 @@ def test_calls_use_the_keys_connection_and_its_odoo_user(rpc, make_key, make_con
     assert result == {
         "is_success": False,
         "result": {},
-        "messages": "You are not allowed to create 'Country' (res.country) records.",
+        "messages": "You are not allowed to create 'Country' (res.country) records. This operation is allowed "
+        "for the following groups: - Administration/Settings Contact your administrator to request access if "
+        "necessary.",
     }
 
 

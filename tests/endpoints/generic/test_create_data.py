@@ -278,4 +278,7 @@ def test_record_written_but_not_readable_back_says_so_with_its_id(rpc, shop, fak
     }
 
 
-ACCESS_MESSAGE = "You are not allowed to access 'Contact' (res.partner) records."
+ACCESS_MESSAGE = (
+    "You are not allowed to access 'Contact' (res.partner) records. This operation is allowed for the following "
+    "groups: - Administration/Settings Contact your administrator to request access if necessary."
+)

@@ -5,11 +5,10 @@ import pytest
 from hub import callstats
 from tests.endpoints.generic.conftest import rpc_result
 
-# Odoo's UserError, as the hub answers it: the first line of Odoo's message (its second says
-# "Set the quantity to 0 instead.")
+# Odoo's UserError, as the hub answers it: Odoo's whole message, its advice included, on one line
 CONFIRMED_LINE_UNLINK = (
     "Once a sales order is confirmed, you can't remove one of its lines (we need to track if something gets "
-    "invoiced or delivered)."
+    "invoiced or delivered). Set the quantity to 0 instead."
 )
 
 

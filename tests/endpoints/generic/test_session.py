@@ -61,7 +61,9 @@ def test_calls_run_as_the_session_user_with_its_rights(client, odoo_connection, 
     assert refused == {
         "is_success": False,
         "result": {},
-        "messages": "You are not allowed to create 'Country' (res.country) records.",
+        "messages": "You are not allowed to create 'Country' (res.country) records. This operation is allowed "
+        "for the following groups: - Administration/Settings Contact your administrator to request access if "
+        "necessary.",
     }
     created = rpc_result(call(client, "create_data", "res.partner", {"payload": {"name": "Made by demo"}}))
     made = next(r for r in fake_odoo.records("res.partner") if r["id"] == created["result"]["id"])
