@@ -4,6 +4,8 @@ Recorded values come from fake_odoo/data/demo.json (written by fake_odoo/data/ex
 recorded answers, untouched database first). What the recordings never show but the data needs to
 hang together (names of contacts only counted, the US states a country read lists, records a
 recorded call relies on) is added below by hand, each with the reason; recorded values always win.
+Where Odoo 18's own demo files say what the recordings do not (S00002's lines, partners' emails and
+phones), the hand values are theirs, and each names its file.
 """
 
 from __future__ import annotations
