@@ -4,6 +4,8 @@ Recorded values come from fake_odoo/data/demo.json (written by fake_odoo/data/ex
 recorded answers, untouched database first). What the recordings never show but the data needs to
 hang together (names of contacts only counted, the US states a country read lists, records a
 recorded call relies on) is added below by hand, each with the reason; recorded values always win.
+Where Odoo 18's own demo files say what the recordings do not (S00002's lines, partners' emails and
+phones), the hand values are theirs, and each names its file.
 """
 
 from __future__ import annotations
@@ -88,15 +90,53 @@ CONTACT_NAMES = {
 # Parents of contacts the recordings list only as child_ids of their company.
 CONTACT_PARENTS = {20: 10, 21: 11, 24: 11, 32: 11, 35: 16, 19: 10}
 
-# Every base partner has an email except 4, 5 and 6 (recorded 'email = False' answer); the
-# recordings show only some, so the others get an address in the demo's style (not Odoo's own).
+# Every base partner has an email except 4, 5 and 6 (recorded 'email = False' answer). The
+# recordings show only some addresses and phones: the others are Odoo 18's demo values
+# (odoo/addons/base/data/res_partner_demo.xml for 9-41, matched to ids by name; res_users_demo.xml
+# for the portal user 8), which agree with every recorded one. YourCompany's and OdooBot's are not
+# demo values the files pin down for 18.0: those two stay as the demo's style.
 COMPANY_EMAILS = {
     1: "info@yourcompany.com",
-    13: "openwood.sales@example.com",
-    14: "jackson.group@example.com",
-    16: "lumber.inc@example.com",
     2: "odoobot@example.com",
 }
+# id: (email, phone); OpenWood also has a mobile number (DEMO_MOBILES).
+DEMO_CONTACTS = {
+    8: ("joel.willis63@example.com", "(683)-556-5104"),
+    9: ("wood.corner26@example.com", "(623)-853-7197"),
+    10: ("deco_addict@yourcompany.example.com", "(603)-996-3829"),
+    11: ("gemini_furniture@fake.geminifurniture.com", "(941)-284-4875"),
+    12: ("ready.mat28@example.com", "(803)-873-6126"),
+    13: ("wow@example.com", "+32 987 65 43 21"),
+    14: ("jackson.group82@example.com", "(334)-502-1024"),
+    15: ("azure.Interior24@example.com", "(870)-931-0505"),
+    16: ("lumber-inv92@example.com", "(828)-316-0593"),
+    17: ("willie.burke80@example.com", "(846)-523-2111"),
+    18: ("ron.gibson76@example.com", "(976)-397-4091"),
+    19: ("douglas.fletcher51@example.com", "(132)-553-7242"),
+    20: ("floyd.steward34@example.com", "(145)-138-3401"),
+    21: ("edwin.hansen58@example.com", "(943)-352-2555"),
+    22: ("billy.fox45@example.com", "(915)-498-5611"),
+    23: ("jesse.brown74@example.com", "(829)-386-3277"),
+    24: ("soham.palmer15@example.com", "(379)-167-2040"),
+    25: ("kim.snyder96@example.com", "(215)-379-4865"),
+    26: ("edith.sanchez68@example.com", "(938)-175-2048"),
+    27: ("brandon.freeman55@example.com", "(355)-687-3262"),
+    28: ("nicole.ford75@example.com", "(946)-638-6034"),
+    29: ("toni.rhodes11@example.com", "(198)-539-4948"),
+    30: ("gordon.owens47@example.com", "(336)-723-6569"),
+    31: ("theodore.gardner36@example.com", "(186)-612-6561"),
+    32: ("oscar.morgan11@example.com", "(561)-239-1744"),
+    33: ("tom.ruiz89@example.com", "(102)-834-1602"),
+    34: ("colleen.diaz83@example.com", "(255)-595-8393"),
+    35: ("lorraine.douglas35@example.com", "(443)-648-9155"),
+    36: ("addison.olson28@example.com", "(223)-399-7637"),
+    37: ("sandra.neal80@example.com", "(430)-371-7293"),
+    38: ("julie.richards84@example.com", "(225)-148-7811"),
+    39: ("travis.mendoza24@example.com", "(840)-944-8661"),
+    40: ("chester.reed79@example.com", "(979)-904-8902"),
+    41: ("dwayne.newman28@example.com", "(614)-177-4937"),
+}
+DEMO_MOBILES = {13: "+32 987 65 43 21"}
 
 # Values every demo partner shares (the two fully recorded partners agree on them).
 PARTNER_DEFAULTS: dict[str, Any] = {
@@ -182,7 +222,13 @@ HAND_RECORDS: dict[str, dict[int, dict]] = {
         16: {"name": "211000 Account Payable", "code": "211000"},
     },
     "account.payment.term": {6: {"name": "End of Following Month"}},
-    "uom.uom": {1: {"name": "Units", "factor": 1.0, "factor_inv": 1.0, "rounding": 0.01, "uom_type": "reference"}},
+    # Hours: Odoo 18's uom_data.xml creates Units, Dozens, Days, then Hours (id 4); the two demo
+    # services sold by the hour use it (product_demo.xml: product_product_1 and _2 are in hours).
+    "uom.uom": {
+        1: {"name": "Units", "factor": 1.0, "factor_inv": 1.0, "rounding": 0.01, "uom_type": "reference"},
+        4: {"name": "Hours", "factor": 8.0, "factor_inv": 0.125, "rounding": 0.01, "uom_type": "smaller"},
+    },
+    "product.product": {3: {"uom_id": 4}, 4: {"uom_id": 4}},
     # "All / Saleable / Office Furniture" is product.category 8's recorded display name; the ids of
     # its parents are not recorded (1 is Odoo's "All"; 2 stands for "Saleable").
     "product.category": {
@@ -196,6 +242,17 @@ HAND_RECORDS: dict[str, dict[int, dict]] = {
         # The portal user (partner 8) sees S00020 and S00019 in this order.
         19: {"partner_id": 8, "date_order": "2026-11-20 22:26:42", "state": "sent"},
         20: {"partner_id": 8, "date_order": "2026-11-20 22:26:42", "state": "sent"},
+        # Odoo 18's addons/sale/data/sale_demo.xml, sale_order_2: Ready Mat, invoiced and delivered to
+        # its contact Kim Snyder (res_partner_address_13), sold by admin, tagged Consulting
+        # (sales_team.categ_oppor7), dated a month back like S00001 (the same expression).
+        2: {
+            "partner_id": 12,
+            "partner_invoice_id": 25,
+            "partner_shipping_id": 25,
+            "user_id": 2,
+            "tag_ids": [7],
+            "date_order": "2026-10-20 22:26:00",
+        },
         3: {"partner_id": 11, "state": "draft"},
         6: {"partner_id": 14, "state": "draft"},
         8: {"partner_id": 13, "state": "draft"},
@@ -214,6 +271,31 @@ HAND_RECORDS: dict[str, dict[int, dict]] = {
         2: {"move_type": "out_invoice", "state": "posted", "date": "2026-11-18", "partner_id": 10},
         3: {"move_type": "out_invoice", "state": "posted", "date": "2026-11-17", "partner_id": 11},
         4: {"move_type": "out_invoice", "state": "posted", "date": "2026-11-05", "partner_id": 12},
+    },
+    # S00002's lines (sale_demo.xml, sale_order_line_4 and _5: product, quantity and price as set
+    # there; the unit is the product's). Odoo loads the demo lines in file order, so after S00001's
+    # 1-3 they are 4 and 5.
+    "sale.order.line": {
+        4: {
+            "order_id": 2,
+            "product_id": 3,
+            "name": "Virtual Interior Design",
+            "product_uom_qty": 24.0,
+            "price_unit": 75.0,
+            "product_uom": 4,
+            "display_type": False,
+            "tax_id": [],
+        },
+        5: {
+            "order_id": 2,
+            "product_id": 4,
+            "name": "Virtual Home Staging",
+            "product_uom_qty": 30.0,
+            "price_unit": 38.25,
+            "product_uom": 4,
+            "display_type": False,
+            "tax_id": [],
+        },
     },
     # The two product lines of invoice 1 (recorded as its invoice_line_ids).
     "account.move.line": {
@@ -279,7 +361,7 @@ def _fill(table: dict[int, dict], record_id: int, values: dict) -> None:
 # A freshly restored demo database holds orders S00001 to S00020 (faults_more.json: the first order
 # created there is 21, named S00021); those the recordings never show are plain draft quotations of
 # an earlier date. (crud.json's first new order is 26: that session had made five orders before.)
-UNRECORDED_ORDERS = (2, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)
+UNRECORDED_ORDERS = (5, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)
 
 
 def _add_hand_records(data: dict, names: dict) -> None:
@@ -315,6 +397,25 @@ def _add_hand_records(data: dict, names: dict) -> None:
         record.setdefault("date", record.get("invoice_date"))
     for line_id, line in data["sale.order.line"].items():
         line.setdefault("order_id", 1 if line_id in (1, 2, 3) else False)
+    _add_amounts(data)
+
+
+def _add_amounts(data: dict) -> None:
+    """Amounts the recordings do not show, computed as the stand-in computes them on writes.
+
+    A line's subtotal is quantity times unit price; the demo lines carry no tax, so the total is the
+    subtotal (S00001's recorded amount_total equals its amount_untaxed). An order sums its lines.
+    """
+    lines_by_order: dict[int, list[dict]] = {}
+    for line in data["sale.order.line"].values():
+        line.setdefault("price_subtotal", line.get("product_uom_qty", 0.0) * line.get("price_unit", 0.0))
+        line.setdefault("price_total", line["price_subtotal"])
+        lines_by_order.setdefault(line.get("order_id"), []).append(line)
+    for order_id, order in data["sale.order"].items():
+        lines = lines_by_order.get(order_id, [])
+        order.setdefault("amount_untaxed", sum((line["price_subtotal"] for line in lines), 0.0))
+        order.setdefault("amount_total", sum((line["price_total"] for line in lines), 0.0))
+        order.setdefault("amount_tax", order["amount_total"] - order["amount_untaxed"])
 
 
 def _add_partners(data: dict) -> None:
@@ -331,8 +432,11 @@ def _add_partners(data: dict) -> None:
         for name, value in PARTNER_DEFAULTS.items():
             if name != "active":
                 record.setdefault(name, copy.deepcopy(value))
-        if record_id not in (4, 5, 6):
-            record.setdefault("email", COMPANY_EMAILS.get(record_id) or _email(record.get("name") or ""))
+        if record_id in DEMO_CONTACTS:
+            email, phone = DEMO_CONTACTS[record_id]
+            _fill(partners, record_id, {"email": email, "phone": phone, "mobile": DEMO_MOBILES.get(record_id, False)})
+        elif record_id in COMPANY_EMAILS:
+            record.setdefault("email", COMPANY_EMAILS[record_id])
         if record_id in inactive:
             record.setdefault("country_id", False)
         else:
@@ -350,10 +454,6 @@ def _add_partners(data: dict) -> None:
         partner = partners.get(record.get("partner_id")) or {}
         record.setdefault("name", partner.get("name"))
         record.setdefault("email", partner.get("email"))
-
-
-def _email(name: str) -> str:
-    return ".".join(name.lower().split()) + "@example.com"
 
 
 def _add_products(data: dict, names: dict) -> None:
