@@ -18,10 +18,9 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from hub import callstats
 from hub.odoo.exceptions import OdooAuthError, OdooConnectionLost, OdooError, OdooRequestError
+from hub.odoo.http_pool import HttpPool
 from hub.odoo.transports import (
     TRANSPORTS,
     Json2Transport,
@@ -108,7 +107,7 @@ class OdooClient:
         connect_timeout: float = 5.0,
         read_timeout: float = 30.0,
         *,
-        http: httpx.Client | None = None,
+        http: HttpPool | None = None,
     ) -> None:
         if protocol not in PROTOCOLS:
             raise ValueError(f"Unknown Odoo protocol {protocol!r}: use one of {', '.join(PROTOCOLS)}")

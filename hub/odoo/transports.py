@@ -1,7 +1,7 @@
 """One class per wire protocol; each turns a call into one HTTP request and its answer back.
 
-All three share the client's pooled ``httpx.Client`` (keep-alive, connect/read timeouts), and all
-clients one TLS context.
+All three share the client's ``HttpPool`` (keep-alive, connect/read timeouts, ``hub.odoo.http_pool``),
+and all clients one TLS context.
 A transport knows nothing of retries, caching or counting: ``OdooClient`` does that.
 Every failure leaves here as an ``OdooError``: transport problems (refused, reset, timeout,
 HTML or garbage answers) as ``OdooUnavailable``/``OdooTimeout``, Odoo's own faults through
@@ -20,9 +20,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
-import httpx
-
-from hub.odoo import faults
+from hub.odoo import faults, http_pool
 from hub.odoo.exceptions import (
     OdooAuthError,
     OdooConnectionLost,
@@ -31,22 +29,16 @@ from hub.odoo.exceptions import (
     OdooTimeout,
     OdooUnavailable,
 )
+from hub.odoo.http_pool import HttpPool, Response
 from hub.odoo.names import is_model_name
 from hub.odoo.signatures import named_arguments
-from hub.tls import tls_context
 
 _METHOD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def new_http_client(connect_timeout: float, read_timeout: float) -> httpx.Client:
+def new_http_client(connect_timeout: float, read_timeout: float) -> HttpPool:
     """The pooled HTTP client shared by every protocol of one connection (thread-safe)."""
-    return httpx.Client(
-        verify=tls_context(),
-        timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout),
-        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=30.0),
-        headers={"User-Agent": "odoo-integration-hub"},
-        follow_redirects=False,
-    )
+    return HttpPool(connect_timeout, read_timeout)
 
 
 def odoo_value(value: Any) -> Any:
@@ -113,7 +105,7 @@ class Transport:
 
     name: ClassVar[str]
 
-    def __init__(self, http: httpx.Client, url: str, database: str) -> None:
+    def __init__(self, http: HttpPool, url: str, database: str) -> None:
         self.http = http
         self.url = url.rstrip("/")
         self.database = database
@@ -130,23 +122,22 @@ class Transport:
         """``model.method(*args, **kwargs)`` as ``uid``."""
         raise NotImplementedError
 
-    def send(self, method: str, path: str, **options: Any) -> httpx.Response:
+    def send(self, method: str, path: str, **options: Any) -> Response:
         """One HTTP exchange with Odoo; transport failures become typed errors."""
-        target = where(self.url)
         try:
-            return self.http.request(method, self.url + path, **options)
-        except httpx.ConnectTimeout:
-            raise OdooTimeout(f"Odoo at {target} did not accept a connection in time") from None
-        except httpx.TimeoutException:
-            raise OdooTimeout(f"Odoo at {target} did not answer in time") from None
-        except httpx.ConnectError as exc:
-            raise OdooUnavailable(f"Cannot connect to Odoo at {target}: {_reason(exc)}") from None
-        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
-            raise OdooConnectionLost(f"Odoo at {target} closed the connection: {_reason(exc)}") from None
-        except httpx.HTTPError as exc:
-            raise OdooUnavailable(f"Cannot talk to Odoo at {target}: {_reason(exc)}") from None
+            return self.http.request(method, self.url, path, **options)
+        except http_pool.ConnectTimeout:
+            raise OdooTimeout(f"Odoo at {where(self.url)} did not accept a connection in time") from None
+        except (http_pool.ReadTimeout, http_pool.PoolTimeout):
+            raise OdooTimeout(f"Odoo at {where(self.url)} did not answer in time") from None
+        except http_pool.ConnectFailed as exc:
+            raise OdooUnavailable(f"Cannot connect to Odoo at {where(self.url)}: {_reason(exc)}") from None
+        except http_pool.ConnectionLost as exc:
+            raise OdooConnectionLost(f"Odoo at {where(self.url)} closed the connection: {_reason(exc)}") from None
+        except http_pool.HttpError as exc:
+            raise OdooUnavailable(f"Cannot talk to Odoo at {where(self.url)}: {_reason(exc)}") from None
 
-    def not_protocol(self, response: httpx.Response) -> OdooUnavailable:
+    def not_protocol(self, response: Response) -> OdooUnavailable:
         """The error for an answer that is not this protocol (HTML page, proxy error, garbage)."""
         kind = response.headers.get("Content-Type", "no content type").split(";")[0]
         return OdooUnavailable(
@@ -306,7 +297,7 @@ class Json2Transport(Transport):
             return answer[0]
         return answer
 
-    def _refused_page(self, response: httpx.Response) -> OdooError | None:
+    def _refused_page(self, response: Response) -> OdooError | None:
         """Odoo 19's HTML refusals of a JSON-2 request: an unknown database, a body that is not JSON."""
         if "text/html" not in response.headers.get("Content-Type", ""):
             return None
