@@ -25,12 +25,13 @@ lint: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The suite runs in TEST_WORKERS parallel processes (pytest-xdist; 0 = serially, in this process);
+# a worker that runs out of tests takes some from the other (worksteal), so both end together;
 # PYTEST_ARGS adds to pytest's command line, e.g. PYTEST_ARGS="-k throttle tests/hub".
 TEST_WORKERS ?= 2
 
 test: lint
 	bash tools/ensure_chromium.sh
-	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks $(ARGS)

@@ -22,6 +22,25 @@ hypothesis_settings.register_profile("hub", suppress_health_check=[HealthCheck.t
 hypothesis_settings.load_profile("hub")
 
 
+# Tests that each take many seconds (subprocesses, a fuzzer, property tests) run first: started
+# last, one of them kept a worker busy long after the other had finished its share
+# (`make test` hands out the rest with --dist worksteal). Whole files, so module fixtures stay shared.
+SLOW_FIRST = (
+    "tests/endpoints/test_schemathesis.py",
+    "tests/hub/test_demo_commands.py",
+    "tests/logs/test_worker_restart.py",
+    "tests/outbound/test_worker.py",
+    "tests/hub/test_env.py",
+    "tests/gateway_features/test_two_hubs.py",
+    "tests/mappings/test_generic_robustness.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The files of SLOW_FIRST before the others, each in its own order."""
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in SLOW_FIRST)
+
+
 def pytest_configure(config):
     from django.conf import settings
 

@@ -80,8 +80,11 @@ def test_rows_of_calls_answered_just_before_a_worker_restart_are_all_written(fak
             _wait(f"http://127.0.0.1:{port}/healthz", server)
             statuses = []
             for n in range(CALLS):  # a new connection each time: a retiring worker closes its own
+                # the worker replacing a retired one loads Django first: longer than httpx's 5 s on a busy machine
                 response = httpx.get(
-                    f"http://127.0.0.1:{port}/bj_api_sync/v1/partners", headers={"X-Request-ID": f"restart-{n}"}
+                    f"http://127.0.0.1:{port}/bj_api_sync/v1/partners",
+                    headers={"X-Request-ID": f"restart-{n}"},
+                    timeout=60,
                 )
                 statuses.append(response.status_code)
         finally:
