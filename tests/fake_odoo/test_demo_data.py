@@ -10,26 +10,12 @@ Amounts are the stand-in's own computation (quantity times unit price, no tax), 
 Everything is read over XML-RPC from a running stand-in.
 """
 
-import xmlrpc.client
-
 import pytest
 
-DB = "odoo18"
 
-
-@pytest.fixture
-def obj(fake_odoo):
-    proxy = xmlrpc.client.ServerProxy(f"{fake_odoo.url}/xmlrpc/2/object")
-
-    def call(model, method, *args, **kwargs):
-        return proxy.execute_kw(DB, 2, "admin", model, method, list(args), kwargs)
-
-    return call
-
-
-def test_s00002_has_the_demo_lines(obj):
+def test_s00002_has_the_demo_lines(call_odoo):
     fields = ["order_id", "product_id", "name", "product_uom_qty", "price_unit", "product_uom", "price_subtotal"]
-    lines = obj("sale.order.line", "search_read", [["order_id", "=", 2]], fields=fields, order="id")
+    lines = call_odoo("sale.order.line", "search_read", [["order_id", "=", 2]], fields=fields, order="id")
     assert lines == [
         {
             "id": 4,
@@ -54,10 +40,10 @@ def test_s00002_has_the_demo_lines(obj):
     ]
 
 
-def test_s00002_order_as_the_demo_sets_it(obj):
+def test_s00002_order_as_the_demo_sets_it(call_odoo):
     fields = ["partner_id", "partner_invoice_id", "partner_shipping_id", "user_id", "tag_ids", "order_line"]
     fields += ["amount_untaxed", "amount_total", "state", "date_order"]
-    [order] = obj("sale.order", "read", [2], fields=fields)
+    [order] = call_odoo("sale.order", "read", [2], fields=fields)
     assert order == {
         "id": 2,
         "partner_id": [12, "Ready Mat"],
@@ -71,18 +57,20 @@ def test_s00002_order_as_the_demo_sets_it(obj):
         "state": "draft",
         "date_order": "2026-10-20 22:26:00",
     }
-    assert obj("crm.tag", "read", [7], fields=["name"]) == [{"id": 7, "name": "Consulting"}]
+    assert call_odoo("crm.tag", "read", [7], fields=["name"]) == [{"id": 7, "name": "Consulting"}]
 
 
-def test_a_new_line_changes_s00002_amounts_from_the_demo_ones(obj):
-    line = obj("sale.order.line", "create", {"order_id": 2, "product_id": 3, "product_uom_qty": 2, "price_unit": 10})
-    [order] = obj("sale.order", "read", [2], fields=["order_line", "amount_total"])
+def test_a_new_line_changes_s00002_amounts_from_the_demo_ones(call_odoo):
+    line = call_odoo(
+        "sale.order.line", "create", {"order_id": 2, "product_id": 3, "product_uom_qty": 2, "price_unit": 10}
+    )
+    [order] = call_odoo("sale.order", "read", [2], fields=["order_line", "amount_total"])
     assert sorted(order["order_line"]) == [4, 5, line]
     assert order["amount_total"] == 2967.5
 
 
-def test_hour_services_are_sold_in_hours(obj):
-    products = obj("product.product", "read", [3, 4], fields=["name", "uom_id"])
+def test_hour_services_are_sold_in_hours(call_odoo):
+    products = call_odoo("product.product", "read", [3, 4], fields=["name", "uom_id"])
     assert products == [
         {"id": 3, "name": "Virtual Interior Design", "uom_id": [4, "Hours"]},
         {"id": 4, "name": "Virtual Home Staging", "uom_id": [4, "Hours"]},
@@ -100,13 +88,13 @@ def test_hour_services_are_sold_in_hours(obj):
         (41, "dwayne.newman28@example.com", "(614)-177-4937"),  # res_partner_main2
     ],
 )
-def test_demo_partner_email_and_phone(obj, partner_id, email, phone):
-    [partner] = obj("res.partner", "read", [partner_id], fields=["email", "phone"])
+def test_demo_partner_email_and_phone(call_odoo, partner_id, email, phone):
+    [partner] = call_odoo("res.partner", "read", [partner_id], fields=["email", "phone"])
     assert partner == {"id": partner_id, "email": email, "phone": phone}
 
 
-def test_openwood_as_the_demo_sets_it(obj):
-    [partner] = obj("res.partner", "read", [13], fields=["name", "email", "phone", "mobile"])
+def test_openwood_as_the_demo_sets_it(call_odoo):
+    [partner] = call_odoo("res.partner", "read", [13], fields=["name", "email", "phone", "mobile"])
     assert partner == {
         "id": 13,
         "name": "OpenWood",
@@ -116,7 +104,7 @@ def test_openwood_as_the_demo_sets_it(obj):
     }
 
 
-def test_recorded_contacts_keep_their_recorded_values(obj):
+def test_recorded_contacts_keep_their_recorded_values(call_odoo):
     # search_read.json: Ready Mat's email and phone, as recorded (the demo file agrees)
-    [partner] = obj("res.partner", "read", [12], fields=["email", "phone"])
+    [partner] = call_odoo("res.partner", "read", [12], fields=["email", "phone"])
     assert partner == {"id": 12, "email": "ready.mat28@example.com", "phone": "(803)-873-6126"}

@@ -4,33 +4,21 @@ import xmlrpc.client
 
 import pytest
 
-DB = "odoo18"
 
-
-@pytest.fixture
-def obj(fake_odoo):
-    proxy = xmlrpc.client.ServerProxy(f"{fake_odoo.url}/xmlrpc/2/object")
-
-    def call(model, method, *args, **kwargs):
-        return proxy.execute_kw(DB, 2, "admin", model, method, list(args), kwargs)
-
-    return call
-
-
-def test_models_are_searched_by_technical_name_or_label(obj):
+def test_models_are_searched_by_technical_name_or_label(call_odoo):
     domain = ["|", ["model", "ilike", "res.countr"], ["name", "ilike", "res.countr"]]
-    assert obj("ir.model", "search_read", domain, fields=["model", "name"], limit=5) == [
+    assert call_odoo("ir.model", "search_read", domain, fields=["model", "name"], limit=5) == [
         {"id": 79, "model": "res.country", "name": "Country"},
         {"id": 80, "model": "res.country.group", "name": "Country Group"},
         {"id": 81, "model": "res.country.state", "name": "Country state"},
     ]
 
 
-def test_modules_not_recorded_and_writes_fail_loudly(fake_odoo, obj):
+def test_modules_not_recorded_and_writes_fail_loudly(fake_odoo, call_odoo):
     with pytest.raises(xmlrpc.client.Fault) as unknown_modules:
-        obj("ir.model", "search_read", [["model", "=", "res.partner"]], fields=["modules"])
+        call_odoo("ir.model", "search_read", [["model", "=", "res.partner"]], fields=["modules"])
     with pytest.raises(xmlrpc.client.Fault) as created:
-        obj("ir.model", "create", {"model": "x_thing", "name": "Thing"})
+        call_odoo("ir.model", "create", {"model": "x_thing", "name": "Thing"})
     assert "recorded for crm.* only" in unknown_modules.value.faultString
     assert "creating custom models" in created.value.faultString
     assert len(fake_odoo.not_modelled) == 2
