@@ -1,20 +1,14 @@
 """Two hub processes (gunicorn, each its own memory) sharing one Redis and one database: rate
 limits count together, and an Idempotency-Key sent to both at once runs once."""
 
-import os
-import secrets
-import subprocess
-import sys
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from cryptography.fernet import Fernet
 
+from tests.fixtures import gunicorn_hub as hub
 from tests.fixtures.cache import worker_name
 from tests.gateway_features.conftest import REDIS_URL as SHARED_REDIS_URL
 from tests.gateway_features.conftest import free_port
@@ -23,45 +17,6 @@ from tests.gateway_features.conftest import free_port
 # workers keep their keys in the shared one (a db per xdist worker: gw0 -> 14, gw1 -> 13, ...).
 _WORKER_DB = 14 - (int(worker_name()[2:]) if worker_name().startswith("gw") else -1)
 REDIS_URL = SHARED_REDIS_URL and urlsplit(SHARED_REDIS_URL)._replace(path=f"/{_WORKER_DB}").geturl()
-
-ROOT = Path(__file__).resolve().parents[2]
-SETUP = """
-import os
-from endpoints.models import Endpoint
-from hub.models import OdooConnection
-from mappings.models import MappingLine
-connection = OdooConnection(
-    name="stand-in", url=os.environ["STAND_IN_URL"], database="odoo18", login="admin", protocol="jsonrpc"
-)
-connection.secret = "admin"
-connection.save()
-for slug, limit in (("limited", "5/min"), ("orders", "0")):
-    endpoint = Endpoint.objects.create(
-        name=slug, connection=connection, odoo_model="res.partner", slug=slug, auth="none",
-        allowed_methods=["GET", "POST"], domain="[('ref', '!=', False)]", rate_limit_per_address=limit,
-    )
-    MappingLine.objects.create(endpoint=endpoint, sequence=1, odoo_field="ref", external_key="ref",
-                               odoo_type="char", is_identifier=True, required=True)
-    MappingLine.objects.create(endpoint=endpoint, sequence=2, odoo_field="name", external_key="name",
-                               odoo_type="char", required=True)
-"""
-
-
-def _run(env, *args):
-    done = subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-3000:]
-
-
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{url} did not come up")
 
 
 @pytest.fixture(scope="module")
@@ -74,46 +29,14 @@ def two_hubs(odoo_server):
     redis.Redis.from_url(REDIS_URL).flushdb()
     odoo_server.reset()
     with tempfile.TemporaryDirectory(prefix="hub-two-") as tmp:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "hub.settings",
-            "SECRET_KEY": secrets.token_urlsafe(40),
-            "HUB_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "DEBUG": "0",
-            "LOG_LEVEL": "WARNING",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "HUB_VAR_DIR": tmp,
-            "DATABASE_URL": f"sqlite:///{tmp}/hub.sqlite3",
-            "REDIS_URL": REDIS_URL,
-        }
-        _run(env, "migrate", "--noinput", "-v", "0")
-        _run({**env, "STAND_IN_URL": odoo_server.url}, "shell", "-c", SETUP)
+        env = hub.environment(tmp, f"sqlite:///{tmp}/hub.sqlite3", REDIS_URL)
+        hub.prepare(env, odoo_server.url, [("limited", "5/min", ["GET", "POST"]), ("orders", "0", ["GET", "POST"])])
         ports = [free_port(), free_port()]
-        servers = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "hub.wsgi:application",
-                    "-b",
-                    f"127.0.0.1:{port}",
-                    "-k",
-                    "gthread",
-                    "--threads",
-                    "8",
-                    "--log-level",
-                    "warning",
-                ],
-                env=env,
-                cwd=ROOT,
-            )
-            for port in ports
-        ]
+        servers = [hub.start(env, port, "--threads", "8", "--log-level", "warning") for port in ports]
         try:
             urls = [f"http://127.0.0.1:{port}" for port in ports]
-            for url in urls:
-                _wait(url + "/healthz")
+            for url, server in zip(urls, servers, strict=True):
+                hub.wait_until_up(url + "/healthz", server)
             yield urls
         finally:
             for server in servers:
