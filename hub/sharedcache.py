@@ -61,3 +61,35 @@ def bump(key: str, subject: str) -> None:
             cache.set(key, time.time_ns(), timeout=None)
     except UNREACHABLE as exc:
         warn(subject, exc)
+
+
+class Kept:
+    """A value read from the database, kept in this process while the shared version under
+    ``version_key`` stays the same and for at most ``max_age`` seconds (a change no signal saw).
+
+    ``get()`` raises ``UNREACHABLE`` without the shared cache: each caller decides how to read
+    without it (the whole value afresh, or a narrower query).
+    """
+
+    def __init__(self, version_key: str, load, max_age: float) -> None:
+        self.version_key = version_key
+        self.load = load
+        self.max_age = max_age
+        self._lock = threading.Lock()
+        self.clear()
+
+    def get(self):
+        current = version(self.version_key)
+        with self._lock:
+            if self._version == current and time.monotonic() - self.loaded_at < self.max_age:
+                return self._value
+        value = self.load()
+        with self._lock:
+            # kept under the version read before the load: a change committed meanwhile bumped it past this one
+            self._version, self._value, self.loaded_at = current, value, time.monotonic()
+        return value
+
+    def clear(self) -> None:
+        """Forget the value here (tests; the version check does it in production)."""
+        with self._lock:
+            self._version, self._value, self.loaded_at = None, None, float("-inf")

@@ -9,8 +9,6 @@ every save or delete bumps, and for ``MAX_AGE`` seconds at most; so a call costs
 """
 
 import logging
-import threading
-import time
 
 from endpoints import config, gateway
 from endpoints.generic.models import GenericRouteSettings
@@ -20,26 +18,17 @@ from idempotency import services as idempotency
 
 logger = logging.getLogger(__name__)
 
-_lock = threading.Lock()
-_state: dict = {"version": None, "settings": None, "loaded": 0.0}
+_SETTINGS = sharedcache.Kept(config.VERSION_KEY, GenericRouteSettings.objects.current, config.MAX_AGE)
 
 
 def route_settings() -> GenericRouteSettings:
     """The generic routes' settings (the row, or blank ones: the settings' defaults), cached in process."""
     try:
-        version = config.current_version()
+        return _SETTINGS.get()
     except sharedcache.UNREACHABLE as exc:
         # as for endpoint configurations: without the shared version, read afresh rather than serve stale limits
         sharedcache.warn("the generic routes' settings are read from the database on every call", exc)
         return GenericRouteSettings.objects.current()
-    with _lock:
-        if _state["version"] == version and time.monotonic() - _state["loaded"] < config.MAX_AGE:
-            return _state["settings"]
-    current = GenericRouteSettings.objects.current()
-    with _lock:
-        # stored under the version read before the row: a change committed meanwhile bumped it past this one
-        _state.update(version=version, settings=current, loaded=time.monotonic())
-    return current
 
 
 def admit(request, principal: str | None) -> None:

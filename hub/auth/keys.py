@@ -7,8 +7,6 @@ revoked; a process that sees another version reloads the keys; they are also rel
 checked at each call.
 """
 
-import threading
-import time
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -21,31 +19,21 @@ from hub.auth.models import ApiKey
 VERSION_KEY = "hub:api-keys-version"
 MAX_AGE = 30.0  # seconds
 
-_lock = threading.Lock()
-_state: dict = {"version": None, "loaded": 0.0, "keys": ()}
+_KEYS = sharedcache.Kept(
+    VERSION_KEY, lambda: tuple(ApiKey.objects.filter(revoked_at__isnull=True).select_related("connection")), MAX_AGE
+)
 
 
 def find(token: str) -> ApiKey | None:
     """The usable key ``token`` belongs to, or None (no query while the cache holds the keys)."""
     try:
-        keys = _keys()
+        keys = _KEYS.get()
     except sharedcache.UNREACHABLE as exc:
         # Without the shared version this process cannot know of changes made elsewhere.
         sharedcache.warn("API keys are read from the database on every call", exc)
         return ApiKey.find(token)
     found = secrets.match(keys, token)
     return found if found is not None and found.is_usable else None
-
-
-def _keys() -> tuple[ApiKey, ...]:
-    version = sharedcache.version(VERSION_KEY)
-    with _lock:
-        if _state["version"] == version and time.monotonic() - _state["loaded"] < MAX_AGE:
-            return _state["keys"]
-    keys = tuple(ApiKey.objects.filter(revoked_at__isnull=True).select_related("connection"))
-    with _lock:
-        _state.update(version=version, loaded=time.monotonic(), keys=keys)
-    return keys
 
 
 def _bump() -> None:
@@ -67,5 +55,4 @@ def keys_changed(sender, **kwargs) -> None:
 
 def clear_local() -> None:
     """Forget this process's keys (tests; the version check does it in production)."""
-    with _lock:
-        _state.update(version=None, loaded=0.0, keys=())
+    _KEYS.clear()

@@ -145,7 +145,7 @@ def test_a_cached_row_is_read_again_after_max_age(counters, limits, rpc, monkeyp
     GenericRouteSettings.objects.create(rate_limit_per_credential="5/min")
     assert search(rpc)["RateLimit-Policy"] == '"credential-1min";q=5;w=60'
     GenericRouteSettings.objects.update(rate_limit_per_credential="9/min")
-    monkeypatch.setitem(gateway._state, "loaded", gateway._state["loaded"] - config.MAX_AGE)
+    monkeypatch.setattr(gateway._SETTINGS, "loaded_at", gateway._SETTINGS.loaded_at - config.MAX_AGE)
     assert search(rpc)["RateLimit-Policy"] == '"credential-1min";q=9;w=60'
 
 

@@ -32,7 +32,7 @@ def test_a_cached_key_is_refused_once_it_expires(rpc, shop):
 
 def test_saving_the_keys_connection_reloads_the_keys(rpc, shop, odoo_connection):
     assert rpc_result(rpc("search_data", "res.partner", SEARCH))["is_success"] is True
-    loaded = keys._state["keys"]
+    loaded = keys._KEYS.get()
     odoo_connection.save()
     assert rpc_result(rpc("search_data", "res.partner", SEARCH))["is_success"] is True
-    assert keys._state["keys"] is not loaded
+    assert keys._KEYS.get() is not loaded
