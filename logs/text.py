@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db import models
 
-NUL = "\x00"
+from hub.nul import NUL, holds_nul
+
 ESCAPED = "\\u0000"
 
 
@@ -31,6 +32,8 @@ def escape_nul(row: models.Model) -> models.Model:
     for field in row._meta.concrete_fields:
         if isinstance(field, models.CharField | models.TextField | models.JSONField):
             value = getattr(row, field.attname)
+            if not holds_nul(value):  # nearly every row: walked, not rebuilt
+                continue
             escaped = without_nul(value)
             if isinstance(escaped, str) and field.max_length and isinstance(field, models.CharField):
                 escaped = escaped[: field.max_length]
