@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 from endpoints import auth, config, services
 from endpoints.gateway import GatewayMixin
 from endpoints.models import Endpoint
-from hub import nul
+from hub import nul, sharedcache
+from hub.auth import throttle
 from hub.envelope import ApiError, error_response, success_body
 from hub.jsonbody import JsonBodyParser, JsonOnlyNegotiation
 from hub.odoo.exceptions import OdooValidationError
@@ -72,11 +73,14 @@ class EndpointView(APIView):
     def perform_authentication(self, request):
         """Resolve the endpoint first: its configuration says how its callers authenticate."""
         check_api_version(request)
-        self.endpoint_config = config.load(self.kwargs["slug"])
-        if self.endpoint_config is None:
-            raise ApiError(404, f"No endpoint {self.kwargs['slug']!r}.")
-        request.hub_log.endpoint = self.endpoint_config.endpoint
-        super().perform_authentication(request)
+        slug = self.kwargs["slug"]
+        # the configuration's version and the caller's failed-authentication counter: one round trip
+        with sharedcache.read_ahead((config.VERSION_KEY, *throttle.keys(request, throttle.endpoint_target(slug)))):
+            self.endpoint_config = config.load(slug)
+            if self.endpoint_config is None:
+                raise ApiError(404, f"No endpoint {slug!r}.")
+            request.hub_log.endpoint = self.endpoint_config.endpoint
+            super().perform_authentication(request)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise ApiError(

@@ -9,6 +9,8 @@ once a minute per subject, so a Redis outage is seen in the log without flooding
 import logging
 import threading
 import time
+from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.cache import cache
 
@@ -40,11 +42,51 @@ def warn(subject: str, exc: BaseException, detail: str = "") -> None:
     )
 
 
+# The keys a request will read, fetched together at its first read (read_ahead).
+_ahead = threading.local()
+
+
+@contextmanager
+def read_ahead(keys: Iterable[str]):
+    """Within the block, the first read of the shared cache fetches ``keys`` with it, in one round
+    trip, and later reads of those keys are answered from that fetch (each key once: a second read
+    goes to the cache). A call reads a configuration version, an API key version and a throttle
+    counter before it is let in: one network round trip instead of three."""
+    _ahead.pending, _ahead.fetched = tuple(keys), None
+    try:
+        yield
+    finally:
+        _ahead.pending = _ahead.fetched = None
+
+
+def get_many(keys: list[str]) -> dict:
+    """``cache.get_many(keys)``, from the read ahead when it holds them. Raises ``UNREACHABLE``."""
+    pending = getattr(_ahead, "pending", None)
+    if not pending:
+        return cache.get_many(keys)
+    fetched = _ahead.fetched
+    if fetched is None:
+        wanted = list(dict.fromkeys([*pending, *keys]))
+        try:
+            values = cache.get_many(wanted)
+        except UNREACHABLE:
+            _ahead.pending = None  # every later read tries (and warns) on its own
+            raise
+        fetched = _ahead.fetched = {key: values.get(key, _MISSING) for key in wanted}
+    if not all(key in fetched for key in keys):
+        return cache.get_many(keys)
+    found = {key: fetched.pop(key) for key in keys}
+    return {key: value for key, value in found.items() if value is not _MISSING}
+
+
+_MISSING = object()
+
+
 def version(key: str):
     """The version number kept under ``key``: started, when missing, at a value no process can have
     seen (nanoseconds since the epoch), so a cache flush never makes an old version current again.
     Raises ``UNREACHABLE``: a caller without the shared version reads the database instead."""
-    current = cache.get(key)
+    current = get_many([key]).get(key)
     if current is None:
         cache.add(key, time.time_ns(), timeout=None)
         current = cache.get(key)

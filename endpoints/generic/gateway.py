@@ -14,11 +14,18 @@ from endpoints import config, gateway
 from endpoints.generic.models import GenericRouteSettings
 from endpoints.generic.protocol import RpcError
 from hub import ratelimit, sharedcache
+from hub.auth import keys, throttle
 from idempotency import services as idempotency
 
 logger = logging.getLogger(__name__)
 
 _SETTINGS = sharedcache.Kept(config.VERSION_KEY, GenericRouteSettings.objects.current, config.MAX_AGE)
+
+
+def shared_keys(request) -> tuple[str, ...]:
+    """What letting a call in reads from the shared cache: the settings' and the API keys' versions,
+    the caller's failed-authentication counter (hub.sharedcache.read_ahead reads them at once)."""
+    return (config.VERSION_KEY, keys.VERSION_KEY, *throttle.keys(request, throttle.GENERIC))
 
 
 def route_settings() -> GenericRouteSettings:

@@ -56,16 +56,17 @@ def guard(request, target: str) -> None:
         raise TooManyFailures(wait)
 
 
-def _keys(request, target: str) -> tuple[str, str]:
+def keys(request, target: str) -> tuple[str, str]:
+    """The cache keys of this caller's failures on ``target`` (a call reads them ahead: hub.sharedcache)."""
     key = f"{KEY_PREFIX}:{target}:{client_ip(request) or 'unknown'}"
     return key, f"{key}:ends"
 
 
 def retry_after(request, target: str) -> int:
     """Seconds before this caller may try credentials on ``target`` again; 0 when it may try now."""
-    key, ends_key = _keys(request, target)
+    key, ends_key = keys(request, target)
     try:
-        values = cache.get_many([key, ends_key])
+        values = sharedcache.get_many([key, ends_key])
     except sharedcache.UNREACHABLE as exc:
         sharedcache.warn("failed authentications are not throttled", exc)
         return 0
@@ -79,7 +80,7 @@ def retry_after(request, target: str) -> int:
 def record_failure(request, target: str) -> None:
     """Count one failed attempt of this caller on ``target``."""
     window = settings.HUB_AUTH_FAILURE_WINDOW_SECONDS
-    key, ends_key = _keys(request, target)
+    key, ends_key = keys(request, target)
     try:
         count = _increment(key, ends_key, window)
     except sharedcache.UNREACHABLE as exc:

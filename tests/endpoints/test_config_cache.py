@@ -136,3 +136,15 @@ def test_a_configuration_is_reloaded_once_it_is_old(client, customers, monkeypat
     assert "name" in body(client.get(f"{URL}/C001"))["data"]
     monkeypatch.setattr(config, "MAX_AGE", 0.0)
     assert body(client.get(f"{URL}/C001"))["data"]["full_name"] == "Alice Martin"
+
+
+def test_a_call_reads_the_shared_cache_once(client, make_endpoint, seeded, issue_token, cache_reads):
+    endpoint = make_endpoint(auth=Endpoint.Auth.BEARER)
+    token = issue_token(endpoint, "shop")
+    assert client.get(f"{URL}/C001", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    cache_reads.clear()
+    assert client.get(f"{URL}/C001", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    # the configuration's version and the caller's failed-authentication counter, in one round trip
+    assert len(cache_reads) == 1
+    assert config.VERSION_KEY in cache_reads[0]
+    assert any(key.startswith("hub:auth-failures:endpoint:customers:") for key in cache_reads[0])

@@ -4,7 +4,9 @@ import json
 
 import pytest
 
+from endpoints import config
 from endpoints.generic import gateway
+from hub.auth import keys
 from tests.endpoints.generic.conftest import rpc_result
 
 SEARCH = {"payload": {"search_field": ["name"], "search_domain": "[('ref', '=', 'C-1')]"}}
@@ -47,3 +49,12 @@ def test_session_call_queries(client, odoo_connection, shop, django_assert_num_q
     with django_assert_num_queries(2):
         response = client.post("/api/search_data", data=json.dumps(body), content_type="application/json")
     assert rpc_result(response)["is_success"] is True
+
+
+def test_a_key_call_reads_the_shared_cache_once(rpc, shop, cache_reads):
+    rpc("search_data", "res.partner", SEARCH)  # loads the keys
+    cache_reads.clear()
+    assert rpc_result(rpc("search_data", "res.partner", SEARCH))["is_success"] is True
+    # the settings' and the keys' versions and the failed-authentication counter, in one round trip
+    assert len(cache_reads) == 1
+    assert {config.VERSION_KEY, keys.VERSION_KEY} <= set(cache_reads[0])
