@@ -1,7 +1,7 @@
 """Work a request leaves for after its answer has gone: writes the caller need not wait for.
 
-:func:`defer` adds work (a token's last use, for instance); the outermost middleware
-(logs.middleware) runs it when the WSGI server closes the response, after sending its last byte.
+:func:`defer` adds work (a token's last use, for instance); it runs once the WSGI server has closed
+the response, after sending its last byte, right after the call's log row (logs.writer).
 Deferred work never raises into anything: a failure is logged.
 """
 

@@ -175,6 +175,9 @@ HUB_IDEMPOTENCY_LOCK_SECONDS = env_int("HUB_IDEMPOTENCY_LOCK_SECONDS", 300, mini
 # Request log.
 LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 30, minimum=1)
 LOG_BODY_MAX_BYTES = env_int("LOG_BODY_MAX_BYTES", 64 * 1024, minimum=0)
+# Who writes a call's row once its answer has gone: one thread per process, a batch at a time
+# ("thread"), or the request's own thread while the response closes ("inline"). See docs/logs.md.
+HUB_LOG_WRITER = env_choice("HUB_LOG_WRITER", "thread", ("thread", "inline"))
 # A word matches as a part of a key ("secret" is secret*, *secret* too); a word with * is a pattern of the whole key.
 LOG_SECRET_KEYS = env_list(
     "LOG_SECRET_KEYS",

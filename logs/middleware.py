@@ -3,8 +3,8 @@
 Listed first in MIDDLEWARE, so it wraps everything else: by the time it writes the row, the
 request's own transaction (ATOMIC_REQUESTS or a view's atomic block) is over, committed or
 rolled back, and the row survives a request that failed. The row (and any work deferred through
-hub.deferred) is written when the WSGI server closes the response, after sending it: the caller
-does not wait for the log's commit.
+hub.deferred) is handed to the log writer (logs.writer) when the WSGI server closes the response,
+after sending it: the caller does not wait for the log's commit.
 """
 
 import logging
@@ -17,9 +17,10 @@ from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOpera
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
-from hub import callstats, deferred, jsonrpc
+from hub import callstats, jsonrpc
 from hub.envelope import error_response, request_id_of
 from logs import recording
+from logs.writer import writer
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +73,13 @@ def envelope_for_page(request, response):
 
 
 def after_response(request, response, stats) -> None:
-    """Write the row (when ``stats`` is given) and run the deferred work once ``response`` is closed.
+    """Hand the call to the log writer (its row when ``stats`` is given, its deferred work) once
+    ``response`` is closed.
 
     WSGI servers call ``close()`` after the last byte went out (Django's test client does too);
     Django runs the response's ``_resource_closers`` there, the hook its own file responses use.
-    ``response.hub_close`` runs the same work at once, for a caller that never closes (the replay).
+    ``response.hub_close`` does the same work at once and waits for it, for a caller that never
+    closes and reads the row next (the replay).
     """
     finished = False
 
@@ -85,12 +88,14 @@ def after_response(request, response, stats) -> None:
         if finished:
             return
         finished = True
-        if stats is not None:
-            recording.finish(request, response, stats)
-        deferred.run(request)
+        writer.submit(request, response, stats)
+
+    def close_and_wait() -> None:
+        close()
+        writer.flush()
 
     response._resource_closers.append(close)
-    response.hub_close = close
+    response.hub_close = close_and_wait
 
 
 class RequestLogMiddleware:

@@ -215,8 +215,9 @@ def _response_text(response, route_kind: str, limit: int) -> tuple[str, int, boo
     return text, len(content), cut
 
 
-def finish(request, response, stats) -> RequestLog | None:
-    """Build and write the row of a finished request; never raises."""
+def row_for(request, response, stats) -> RequestLog | None:
+    """The row of a finished request, ready to insert, or None (not recorded, or its log mode says no);
+    never raises."""
     log = getattr(request, "hub_log", None)
     if log is None or not log.recorded:
         return None
@@ -229,29 +230,49 @@ def finish(request, response, stats) -> RequestLog | None:
         except Exception:  # a bug in masking must not cost the call its row
             logger.exception("Could not process request %s for the log; recording it bare", log.request_id)
             row = build_row(request, response, log, stats, bare=True)
-        write(escape_nul(row))
-        return row
+        return escape_nul(row)
     except Exception:  # the log must never break an answer
         logger.exception("Could not record request %s %s (%s)", request.method, request.path, log.request_id)
         return None
 
 
-def write(row: RequestLog, using: str = "default") -> None:
+def write_many(rows: list[RequestLog], using: str = "default") -> None:
+    """Insert ``rows`` in one statement; a row it did not insert (its request id was taken, the
+    statement failed) is written on its own by :func:`write`. Never raises: a row that cannot be
+    written is logged."""
+    failed = False
+    if len(rows) > 1:
+        try:
+            _insert_many_ignoring_conflict(rows, using)
+        except DatabaseError:
+            failed = True  # perhaps inserted with its answer lost: write() checks before renaming
+            logger.warning("Writing %s log rows at once failed; writing them one by one", len(rows))
+            connections[using].close()
+    for row in rows:
+        if row.pk is None:
+            try:
+                write(row, using, after_failure=failed)
+            except Exception:
+                logger.exception("Could not record request %s %s (%s)", row.method, row.path, row.request_id)
+
+
+def write(row: RequestLog, using: str = "default", *, after_failure: bool = False) -> None:
     """Insert the row once: INSERT … ON CONFLICT DO NOTHING, retried on transient errors.
 
-    A retry after a lost acknowledgement finds this very row already there and inserts nothing.
-    Any other conflict means another request reused the caller's X-Request-ID: that request's row
-    is kept and this one is stored under a suffixed id, so both calls are recorded.
+    A retry after a lost acknowledgement finds this very row already there and inserts nothing
+    (``after_failure``: an earlier statement may have inserted it). Any other conflict means another
+    request reused the caller's X-Request-ID: that request's row is kept and this one is stored
+    under a suffixed id, so both calls are recorded.
     """
     connection = connections[using]
-    failures = 0
+    failures = int(after_failure)
     renamed = False
     while True:
         try:
             inserted = _insert_ignoring_conflict(row, using)
         except DatabaseError:
             failures += 1
-            if failures == WRITE_ATTEMPTS or connection.in_atomic_block:
+            if failures >= WRITE_ATTEMPTS or connection.in_atomic_block:
                 raise
             logger.warning("Writing log row %s failed (attempt %s), retrying", row.request_id, failures)
             connection.close()  # reconnect on the next attempt
@@ -284,7 +305,7 @@ def _is_stored(row: RequestLog, using: str) -> bool:
     )
 
 
-# The statement is the same for every row of a backend: built once per process.
+# The statement of one row is the same for every row of a backend: built once per process.
 _INSERTS: dict[str, str] = {}
 
 
@@ -293,15 +314,22 @@ def _fields() -> tuple:
     return tuple(field for field in RequestLog._meta.concrete_fields if not field.primary_key)
 
 
-def _insert_sql(connection, fields: tuple) -> str:
+def _insert_sql(connection, fields: tuple, rows: int = 1) -> str:
     quote = connection.ops.quote_name
+    one_row = "({})".format(", ".join(["%s"] * len(fields)))
     # only names from the model, quoted by the backend: the values travel as parameters
-    return "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING RETURNING {pk}".format(  # noqa: S608
+    return "INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING {pk}, {rid}".format(  # noqa: S608
         table=quote(RequestLog._meta.db_table),
         columns=", ".join(quote(field.column) for field in fields),
-        values=", ".join(["%s"] * len(fields)),
+        values=", ".join([one_row] * rows),
         pk=quote(RequestLog._meta.pk.column),
+        rid=quote(RequestLog._meta.get_field("request_id").column),
     )
+
+
+def _params(row: RequestLog, fields: tuple, connection) -> list:
+    # get_db_prep_save is each field's public conversion to what the database driver takes
+    return [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
 
 
 def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
@@ -316,11 +344,25 @@ def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
     connection = connections[using]
     fields = _fields()
     sql = _INSERTS.get(connection.vendor) or _INSERTS.setdefault(connection.vendor, _insert_sql(connection, fields))
-    # get_db_prep_save is each field's public conversion to what the database driver takes
-    params = [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _params(row, fields, connection))
         returned = cursor.fetchone()
     if returned is not None:
         row.pk = returned[0]
     return returned is not None
+
+
+def _insert_many_ignoring_conflict(rows: list[RequestLog], using: str) -> None:
+    """One INSERT of all ``rows`` skipping those whose request id exists; each inserted row gets its pk.
+    Of rows sharing one request id, at most the first is inserted."""
+    connection = connections[using]
+    fields = _fields()
+    params = [value for row in rows for value in _params(row, fields, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection, fields, len(rows)), params)
+        returned = cursor.fetchall()
+    waiting: dict[str, list[RequestLog]] = {}
+    for row in rows:
+        waiting.setdefault(row.request_id, []).append(row)
+    for pk, request_id in returned:
+        waiting[request_id].pop(0).pk = pk

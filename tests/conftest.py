@@ -48,6 +48,8 @@ def pytest_configure(config):
     from tests.fixtures.cache import isolate
 
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    # Rows written in the request's thread are inside the test's transaction, there when the client returns.
+    settings.HUB_LOG_WRITER = "inline"
     # `make test` runs the suite in parallel processes (pytest-xdist): pytest-django gives each its own
     # test database (test_<name>_gw0, …), and this gives each its own part of a shared Redis.
     settings.CACHES = isolate(settings.CACHES)

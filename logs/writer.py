@@ -1,0 +1,139 @@
+"""What a call leaves for after its answer: its log row and its deferred work, done by one thread per process.
+
+Why a thread: gunicorn's threaded worker reads the next request of a keep-alive connection only
+once the previous response is closed, and closing is where the row was written: a caller calling
+again at once waited for the log's commit. Now closing hands the call to this thread and
+returns. The thread takes whatever calls have queued up (up to ``BATCH``), builds their rows,
+inserts them in one statement (one commit for many rows when calls come quickly), then runs their
+deferred work (hub.deferred).
+
+- A graceful exit (SIGTERM, gunicorn's ``--max-requests``, a reload) writes what is queued
+  before the process ends (atexit), for at most ``EXIT_SECONDS``.
+- A full queue (the database far slower than the calls) makes closing do the work itself: the
+  queue stays bounded and nothing is dropped.
+- ``HUB_LOG_WRITER = "inline"`` does the work while closing, in the request's thread (tests:
+  rows inside the test's transaction; or whoever prefers the shortest window of loss).
+"""
+
+import atexit
+import logging
+import os
+import queue
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+from hub import deferred
+from logs import recording
+
+logger = logging.getLogger(__name__)
+
+BATCH = 100  # calls per INSERT at most
+QUEUE_MAX = 10_000
+EXIT_SECONDS = 10.0
+
+
+def _done(calls: list) -> None:
+    """Write the rows of ``calls`` ((request, response, stats) each; stats None: no row) and run
+    their deferred work; never raises."""
+    rows = [recording.row_for(request, response, stats) for request, response, stats in calls if stats is not None]
+    rows = [row for row in rows if row is not None]
+    if rows:
+        recording.write_many(rows)
+    for request, _response, _stats in calls:
+        deferred.run(request)
+
+
+class Writer:
+    """The calls handed over by this process's requests, and the thread doing them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid = None
+        self._exit_registered = False
+        self._queue: queue.Queue = queue.Queue(QUEUE_MAX)
+
+    def submit(self, request, response, stats) -> None:
+        """The call's row (when ``stats`` is given) and deferred work, done in the writer thread."""
+        call = (request, response, stats)
+        if settings.HUB_LOG_WRITER == "inline":
+            _done([call])
+            return
+        self._start()
+        try:
+            self._queue.put_nowait(call)
+        except queue.Full:
+            _done([call])  # the database cannot keep up: this request waits for its own row
+
+    def flush(self, timeout: float = EXIT_SECONDS) -> bool:
+        """Wait until every call handed over so far is done; False when ``timeout`` ran out first."""
+        return self._mark(threading.Event(), timeout)
+
+    def stop(self, timeout: float = EXIT_SECONDS) -> bool:
+        """Do every call handed over so far, then end the thread and close its database connections
+        (a later call starts a new one); False when ``timeout`` ran out first."""
+        done = self._mark(_Stop(), timeout)
+        if done:
+            self._pid = None
+        return done
+
+    def _mark(self, marker: threading.Event, timeout: float) -> bool:
+        if self._pid != os.getpid():
+            return True  # no thread in this process: nothing was handed over
+        try:
+            self._queue.put(marker, timeout=timeout)
+        except queue.Full:
+            return False
+        return marker.wait(timeout)
+
+    def _start(self) -> None:
+        if self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            # a process forked from one that had started the thread has the queue but not the thread
+            self._queue = queue.Queue(QUEUE_MAX)
+            threading.Thread(target=self._run, args=(self._queue,), name="hub-log-writer", daemon=True).start()
+            if not self._exit_registered:  # inherited by forked processes, where it stops their own thread
+                atexit.register(self._at_exit)
+                self._exit_registered = True
+            self._pid = os.getpid()
+
+    def _at_exit(self) -> None:
+        if not self.stop(EXIT_SECONDS):
+            logger.error("Exiting with log rows still unwritten after %s s", EXIT_SECONDS)
+
+    @staticmethod
+    def _run(pending: queue.Queue) -> None:
+        stopping = False
+        while not stopping:
+            items = [pending.get()]
+            while len(items) < BATCH and not isinstance(items[-1], _Stop):
+                try:
+                    items.append(pending.get_nowait())
+                except queue.Empty:
+                    break
+            markers = [item for item in items if isinstance(item, threading.Event)]
+            stopping = any(isinstance(marker, _Stop) for marker in markers)
+            try:
+                calls = [item for item in items if not isinstance(item, threading.Event)]
+                if calls:
+                    _done(calls)
+            except Exception:  # _done never raises; a bug there must not stop the thread
+                logger.exception("The log writer failed on %s calls", len(items))
+            finally:
+                if stopping:
+                    connections.close_all()
+                else:
+                    close_old_connections()  # as at the end of a request: CONN_MAX_AGE, broken connections
+                for marker in markers:
+                    marker.set()
+
+
+class _Stop(threading.Event):
+    """The marker that ends the thread once the calls before it are done."""
+
+
+writer = Writer()

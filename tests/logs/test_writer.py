@@ -1,0 +1,143 @@
+"""The log writer thread (logs.writer): rows of answered calls written off the request's thread, in batches."""
+
+import threading
+
+import pytest
+from django.db import DatabaseError
+
+from logs import middleware, recording, writer
+from logs.models import RequestLog
+from tests.logs.factories import make_log
+
+pytestmark = [pytest.mark.usefixtures("log_urls"), pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def thread_writer(settings, monkeypatch):
+    """The middleware hands its calls to a writer thread of this test's own."""
+    settings.HUB_LOG_WRITER = "thread"
+    own = writer.Writer()
+    monkeypatch.setattr(middleware, "writer", own)
+    yield own
+    assert own.stop(), "the writer thread did not end"
+
+
+class Batches:
+    """The size of each batch the writer does, with its thread's name; ``hold()`` keeps the thread
+    busy on its next batch (returning once it is) until ``release()``."""
+
+    def __init__(self):
+        self.seen = []
+        self._hold, self._held, self._release = threading.Event(), threading.Event(), threading.Event()
+
+    def __call__(self, calls, done=writer._done):
+        self.seen.append((len(calls), threading.current_thread().name))
+        if self._hold.is_set():
+            self._hold.clear()
+            self._held.set()
+            self._release.wait(10)
+        done(calls)
+
+    def hold(self, client, n):
+        self._hold.set()
+        call(client, n)
+        assert self._held.wait(10), "the writer thread did not take the call"
+
+    def release(self):
+        self._release.set()
+
+
+@pytest.fixture
+def batches(monkeypatch):
+    recorder = Batches()
+    monkeypatch.setattr(writer, "_done", recorder)
+    return recorder
+
+
+def call(client, n):
+    response = client.get("/api/_test/echo", HTTP_X_REQUEST_ID=f"w-{n}")
+    assert response.status_code == 200
+    return response
+
+
+def logged() -> list[str]:
+    return sorted(RequestLog.objects.values_list("request_id", flat=True))
+
+
+def test_rows_are_written_by_the_writer_thread(client, thread_writer, batches):
+    for n in range(3):
+        call(client, n)
+    assert thread_writer.flush()
+    assert logged() == ["w-0", "w-1", "w-2"]
+    assert {name for _size, name in batches.seen} == {"hub-log-writer"}
+
+
+def test_calls_that_queued_up_are_written_in_one_batch(client, thread_writer, batches):
+    batches.hold(client, 0)
+    for n in range(1, 6):
+        call(client, n)  # these queue up meanwhile
+    assert logged() == []  # nothing is written by the request's thread
+    batches.release()
+    assert thread_writer.flush()
+    assert logged() == [f"w-{n}" for n in range(6)]
+    assert [size for size, _name in batches.seen] == [1, 5]
+
+
+def test_a_full_queue_makes_the_request_write_its_own_row(client, thread_writer, batches, monkeypatch):
+    monkeypatch.setattr(writer, "QUEUE_MAX", 1)
+    batches.hold(client, 0)
+    call(client, 1)  # fills the queue
+    call(client, 2)  # finds it full: written here and now
+    assert logged() == ["w-2"]
+    batches.release()
+    assert thread_writer.flush()
+    assert logged() == ["w-0", "w-1", "w-2"]
+    assert batches.seen == [(1, "hub-log-writer"), (1, "MainThread"), (1, "hub-log-writer")]
+
+
+def test_stop_ends_the_thread_and_a_later_call_starts_another(client, thread_writer):
+    call(client, 0)
+    assert thread_writer.stop()
+    assert "hub-log-writer" not in {thread.name for thread in threading.enumerate()}
+    call(client, 1)
+    assert thread_writer.flush()
+    assert logged() == ["w-0", "w-1"]
+
+
+def test_inline_writes_before_the_client_returns(client, settings):
+    settings.HUB_LOG_WRITER = "inline"
+    call(client, 0)
+    assert logged() == ["w-0"]
+
+
+def rows(*request_ids) -> list[RequestLog]:
+    return [RequestLog(request_id=rid, route_kind="rest", method="GET", path="/x", status=200) for rid in request_ids]
+
+
+def test_one_statement_inserts_a_batch(django_assert_num_queries):
+    batch = rows("a", "b", "c")
+    with django_assert_num_queries(1):
+        recording.write_many(batch)
+    assert all(row.pk for row in batch)
+    assert logged() == ["a", "b", "c"]
+
+
+def test_a_batch_row_whose_request_id_is_taken_is_stored_under_another(django_assert_num_queries):
+    make_log(request_id="b")
+    batch = rows("a", "b", "b")
+    with django_assert_num_queries(5):  # the batch; then each "b": its conflict and its renamed insert
+        recording.write_many(batch)
+    ids = logged()
+    assert len(ids) == 4
+    assert ids[:2] == ["a", "b"]
+    assert all(rid.startswith("b.") for rid in ids[2:])
+
+
+def test_a_failed_batch_is_written_row_by_row(monkeypatch, caplog):
+    def broken(batch, using):
+        raise DatabaseError("connection lost")
+
+    monkeypatch.setattr(recording, "_insert_many_ignoring_conflict", broken)
+    recording.write_many(rows("a", "b"))
+    assert logged() == ["a", "b"]
+    assert "Writing 2 log rows at once failed" in caplog.text
