@@ -14,7 +14,20 @@ logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
-    """The caller's address: REMOTE_ADDR, or X-Forwarded-For when REMOTE_ADDR is a trusted proxy."""
+    """The caller's address: REMOTE_ADDR, or X-Forwarded-For when REMOTE_ADDR is a trusted proxy
+    (found once per request: the throttle, the rate limits and the log row all ask)."""
+    request = getattr(request, "_request", request)  # DRF's Request wraps Django's
+    found = request.__dict__.get(_ATTRIBUTE, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = request.__dict__[_ATTRIBUTE] = _client_ip(request)
+    return found
+
+
+_ATTRIBUTE = "hub_client_ip"
+_UNKNOWN = object()
+
+
+def _client_ip(request) -> str | None:
     remote = _parse_ip(request.META.get("REMOTE_ADDR", ""))
     if remote is None or not _trusted(remote):
         return str(remote) if remote is not None else None

@@ -20,6 +20,7 @@ import logging
 import os
 import queue
 import threading
+import time
 
 from django.conf import settings
 from django.db import close_old_connections, connections
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 BATCH = 100  # calls per INSERT at most
 QUEUE_MAX = 10_000
 EXIT_SECONDS = 10.0
+CONNECTION_CHECK_SECONDS = 10.0  # a failed write reconnects at once (recording.write)
 
 
 def _done(calls: list) -> None:
@@ -107,7 +109,7 @@ class Writer:
 
     @staticmethod
     def _run(pending: queue.Queue) -> None:
-        stopping = False
+        stopping, checked_at = False, time.monotonic()
         while not stopping:
             items = [pending.get()]
             while len(items) < BATCH and not isinstance(items[-1], _Stop):
@@ -126,8 +128,11 @@ class Writer:
             finally:
                 if stopping:
                     connections.close_all()
-                else:
-                    close_old_connections()  # as at the end of a request: CONN_MAX_AGE, broken connections
+                elif time.monotonic() - checked_at >= CONNECTION_CHECK_SECONDS:
+                    # as at the end of a request (CONN_MAX_AGE, a broken connection), but not after every
+                    # batch: each check makes the next query a health check, a round trip of its own
+                    close_old_connections()
+                    checked_at = time.monotonic()
                 for marker in markers:
                     marker.set()
 
