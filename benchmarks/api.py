@@ -7,11 +7,13 @@ rounds each, and every figure is given as min / median / max over the rounds:
 
 - sequential calls (one client): p50 latency of each side, the p50 the hub adds, the throughput
   ratio, and the hub's CPU per call (CPU time of the gunicorn processes, read from /proc, over the
-  calls of the round; the database server's own CPU is not in it);
+  calls of the round; the database server's own CPU is not in it); for GET one, the same gunicorn
+  command line serving a 2-byte answer without Django ("gunicorn alone"), so the server's share of
+  the hub's CPU and latency is seen apart from the hub's own;
 - concurrent clients (1 and 8 client processes in closed loops of GET one): throughput through the
   hub against the same number of clients calling the stand-in directly.
 
-The issue's targets are printed beside the figures. SQLite runs in a temporary file; PostgreSQL in
+The targets are printed beside the figures. SQLite runs in a temporary file; PostgreSQL in
 a throw-away database ``<database>_bench_api`` next to the one DATABASE_URL names (skipped, saying so,
 when DATABASE_URL is not a PostgreSQL URL). Traffic goes to 127.0.0.1 only.
 """
@@ -168,15 +170,16 @@ def _stand_in():
 
 
 @contextmanager
-def _gunicorn(env: dict):
-    """The hub under gunicorn, README's production command line bound to a free port of 127.0.0.1."""
+def _gunicorn(env: dict, app: str = "hub.wsgi", ready_path: str = "/healthz"):
+    """``app`` (the hub) under gunicorn, README's production command line bound to a free port of 127.0.0.1;
+    the process and the base URL once every worker is up."""
     port = _free_port()
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "hub.wsgi",
+            app,
             "--workers",
             str(WORKERS),
             "--threads",
@@ -190,10 +193,19 @@ def _gunicorn(env: dict):
         cwd=ROOT,
     )
     try:
-        _wait(f"http://127.0.0.1:{port}/healthz", process)
+        _wait(f"http://127.0.0.1:{port}{ready_path}", process)
+        deadline = time.monotonic() + 30
+        while len(_tree(process.pid)) < WORKERS + 1 and time.monotonic() < deadline:  # CPU is read per worker
+            time.sleep(0.05)
         yield process, f"http://127.0.0.1:{port}"
     finally:
         _stop(process)
+
+
+def floor_app(environ, start_response):
+    """gunicorn's own cost: the smallest JSON answer, with no framework behind it."""
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "2")])
+    return [b"{}"]
 
 
 def _tree(pid: int) -> list[int]:
@@ -402,20 +414,23 @@ def _round(operation, calls: int, first: int, cpu_of) -> dict:
     return {"p50": _p50(timings) * 1000, "rps": calls / elapsed, "cpu": cpu_ms}
 
 
-def _sequential(hub_ops: dict, direct_ops: dict, hub_cpu) -> dict:
-    """Interleaved rounds of each operation: per operation, a list of (hub, direct) round figures."""
+def _sequential(hub_ops: dict, direct_ops: dict, hub_cpu, floor) -> dict:
+    """Interleaved rounds of each operation: per operation, a list of round figures by side (hub, direct,
+    and for GET one the floor: ``floor`` is (operation, cpu_of) of gunicorn serving no framework)."""
     results = {label: [] for label, _ in PLAN}
     for label, calls in PLAN:
         for warm in range(WORKERS * THREADS):  # every worker's configuration cache and connections
             hub_ops[label](10**6 + warm)
         direct_ops[label](10**6)
+        sides = [("hub", hub_ops[label], hub_cpu), ("direct", direct_ops[label], time.process_time)]
+        if label == "GET one":
+            sides.append(("floor", *floor))
         for number in range(ROUNDS):
             first = 10**7 + number * calls
-            sides = [("hub", hub_ops[label], hub_cpu), ("direct", direct_ops[label], time.process_time)]
             figures = {}
             for side, operation, cpu_of in sides[:: -1 if number % 2 else 1]:  # alternate which side goes first
                 figures[side] = _round(operation, calls, first, cpu_of)
-            results[label].append((figures["hub"], figures["direct"]))
+            results[label].append(figures)
     return results
 
 
@@ -524,24 +539,33 @@ def _print(database: str, sequential: dict, concurrent: dict, rpc: dict) -> None
     print("-" * (len(header) + 10))
     for label, calls in PLAN:
         rounds = sequential[label]
-        hub = [h for h, _ in rounds]
-        direct = [d for _, d in rounds]
-        added = [h["p50"] - d["p50"] for h, d in rounds]
-        cpu = [h["cpu"] for h in hub]
+        hub = [r["hub"] for r in rounds]
+        direct = [r["direct"] for r in rounds]
+        added_target = ADDED_P50_TARGET_MS.get(label)
         rows = [
             ("hub p50 ms", [h["p50"] for h in hub], None),
             ("direct p50 ms", [d["p50"] for d in direct], None),
-            ("p50 added by the hub ms", added, ADDED_P50_TARGET_MS.get(label)),
-            ("hub CPU ms per call", cpu, CPU_TARGET_MS.get(label)),
+            ("p50 added by the hub ms", [r["hub"]["p50"] - r["direct"]["p50"] for r in rounds], added_target),
+            ("hub CPU ms per call", [h["cpu"] for h in hub], CPU_TARGET_MS.get(label)),
             ("direct client CPU ms/call", [d["cpu"] for d in direct], None),
-            ("hub / direct calls/s", [h["rps"] / d["rps"] for h, d in rounds], None),
+            ("hub / direct calls/s", [r["hub"]["rps"] / r["direct"]["rps"] for r in rounds], None),
         ]
+        if "floor" in rounds[0]:
+            rows += [
+                ("gunicorn alone: p50 ms", [r["floor"]["p50"] for r in rounds], None),
+                ("gunicorn alone: CPU ms/call", [r["floor"]["cpu"] for r in rounds], None),
+                ("hub CPU beyond gunicorn's", [r["hub"]["cpu"] - r["floor"]["cpu"] for r in rounds], None),
+            ]
         for number, (figure, values, target) in enumerate(rows):
             name = {0: label, 1: f"{calls} calls/round"}.get(number, "")
             print(f"{name:<16}{figure:<28}{_spread(values)}   {_verdict(statistics.median(values), target)}")
         rpc_count, view_ms, rpc_ms = rpc.get(RPC_LABELS[label], (0, 0, 0))
         means = f"{rpc_count:>8.1f}{view_ms:>8.1f}{rpc_ms:>8.1f}"
         print(f"{'':<16}{'RPC/call, log ms, RPC ms':<28}{means}   (means from the log)")
+    print(
+        "(gunicorn alone: the same command line serving a 2-byte answer without Django: the part of the hub's\n"
+        " CPU and latency that is the server's, not the hub's own)"
+    )
     loops = f"closed loops of {CONCURRENT_SECONDS:.0f} s, {CONCURRENT_ROUNDS} interleaved rounds"
     print(f"\nconcurrent clients (GET one, {loops})")
     header = f"{'clients':<9}{'figure':<35}{'min':>8}{'median':>8}{'max':>8}   target (median)"
@@ -572,11 +596,12 @@ def _bench(database: str, database_url: str) -> None:
         # 100 partners the GET one and PUT calls address by ref
         seeds = [{"ref": f"seed-{n}", "name": f"Seed {n}", "is_company": False} for n in range(100)]
         client.execute_kw("res.partner", "create", [seeds])
-        with _gunicorn(env) as (gunicorn, base), httpx.Client(timeout=60) as http:
+        floor_server = _gunicorn(env, "benchmarks.api:floor_app", "/")
+        with _gunicorn(env) as (gunicorn, base), floor_server as (floor, floor_base), httpx.Client(timeout=60) as http:
             hub_ops = _hub_operations(http, base, {"Authorization": f"Bearer {token}"})
-            hub_ops["GET one"](0)  # the workers are up
-            workers = _tree(gunicorn.pid)
-            sequential = _sequential(hub_ops, _direct_operations(client), lambda: _cpu_seconds(workers))
+            workers, floor_workers = _tree(gunicorn.pid), _tree(floor.pid)
+            floor_side = (lambda i: http.get(floor_base + "/"), lambda: _cpu_seconds(floor_workers))
+            sequential = _sequential(hub_ops, _direct_operations(client), lambda: _cpu_seconds(workers), floor_side)
             concurrent = _concurrent(base, token, stand_in_url)
             if _tree(gunicorn.pid) != workers:
                 print("warning: a gunicorn worker restarted during the run; its CPU figures are short")

@@ -98,6 +98,16 @@ class JsonBodyParser(JSONParser):
 class JsonOnlyNegotiation(DefaultContentNegotiation):
     """DRF's negotiation, refusing a body that is not JSON with a message naming the type sent (415)."""
 
+    def select_renderer(self, request, renderers, format_suffix=None):
+        # Nearly every call accepts anything (or JSON) from a view with one renderer: DRF's answer then is
+        # that renderer and its own type, found here without parsing and ranking the Accept header.
+        if len(renderers) == 1 and format_suffix is None:
+            renderer = renderers[0]
+            accept = request.META.get("HTTP_ACCEPT", "")
+            if accept in ("", "*/*", renderer.media_type) and self.settings.URL_FORMAT_OVERRIDE not in request.GET:
+                return renderer, renderer.media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
     def select_parser(self, request, parsers):
         parser = super().select_parser(request, parsers)
         if parser is None:

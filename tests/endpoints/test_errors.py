@@ -498,3 +498,21 @@ def test_wrong_content_type_is_415_on_every_call_with_a_body(
 def test_calls_without_a_body_ignore_one_whatever_its_content_type(client, customers, method, path, data):
     response = client.generic(method.upper(), path, b"<not-json/>", content_type="application/xml")
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    ("accept", "query", "status"),
+    [
+        ("", "", 200),
+        ("*/*", "", 200),
+        ("application/json", "", 200),
+        ("application/json; q=0.5, text/html", "", 200),
+        ("application/xml", "", 406),
+        ("*/*", "?format=xml", 404),  # DRF's format override names no renderer of the route
+    ],
+)
+def test_answers_are_json_whatever_else_is_accepted(client, customers, accept, query, status):
+    extra = {"HTTP_ACCEPT": accept} if accept else {}
+    response = client.get(f"{URL}/C001{query}", **extra)
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
