@@ -435,11 +435,22 @@ def scrub(text: str, secrets: frozenset[str]) -> Masked:
     scrubbed, count = pattern.subn(MASK, text)
     # a body cut at LOG_BODY_MAX_BYTES may end in the first characters of a secret
     for value in secrets:
-        for length in range(len(value) - 1, 3, -1):
-            if scrubbed.endswith(value[:length]):
-                scrubbed, count = scrubbed[:-length] + MASK, count + 1
-                break
+        length = cut_secret_length(scrubbed, value)
+        if length:
+            scrubbed, count = scrubbed[:-length] + MASK, count + 1
     return Masked(scrubbed, count > 0)
+
+
+def cut_secret_length(text: str, secret: str) -> int:
+    """The length of the longest end of ``text`` that is a beginning of ``secret``, at least 4 and
+    shorter than the secret (a secret cut off with the text); 0 when there is none."""
+    tail = text[-(len(secret) - 1) :] if len(secret) > 4 else ""
+    start = tail.find(secret[:4])
+    while start != -1:  # found from the left: the first fit is the longest
+        if secret.startswith(tail[start:]):
+            return len(tail) - start
+        start = tail.find(secret[:4], start + 1)
+    return 0
 
 
 def scrub_row(row, secrets: frozenset[str]):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from logs.redaction import (
     MASK,
     cut,
+    cut_secret_length,
     is_secret_key,
     mask_body,
     mask_headers,
@@ -326,3 +327,9 @@ def test_search_key_of_the_generic_routes_is_no_secret(settings):
     body = b'{"search_key": {"ref": "C-404"}, "signing_key": "k"}'
     assert mask_body(body).text == '{"search_key": {"ref": "C-404"}, "signing_key": "***"}'
     assert mask_text("search_key=C-404 private_key=k").text == "search_key=C-404 private_key=***"
+
+
+@given(text=st.text(alphabet="ab", max_size=12), secret=st.text(alphabet="ab", min_size=1, max_size=8))
+def test_the_cut_end_of_a_secret_is_found_as_the_longest_fit(text, secret):
+    longest = next((length for length in range(len(secret) - 1, 3, -1) if text.endswith(secret[:length])), 0)
+    assert cut_secret_length(text, secret) == longest
