@@ -34,7 +34,12 @@ _AUTH_SCHEMES = frozenset({"basic", "bearer", "token", "digest"})
 
 def secret_words() -> tuple[str, ...]:
     """The configured key words (LOG_SECRET_KEYS), lower-cased, with ``-`` read as ``_``."""
-    return tuple(word.lower().replace("-", "_") for word in settings.LOG_SECRET_KEYS if word)
+    return _secret_words(tuple(settings.LOG_SECRET_KEYS))
+
+
+@functools.lru_cache(maxsize=8)  # asked ~10 times a call, of a setting that does not change
+def _secret_words(configured: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(word.lower().replace("-", "_") for word in configured if word)
 
 
 @functools.lru_cache(maxsize=8)
