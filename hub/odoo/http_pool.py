@@ -25,6 +25,7 @@ from collections import deque
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from hub.odoo import http_response
 from hub.tls import tls_context
 
 MAX_CONNECTIONS = 50
@@ -66,7 +67,7 @@ class Response:
 
     __slots__ = ("content", "headers", "status_code")
 
-    def __init__(self, status_code: int, headers: http.client.HTTPMessage, content: bytes) -> None:
+    def __init__(self, status_code: int, headers: http_response.Headers, content: bytes) -> None:
         self.status_code = status_code
         self.headers = headers
         self.content = content
@@ -114,6 +115,7 @@ class _Origin:
                 connection.set_tunnel(self.host, self.port, headers=self.proxy_headers)
         else:
             connection = http.client.HTTPConnection(host, port, timeout=connect_timeout)
+        connection.response_class = http_response.Response  # its head read without the email package
         try:
             connection.connect()
         except TimeoutError:
