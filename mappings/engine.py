@@ -160,11 +160,16 @@ class EndpointMapping:
 
     def _external(self, lines: tuple[LineSpec, ...], record: Mapping) -> dict:
         result = {}
+        shared = None  # one (immutable) context for the record's lines without nested objects
         for line in lines:
             if line.outbound:
                 value = record.get(line.odoo_field, False)
-                nested = [self._external(line.children, item) for item in value] if _objects(line, value) else None
-                result[line.external_key] = line.kind.to_external(value, line, Context(payload=record, nested=nested))
+                if _objects(line, value):
+                    nested = [self._external(line.children, item) for item in value]
+                    context = Context(payload=record, nested=nested)
+                else:
+                    context = shared = shared or Context(payload=record)
+                result[line.external_key] = line.kind.to_external(value, line, context)
         return result
 
     # -- inbound -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ Adding a type: docs/adding-a-value-type.md.
 """
 
 import datetime as dt
+import functools
 import json
 import math
 import zoneinfo
@@ -41,15 +42,16 @@ class LineSpec:
     children: tuple["LineSpec", ...] = ()
     expressions: Mapping[str, Expression] = field(default_factory=dict, compare=False)
 
-    @property
+    # Asked for every line of every record mapped: worked out once per line (the snapshot never changes).
+    @functools.cached_property
     def inbound(self) -> bool:
         return Direction(self.direction).inbound
 
-    @property
+    @functools.cached_property
     def outbound(self) -> bool:
         return Direction(self.direction).outbound
 
-    @property
+    @functools.cached_property
     def kind(self) -> "ValueTypeSpec":
         return REGISTRY[self.value_type]
 
