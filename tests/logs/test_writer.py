@@ -141,3 +141,17 @@ def test_a_failed_batch_is_written_row_by_row(monkeypatch, caplog):
     recording.write_many(rows("a", "b"))
     assert logged() == ["a", "b"]
     assert "Writing 2 log rows at once failed" in caplog.text
+
+
+def test_values_passed_as_they_are_are_what_django_would_pass():
+    from django.db import connection
+
+    row = make_log(principal="token:x", request_body_truncated=True)
+    row.path = 1234  # not a text: converted as Django converts it
+    fields = recording._fields()
+    ours = recording._params(row, fields, connection)
+    for field, kept, value in zip(fields, recording._kept_types(), ours, strict=True):
+        if kept is not None:
+            django_value = field.get_db_prep_save(field.pre_save(row, add=True), connection)
+            assert (value, type(value)) == (django_value, type(django_value)), field.name
+    assert ours[[field.name for field in fields].index("path")] == "1234"
