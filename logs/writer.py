@@ -31,7 +31,7 @@ from logs import recording
 logger = logging.getLogger(__name__)
 
 BATCH = 100  # calls per INSERT at most
-QUEUE_MAX = 10_000
+QUEUE_MAX = 1000  # calls waiting (each holds its request and answer): ~100 MB at worst
 EXIT_SECONDS = 10.0
 CONNECTION_CHECK_SECONDS = 10.0  # a failed write reconnects at once (recording.write)
 
@@ -70,24 +70,18 @@ class Writer:
 
     def flush(self, timeout: float = EXIT_SECONDS) -> bool:
         """Wait until every call handed over so far is done; False when ``timeout`` ran out first."""
-        return self._mark(threading.Event(), timeout)
+        if self._pid != os.getpid():
+            return True  # no thread in this process: nothing was handed over
+        return _wait_for(self._queue, threading.Event(), timeout)
 
     def stop(self, timeout: float = EXIT_SECONDS) -> bool:
         """Do every call handed over so far, then end the thread and close its database connections
-        (a later call starts a new one); False when ``timeout`` ran out first."""
-        done = self._mark(_Stop(), timeout)
-        if done:
-            self._pid = None
-        return done
-
-    def _mark(self, marker: threading.Event, timeout: float) -> bool:
-        if self._pid != os.getpid():
-            return True  # no thread in this process: nothing was handed over
-        try:
-            self._queue.put(marker, timeout=timeout)
-        except queue.Full:
-            return False
-        return marker.wait(timeout)
+        (a later call starts a new thread); False when ``timeout`` ran out first."""
+        with self._lock:
+            if self._pid != os.getpid():
+                return True
+            pending, self._pid = self._queue, None  # calls from now on go to a new thread
+        return _wait_for(pending, _Stop(), timeout)
 
     def _start(self) -> None:
         if self._pid == os.getpid():
@@ -139,6 +133,15 @@ class Writer:
 
 class _Stop(threading.Event):
     """The marker that ends the thread once the calls before it are done."""
+
+
+def _wait_for(pending: queue.Queue, marker: threading.Event, timeout: float) -> bool:
+    """Queue ``marker`` behind the calls in ``pending`` and wait until the thread reaches it."""
+    try:
+        pending.put(marker, timeout=timeout)
+    except queue.Full:
+        return False
+    return marker.wait(timeout)
 
 
 writer = Writer()
