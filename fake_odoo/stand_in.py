@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import pickle
 import threading
 
 from fake_odoo import access
@@ -104,7 +104,8 @@ class FakeOdoo:
         store = self._backend.store
         with store.lock:
             table = store.data.get(model, {})
-            return [copy.deepcopy(table[i]) for i in sorted(table)]
+            # A pickle round trip copies as deeply as copy.deepcopy, several times faster.
+            return pickle.loads(pickle.dumps([table[i] for i in sorted(table)], protocol=pickle.HIGHEST_PROTOCOL))
 
     @property
     def not_modelled(self) -> list[str]:
