@@ -46,7 +46,9 @@ class FakeOdoo:
             return self
         self._backend.stopping.clear()
         self._server = make_server(self._backend, self._host, self._port)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-odoo", daemon=True)
+        # serve_forever notices stop()'s shutdown() once per poll interval (0.5 s by default): each test
+        # starting its own stand-in waited that long at its end.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="fake-odoo", daemon=True)
         self._thread.start()
         return self
 
