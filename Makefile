@@ -29,9 +29,13 @@ lint: install
 # PYTEST_ARGS adds to pytest's command line, e.g. PYTEST_ARGS="-k throttle tests/hub".
 TEST_WORKERS ?= 2
 
+# pytest rewrites each test module's asserts when it imports it and keeps the result as bytecode;
+# where PYTHONDONTWRITEBYTECODE is set (container images often set it) every worker of every run
+# redid it (~10 s of CPU each) and every hub a test starts compiled the project again: the suite
+# writes bytecode, into the __pycache__ folders git ignores.
 test: lint
 	bash tools/ensure_chromium.sh
-	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	DEBUG=1 PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks $(ARGS)

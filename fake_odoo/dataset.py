@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -328,6 +329,17 @@ MODEL_DEFAULTS: dict[str, dict[str, Any]] = {
 
 def build() -> dict[str, dict[int, dict]]:
     """Every model's records, fresh (callers may mutate them): recorded values, hand values, derived ones."""
+    # The tests reset the stand-in before each test: unpickling the built dataset takes ~6 ms where
+    # building it again took ~25 ms (and copy.deepcopy ~35 ms). A pickle copy keeps shared objects shared.
+    return pickle.loads(_built())
+
+
+@cache
+def _built() -> bytes:
+    return pickle.dumps(_build(), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _build() -> dict[str, dict[int, dict]]:
     demo = _demo()
     data: dict[str, dict[int, dict]] = {model: {} for model in FIELDS}
     for model, by_id in demo["records"].items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import pickle
 import threading
 
 from fake_odoo import access
@@ -46,7 +46,9 @@ class FakeOdoo:
             return self
         self._backend.stopping.clear()
         self._server = make_server(self._backend, self._host, self._port)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-odoo", daemon=True)
+        # serve_forever notices stop()'s shutdown() once per poll interval (0.5 s by default): each test
+        # starting its own stand-in waited that long at its end.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="fake-odoo", daemon=True)
         self._thread.start()
         return self
 
@@ -104,7 +106,8 @@ class FakeOdoo:
         store = self._backend.store
         with store.lock:
             table = store.data.get(model, {})
-            return [copy.deepcopy(table[i]) for i in sorted(table)]
+            # A pickle round trip copies as deeply as copy.deepcopy, several times faster.
+            return pickle.loads(pickle.dumps([table[i] for i in sorted(table)], protocol=pickle.HIGHEST_PROTOCOL))
 
     @property
     def not_modelled(self) -> list[str]:
