@@ -2,6 +2,7 @@
 
 import json
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -206,6 +207,17 @@ def start_django(tmp_path, **variables) -> subprocess.CompletedProcess:
     )
 
 
+def read_settings(monkeypatch, tmp_path, **variables) -> dict:
+    """hub/settings.py run afresh in this process with an environment holding only ``variables`` of the hub's:
+    what a starting Django would read (the refusals come from the module's own code, as when Django starts)."""
+    for name in HUB_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HUB_VAR_DIR", str(tmp_path))
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "hub" / "settings.py"))
+
+
 @pytest.mark.parametrize(
     ("variables", "message"),
     [
@@ -227,11 +239,19 @@ def start_django(tmp_path, **variables) -> subprocess.CompletedProcess:
         ({"DEBUG": "off", "SECRET_KEY": ""}, "SECRET_KEY must be set when DEBUG is off (make demo generates one)"),
     ],
 )
-def test_django_refuses_to_start_on_a_malformed_variable(tmp_path, variables, message):
-    result = start_django(tmp_path, **variables)
+def test_the_settings_refuse_a_malformed_variable(monkeypatch, tmp_path, variables, message):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        read_settings(monkeypatch, tmp_path, **variables)
+    assert str(refused.value) == message
+
+
+def test_django_refuses_to_start_on_a_malformed_variable(tmp_path):
+    # one refusal through a real start: the error is what ends the process, and nothing is printed
+    result = start_django(tmp_path, DEBUG="maybe")
     assert result.returncode != 0
     assert result.stdout == ""
-    assert result.stderr.strip().splitlines()[-1] == f"django.core.exceptions.ImproperlyConfigured: {message}"
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == "django.core.exceptions.ImproperlyConfigured: DEBUG must be a boolean (true/false), not 'maybe'"
 
 
 def test_django_starts_with_debug_off_and_a_secret_key(tmp_path):
@@ -260,7 +280,5 @@ def test_django_reads_the_secret_key_from_a_file_and_uses_redis_when_set(tmp_pat
     }
 
 
-def test_debug_on_without_secret_key_uses_the_development_key(tmp_path):
-    result = start_django(tmp_path, DEBUG="1")
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["secret"] == "insecure-development-key"
+def test_debug_on_without_secret_key_uses_the_development_key(monkeypatch, tmp_path):
+    assert read_settings(monkeypatch, tmp_path, DEBUG="1")["SECRET_KEY"] == "insecure-development-key"
