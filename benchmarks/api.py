@@ -2,7 +2,8 @@
 
 Like with like: the Odoo stand-in runs in its own process (``python -m fake_odoo``), the hub under
 gunicorn as README's production line runs it (``--workers 4 --threads 4``), and the direct client is
-the hub's own OdooClient making the calls the hub makes. Hub and direct rounds alternate, several
+the hub's own OdooClient making the calls the hub makes; the hub is called over the same HTTP layer
+(hub.odoo.http_pool), so neither side's figures carry a heavier client's CPU. Hub and direct rounds alternate, several
 rounds each, and every figure is given as min / median / max over the rounds:
 
 - sequential calls (one client): p50 latency of each side, the p50 the hub adds, the throughput
@@ -318,31 +319,48 @@ def _partner(tag: str, index: int) -> dict:
     }
 
 
-def _hub_operations(http: httpx.Client, base: str, headers: dict) -> dict:
-    url = f"{base}/bj_api_sync/v1/{SLUG}"
-    counter = iter(range(10**9))
+class _HubClient:
+    """Calls to the hub over the same HTTP layer the direct side's Odoo client uses (hub.odoo.http_pool):
+    the client's own CPU and latency are alike on both sides, so the difference is the hub's."""
 
-    def checked(response: httpx.Response, status: int) -> None:
+    def __init__(self, base: str, headers: dict | None = None) -> None:
+        from hub.odoo.http_pool import HttpPool
+
+        self.base = base
+        self.headers = headers or {}
+        self.pool = HttpPool(connect_timeout=10, read_timeout=60)
+
+    def call(self, method: str, path: str, status: int, body=None, headers: dict | None = None) -> None:
+        sent = {**self.headers, **(headers or {})}
+        content = None
+        if body is not None:
+            content = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        response = self.pool.request(method, self.base, path, content=content, headers=sent)
         if response.status_code != status:
             raise RuntimeError(f"hub answered {response.status_code}: {response.text[:300]}")
 
+    def close(self) -> None:
+        self.pool.close()
+
+
+def _hub_operations(hub: _HubClient) -> dict:
+    path = f"/bj_api_sync/v1/{SLUG}"
+    counter = iter(range(10**9))
+
     def rid(label: str) -> dict:
-        return {**headers, "X-Request-ID": f"bench-{label}-{next(counter)}"}
+        return {"X-Request-ID": f"bench-{label}-{next(counter)}"}
 
     return {
-        "GET list (100)": lambda i: checked(http.get(url, params={"limit": 100}, headers=rid("list")), 200),
-        "GET one": lambda i: checked(http.get(f"{url}/seed-{i % 100}", headers=rid("one")), 200),
-        "POST one": lambda i: checked(http.post(url, json=_partner(f"h1x{i}", 0), headers=rid("post1")), 201),
-        "POST 100": lambda i: checked(
-            http.post(url, json=[_partner(f"h100x{i}", n) for n in range(100)], headers=rid("post100")), 201
-        ),
-        "PUT": lambda i: checked(
-            http.put(f"{url}/seed-{i % 100}", json={"phone": f"+32 {i}"}, headers=rid("put")), 200
-        ),
+        "GET list (100)": lambda i: hub.call("GET", f"{path}?limit=100", 200, headers=rid("list")),
+        "GET one": lambda i: hub.call("GET", f"{path}/seed-{i % 100}", 200, headers=rid("one")),
+        "POST one": lambda i: hub.call("POST", path, 201, _partner(f"h1x{i}", 0), rid("post1")),
+        "POST 100": lambda i: hub.call("POST", path, 201, [_partner(f"h100x{i}", n) for n in range(100)], rid("p100")),
+        "PUT": lambda i: hub.call("PUT", f"{path}/seed-{i % 100}", 200, {"phone": f"+32 {i}"}, rid("put")),
     }
 
 
-RPC_LABELS = {"GET list (100)": "list", "GET one": "one", "POST one": "post1", "POST 100": "post100", "PUT": "put"}
+RPC_LABELS = {"GET list (100)": "list", "GET one": "one", "POST one": "post1", "POST 100": "p100", "PUT": "put"}
 
 
 def _direct_operations(client) -> dict:
@@ -437,12 +455,10 @@ def _sequential(hub_ops: dict, direct_ops: dict, hub_cpu, floor) -> dict:
 def _client_loop(side: str, target: str, token: str, commands, answers) -> None:
     """One client process: for each (start_at, seconds) command, GET one in a closed loop; the calls made."""
     if side == "hub":
-        http = httpx.Client(base_url=target, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        hub = _HubClient(target, {"Authorization": f"Bearer {token}"})
 
         def call(i):
-            response = http.get(f"/bj_api_sync/v1/{SLUG}/seed-{i % 100}")
-            if response.status_code != 200:
-                raise RuntimeError(f"hub answered {response.status_code}: {response.text[:300]}")
+            hub.call("GET", f"/bj_api_sync/v1/{SLUG}/seed-{i % 100}", 200)
     else:
         from hub.odoo import OdooClient
 
@@ -597,14 +613,18 @@ def _bench(database: str, database_url: str) -> None:
         seeds = [{"ref": f"seed-{n}", "name": f"Seed {n}", "is_company": False} for n in range(100)]
         client.execute_kw("res.partner", "create", [seeds])
         floor_server = _gunicorn(env, "benchmarks.api:floor_app", "/")
-        with _gunicorn(env) as (gunicorn, base), floor_server as (floor, floor_base), httpx.Client(timeout=60) as http:
-            hub_ops = _hub_operations(http, base, {"Authorization": f"Bearer {token}"})
+        with _gunicorn(env) as (gunicorn, base), floor_server as (floor, floor_base):
+            hub = _HubClient(base, {"Authorization": f"Bearer {token}"})
+            floor_client = _HubClient(floor_base)
+            hub_ops = _hub_operations(hub)
             workers, floor_workers = _tree(gunicorn.pid), _tree(floor.pid)
-            floor_side = (lambda i: http.get(floor_base + "/"), lambda: _cpu_seconds(floor_workers))
+            floor_side = (lambda i: floor_client.call("GET", "/", 200), lambda: _cpu_seconds(floor_workers))
             sequential = _sequential(hub_ops, _direct_operations(client), lambda: _cpu_seconds(workers), floor_side)
             concurrent = _concurrent(base, token, stand_in_url)
             if _tree(gunicorn.pid) != workers:
                 print("warning: a gunicorn worker restarted during the run; its CPU figures are short")
+            hub.close()
+            floor_client.close()
         client.close()
         rpc = json.loads(_django(env, RPC_COUNTS, SLUG).strip().splitlines()[-1])
     _print(database, sequential, concurrent, rpc)
