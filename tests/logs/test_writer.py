@@ -155,3 +155,17 @@ def test_values_passed_as_they_are_are_what_django_would_pass():
             django_value = field.get_db_prep_save(field.pre_save(row, add=True), connection)
             assert (value, type(value)) == (django_value, type(django_value)), field.name
     assert ours[[field.name for field in fields].index("path")] == "1234"
+
+
+def test_a_batch_whose_answer_was_lost_is_not_stored_twice(monkeypatch):
+    insert = recording._insert_many_ignoring_conflict
+
+    def inserted_then_lost(batch, using):
+        insert(batch, using)
+        for row in batch:
+            row.pk = None  # the acknowledgement never came back
+        raise DatabaseError("connection lost after the commit")
+
+    monkeypatch.setattr(recording, "_insert_many_ignoring_conflict", inserted_then_lost)
+    recording.write_many(rows("a", "b"))
+    assert logged() == ["a", "b"]  # found stored, not renamed and written again
