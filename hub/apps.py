@@ -9,6 +9,12 @@ class HubConfig(AppConfig):
     verbose_name = "Hub"
 
     def ready(self) -> None:
+        from django.core.servers.basehttp import WSGIRequestHandler
+
+        # Django's development server (make demo; the tests' live server) writes an answer's headers and its
+        # body apart: without TCP_NODELAY a kept-alive client (a browser) waited ~40 ms for a delayed ACK each time.
+        WSGIRequestHandler.disable_nagle_algorithm = True
+
         from hub import (
             checks,  # noqa: F401 - registers the system checks
             staff,  # noqa: F401 - connects staff status to the staff groups

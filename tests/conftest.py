@@ -44,12 +44,6 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_configure(config):
     from django.conf import settings
-    from django.core.servers.basehttp import WSGIRequestHandler
-
-    # The live test server (Django's development server) writes an answer's headers and its body
-    # separately: on a kept-alive connection (the fuzzer's, the browser's) the body then waited for the
-    # client's delayed ACK, ~40 ms per call. The schemathesis test took 50 s instead of 20.
-    WSGIRequestHandler.disable_nagle_algorithm = True
 
     from tests.fixtures.cache import isolate
 
