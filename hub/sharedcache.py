@@ -44,6 +44,7 @@ def warn(subject: str, exc: BaseException, detail: str = "") -> None:
 
 # The keys a request will read, fetched together at its first read (read_ahead).
 _ahead = threading.local()
+_MISSING = object()  # a key read ahead that the cache did not hold
 
 
 @contextmanager
@@ -77,9 +78,6 @@ def get_many(keys: list[str]) -> dict:
         return cache.get_many(keys)
     found = {key: fetched.pop(key) for key in keys}
     return {key: value for key, value in found.items() if value is not _MISSING}
-
-
-_MISSING = object()
 
 
 def version(key: str):

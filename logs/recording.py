@@ -352,16 +352,16 @@ _UNCHANGED = (
 @functools.cache
 def _kept_types() -> tuple:
     """Per field of the insert, the type its conversion keeps as it is, or None (always converted)."""
-    kept = []
-    for field in _fields():
-        found = None
+
+    def kept(field):
+        if type(field).get_db_prep_value is not models.Field.get_db_prep_value:
+            return None
         for field_class, value_type, prep in _UNCHANGED:
-            plain = type(field).get_db_prep_value is models.Field.get_db_prep_value
-            if isinstance(field, field_class) and type(field).get_prep_value is prep and plain:
-                found = value_type
-                break
-        kept.append(found)
-    return tuple(kept)
+            if isinstance(field, field_class) and type(field).get_prep_value is prep:
+                return value_type
+        return None
+
+    return tuple(kept(field) for field in _fields())
 
 
 def _cursor(connection):
@@ -372,12 +372,9 @@ def _cursor(connection):
         return connection.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor  # the driver is there on PostgreSQL
 
-    connection.close_if_health_check_failed()  # what connection.cursor() does before a cursor is made
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        cursor = ServerBindingCursor(connection.connection)
-    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    django_cursor = connection.cursor()  # Django's checks (health, thread) and its wrapper (logging queries or not)
+    django_cursor.cursor.close()
+    return type(django_cursor)(ServerBindingCursor(connection.connection), connection)
 
 
 def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
