@@ -2,7 +2,10 @@
 
 import os
 import tempfile
+import threading
+import time
 
+import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -35,6 +38,22 @@ SLOW_FIRST = (
     "tests/gateway_features/test_two_hubs.py",
     "tests/mappings/test_generic_robustness.py",
 )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A live-server test ends once the server's request threads are done: they close their answers
+    (and write their log rows) after the client has them, and the database flush that follows the
+    test deadlocked with such an INSERT on PostgreSQL."""
+    try:
+        return (yield)
+    finally:
+        if "live_server" in item.fixturenames:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and any(
+                "process_request_thread" in thread.name for thread in threading.enumerate()
+            ):
+                time.sleep(0.01)
 
 
 def pytest_collection_modifyitems(config, items):
