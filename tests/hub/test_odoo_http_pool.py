@@ -1,6 +1,7 @@
 """The Odoo client's HTTP pool: proxies from the environment, idle connections the server closed, the bound."""
 
 import json
+import os
 import ssl
 import threading
 import time
@@ -102,6 +103,19 @@ def test_keep_alive_reuses_the_connection(recorder):
     client = OdooClient(recorder.url, "db", "admin", "admin", "jsonrpc")
     for _ in range(3):
         client.version()
+    assert recorder.connections == 1
+
+
+def test_keep_alive_reuses_a_connection_whose_descriptor_is_above_1024(recorder):
+    # a busy process (a long test run, a hub with many connections) hands out such descriptors
+    spare = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        client = OdooClient(recorder.url, "db", "admin", "admin", "jsonrpc")
+        for _ in range(3):
+            client.version()
+    finally:
+        for descriptor in spare:
+            os.close(descriptor)
     assert recorder.connections == 1
 
 
