@@ -35,7 +35,7 @@ def run() -> None:
             "LOG_LEVEL": "WARNING",
             "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.0/8",
             "OUTBOUND_PUSH_DELAY_SECONDS": "1",
-            "CELERY_BROKER_URL": "filesystem://",
+            "CELERY_BROKER_URL": "filesystem://localhost/",
         }
         env.pop("REDIS_URL", None)
         subprocess.run([sys.executable, "-m", "benchmarks.outbound"], env=env, check=True, cwd=ROOT)

@@ -198,15 +198,18 @@ LOGGING = {
 }
 
 # Outbound deliveries (outbound/): Celery is the engine. The broker is CELERY_BROKER_URL, else
-# REDIS_URL, else kombu's filesystem transport under var/ (one machine, no server: the demo).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
+# REDIS_URL, else kombu's filesystem transport under var/ (one machine, no server: the demo; the host
+# name means nothing there, but without one kombu warns at every connection).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://localhost/"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "celery-queue"
     _queue.mkdir(parents=True, exist_ok=True)  # the transport expects its folder
-    # the folder is scanned for new messages every polling_interval seconds (kombu's default: 1)
+    # the folder is scanned for new messages every polling_interval seconds (kombu's default: 1);
+    # the exchange tables go under var/ too, not into a "control" folder wherever the process started
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
+        "control_folder": str(VAR_DIR / "celery-control"),
         "polling_interval": 0.1,
     }
 CELERY_TASK_IGNORE_RESULT = True

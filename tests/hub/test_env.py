@@ -1,6 +1,7 @@
 """Settings from the environment: the typed readers of hub/env.py, and Django refusing to start on bad values."""
 
 import json
+import logging
 import os
 import runpy
 import subprocess
@@ -188,6 +189,7 @@ HUB_VARIABLES = (
     "SECRET_KEY_FILE",
     "DATABASE_URL",
     "REDIS_URL",
+    "CELERY_BROKER_URL",
     "LOG_LEVEL",
     "LOG_RETENTION_DAYS",
 )
@@ -282,3 +284,23 @@ def test_django_reads_the_secret_key_from_a_file_and_uses_redis_when_set(tmp_pat
 
 def test_debug_on_without_secret_key_uses_the_development_key(monkeypatch, tmp_path):
     assert read_settings(monkeypatch, tmp_path, DEBUG="1")["SECRET_KEY"] == "insecure-development-key"
+
+
+def test_the_default_broker_is_a_folder_that_celery_sends_to_without_a_warning(monkeypatch, tmp_path, caplog):
+    from celery import Celery
+
+    settings = read_settings(monkeypatch, tmp_path, DEBUG="1")
+    options = settings["CELERY_BROKER_TRANSPORT_OPTIONS"]
+    assert options["data_folder_in"] == options["data_folder_out"] == str(tmp_path / "celery-queue")
+    assert options["control_folder"] == str(tmp_path / "celery-control")
+    monkeypatch.chdir(tmp_path / "celery-queue")  # where the process starts holds nothing of the broker's
+    caplog.set_level(logging.WARNING)
+    app = Celery("hub-test", broker=settings["CELERY_BROKER_URL"], set_as_current=False)
+    app.conf.broker_transport_options = options
+    with app:
+        app.send_task("outbound.tasks.deliver", (1,), queue="hub-test")
+    [message] = (tmp_path / "celery-queue").iterdir()
+    assert json.loads(message.read_text())["headers"]["task"] == "outbound.tasks.deliver"
+    assert sorted(path.name for path in (tmp_path / "celery-control").iterdir()) == ["hub-test.exchange"]
+    # without a host name kombu warned at every connection ("No hostname was supplied"), in the demo's log
+    assert [record.getMessage() for record in caplog.records] == []
