@@ -314,6 +314,11 @@ def _fields() -> tuple:
     return tuple(field for field in RequestLog._meta.concrete_fields if not field.primary_key)
 
 
+def _one_row_insert(connection) -> str:
+    sql = _INSERTS.get(connection.vendor)
+    return sql or _INSERTS.setdefault(connection.vendor, _insert_sql(connection, _fields()))
+
+
 def _insert_sql(connection, fields: tuple, rows: int = 1) -> str:
     quote = connection.ops.quote_name
     one_row = "({})".format(", ".join(["%s"] * len(fields)))
@@ -370,11 +375,21 @@ def _cursor(connection):
     bodies (up to LOG_BODY_MAX_BYTES each) were most of the insert's CPU."""
     if connection.vendor != "postgresql":
         return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor  # the driver is there on PostgreSQL
-
     django_cursor = connection.cursor()  # Django's checks (health, thread) and its wrapper (logging queries or not)
     django_cursor.cursor.close()
-    return type(django_cursor)(ServerBindingCursor(connection.connection), connection)
+    return type(django_cursor)(_server_binding_cursor()(connection.connection), connection)
+
+
+@functools.cache
+def _server_binding_cursor():
+    from django.db.backends.postgresql.base import ServerBindingCursor  # the driver is there on PostgreSQL
+
+    class Cursor(ServerBindingCursor):
+        def executemany(self, query, params_seq, *, returning=True):
+            # each statement's RETURNING is kept, to be read set by set (nextset)
+            return super().executemany(query, params_seq, returning=returning)
+
+    return Cursor
 
 
 def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
@@ -387,10 +402,8 @@ def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
     layer), and ON CONFLICT DO NOTHING cannot fail on a duplicate id.
     """
     connection = connections[using]
-    fields = _fields()
-    sql = _INSERTS.get(connection.vendor) or _INSERTS.setdefault(connection.vendor, _insert_sql(connection, fields))
     with _cursor(connection) as cursor:
-        cursor.execute(sql, _params(row, fields, connection))
+        cursor.execute(_one_row_insert(connection), _params(row, _fields(), connection))
         returned = cursor.fetchone()
     if returned is not None:
         row.pk = returned[0]
@@ -402,10 +415,21 @@ def _insert_many_ignoring_conflict(rows: list[RequestLog], using: str) -> None:
     Of rows sharing one request id, at most the first is inserted."""
     connection = connections[using]
     fields = _fields()
-    params = [value for row in rows for value in _params(row, fields, connection)]
+    params = [_params(row, fields, connection) for row in rows]
     with _cursor(connection) as cursor:
-        cursor.execute(_insert_sql(connection, fields, len(rows)), params)
-        returned = cursor.fetchall()
+        if connection.vendor == "postgresql":
+            # the one-row statement per row, all sent in one pipeline: one round trip and one
+            # (implicit) transaction, as one statement of many rows, but psycopg converts the
+            # placeholders of a one-row statement once per process and those of a long one every time
+            cursor.executemany(_one_row_insert(connection), params)
+            returned = []
+            while True:
+                returned += cursor.fetchall()
+                if not cursor.nextset():
+                    break
+        else:
+            cursor.execute(_insert_sql(connection, fields, len(rows)), [value for one in params for value in one])
+            returned = cursor.fetchall()
     waiting: dict[str, list[RequestLog]] = {}
     for row in rows:
         waiting.setdefault(row.request_id, []).append(row)

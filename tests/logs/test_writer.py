@@ -83,6 +83,15 @@ def test_calls_that_queued_up_are_written_in_one_batch(client, thread_writer, ba
     assert [size for size, _name in batches.seen] == [1, 5]
 
 
+def test_calls_within_the_linger_share_a_batch_and_a_flush_ends_the_wait(client, thread_writer, batches, monkeypatch):
+    monkeypatch.setattr(writer, "LINGER_SECONDS", 60.0)
+    for n in range(3):
+        call(client, n)
+    assert thread_writer.flush(timeout=10)  # the flush ends the wait: it does not sit out the linger
+    assert logged() == ["w-0", "w-1", "w-2"]
+    assert [size for size, _name in batches.seen] == [3]
+
+
 def test_a_full_queue_makes_the_request_write_its_own_row(client, thread_writer, batches, monkeypatch):
     monkeypatch.setattr(writer, "QUEUE_MAX", 1)
     batches.hold(client, 0)
