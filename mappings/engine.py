@@ -120,6 +120,9 @@ class EndpointMapping:
         # What to read of a record to show it (and its identifier): one web_read, nested records included.
         self.specification: dict = specification(self.lines)
         self.identifier_specification: dict = specification([self.identifier]) if self.identifier else {}
+        # what to_external does per record, worked out once: a list of 100 records runs it 100 times
+        self._looked_up = _looked_up_fields(self.lines)
+        self._outbound = _outbound_plan(self.lines)
 
     # -- what the endpoint layer asks ---------------------------------------------------------
 
@@ -156,20 +159,19 @@ class EndpointMapping:
 
     def to_external(self, record: Mapping) -> dict:
         """An Odoo record read with ``specification`` (or with ``read()``) -> the external JSON object."""
-        return self._external(self.lines, shaped(record, self.lines))
+        return self._external(self._outbound, shaped(record, self.lines, self._looked_up))
 
-    def _external(self, lines: tuple[LineSpec, ...], record: Mapping) -> dict:
+    def _external(self, plan: tuple, record: Mapping) -> dict:
         result = {}
         shared = None  # one (immutable) context for the record's lines without nested objects
-        for line in lines:
-            if line.outbound:
-                value = record.get(line.odoo_field, False)
-                if _objects(line, value):
-                    nested = [self._external(line.children, item) for item in value]
-                    context = Context(payload=record, nested=nested)
-                else:
-                    context = shared = shared or Context(payload=record)
-                result[line.external_key] = line.kind.to_external(value, line, context)
+        for line, odoo_field, external_key, to_external, one2many in plan:
+            value = record.get(odoo_field, False)
+            if one2many and _objects(line, value):
+                children = _outbound_plan(line.children)
+                context = Context(payload=record, nested=[self._external(children, item) for item in value])
+            else:
+                context = shared = shared or Context(payload=record)
+            result[external_key] = to_external(value, line, context)
         return result
 
     # -- inbound -------------------------------------------------------------------------------
@@ -478,19 +480,38 @@ def _merged(first: dict, second: dict) -> dict:
     return {**first, **second, "fields": fields}
 
 
-def shaped(record: dict, lines) -> dict:
+def shaped(record: dict, lines, looked_up: frozenset | None = None) -> dict:
     """A ``web_read`` record with plain many2one values as ``read()`` gives them, nested records too.
 
     A field that a lookup line also reads keeps its dict (plain lines read a dict as well).
+    ``looked_up`` is :func:`_looked_up_fields` of ``lines``, when the caller keeps it. The record
+    itself is returned when nothing in it changes.
     """
-    looked_up = {line.odoo_field for line in lines if line.value_type in _LOOKUPS}
-    result = dict(record)
+    if looked_up is None:
+        looked_up = _looked_up_fields(lines)
+    result = record
     for line in lines:
         value = record.get(line.odoo_field)
         if isinstance(value, dict) and line.odoo_field not in looked_up:
-            result[line.odoo_field] = [value.get("id"), value.get("display_name", "")]
+            value = [value.get("id"), value.get("display_name", "")]
         elif line.value_type == ValueType.ONE2MANY and line.children and isinstance(value, list):
-            result[line.odoo_field] = [
-                shaped(item, line.children) if isinstance(item, dict) else item for item in value
-            ]
+            value = [shaped(item, line.children) if isinstance(item, dict) else item for item in value]
+        else:
+            continue
+        if result is record:
+            result = dict(record)
+        result[line.odoo_field] = value
     return result
+
+
+def _outbound_plan(lines) -> tuple:
+    """Per outbound line: the line, its Odoo field, its key, its value type's to_external, whether a one2many."""
+    return tuple(
+        (line, line.odoo_field, line.external_key, line.kind.to_external, line.value_type == ValueType.ONE2MANY)
+        for line in lines
+        if line.outbound
+    )
+
+
+def _looked_up_fields(lines) -> frozenset:
+    return frozenset(line.odoo_field for line in lines if line.value_type in _LOOKUPS)

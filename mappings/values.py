@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import json
 import math
+import types
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -83,6 +84,10 @@ class Found:
         return self.ids_by_target.get((model, lookup_field), {}).get(lookup_key(value), [])
 
 
+# the found lookups of a context that has none: shared, so a context costs no Found of its own
+NOTHING_LOOKED_UP = Found(types.MappingProxyType({}))
+
+
 @dataclass(frozen=True)
 class Context:
     """What a value function may know beyond its value, as data the engine prepared.
@@ -95,7 +100,7 @@ class Context:
 
     payload: Mapping = field(default_factory=dict)
     partial: bool = False
-    found: Found = field(default_factory=Found)
+    found: Found = NOTHING_LOOKED_UP
     nested: list | None = None
 
 
