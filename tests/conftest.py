@@ -3,7 +3,6 @@
 import os
 import tempfile
 import threading
-import time
 
 import pytest
 from hypothesis import HealthCheck
@@ -40,20 +39,49 @@ SLOW_FIRST = (
 )
 
 
+class _InFlight:
+    """Requests between Django's request_started and request_finished, in any thread. A response's
+    close() writes its log row and only then sends request_finished, so none left means no INSERT
+    is still to come."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs):
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_for_none(self, timeout: float) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count <= 0, timeout)
+
+    def forget_unstarted(self) -> None:
+        """A test that closed a response it built itself finished a request that never started."""
+        with self.changed:
+            self.count = max(self.count, 0)
+
+
+_in_flight = _InFlight()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """A live-server test ends once the server's request threads are done: they close their answers
-    (and write their log rows) after the client has them, and the database flush that follows the
-    test deadlocked with such an INSERT on PostgreSQL."""
+    """A live-server test ends once the requests its server was handling are done: they close their
+    answers (and write their log rows) after the client has them, and the database flush that
+    follows the test deadlocked with such an INSERT on PostgreSQL. (Not once the server's threads
+    are gone: a kept-alive connection holds its thread with no request in it.)"""
     try:
         return (yield)
     finally:
         if "live_server" in item.fixturenames:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and any(
-                "process_request_thread" in thread.name for thread in threading.enumerate()
-            ):
-                time.sleep(0.01)
+            _in_flight.wait_for_none(timeout=10)
+        _in_flight.forget_unstarted()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -63,6 +91,10 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_configure(config):
     from django.conf import settings
+    from django.core import signals
+
+    signals.request_started.connect(_in_flight.started, weak=False)
+    signals.request_finished.connect(_in_flight.finished, weak=False)
 
     from tests.fixtures.cache import isolate
 
