@@ -237,7 +237,7 @@ def row_for(request, response, stats) -> RequestLog | None:
 
 
 def write_many(rows: list[RequestLog], using: str = "default") -> None:
-    """Insert ``rows`` in one statement; a row it did not insert (its request id was taken, the
+    """Insert ``rows`` at once; a row it did not insert (its request id was taken, the
     statement failed) is written on its own by :func:`write`. Never raises: a row that cannot be
     written is logged."""
     failed = False
@@ -411,8 +411,8 @@ def _insert_ignoring_conflict(row: RequestLog, using: str) -> bool:
 
 
 def _insert_many_ignoring_conflict(rows: list[RequestLog], using: str) -> None:
-    """One INSERT of all ``rows`` skipping those whose request id exists; each inserted row gets its pk.
-    Of rows sharing one request id, at most the first is inserted."""
+    """All ``rows`` inserted in one round trip and one transaction, skipping those whose request id
+    exists; each inserted row gets its pk. Of rows sharing one request id, at most the first is inserted."""
     connection = connections[using]
     fields = _fields()
     params = [_params(row, fields, connection) for row in rows]

@@ -4,8 +4,8 @@ Why a thread: gunicorn's threaded worker reads the next request of a keep-alive 
 once the previous response is closed, and closing is where the row was written: a caller calling
 again at once waited for the log's commit. Now closing hands the call to this thread and
 returns. The thread takes the calls that have queued up or come within ``LINGER_SECONDS`` (up to
-``BATCH``), builds their rows, inserts them in one statement (one commit for many rows), then runs
-their deferred work (hub.deferred).
+``BATCH``), builds their rows, inserts them in one round trip and one commit (recording.write_many),
+then runs their deferred work (hub.deferred).
 
 - A graceful exit (SIGTERM, gunicorn's ``--max-requests``, a reload) writes what is queued
   before the process ends (atexit), for at most ``EXIT_SECONDS``.
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 100  # calls per INSERT at most
 # How long the thread waits for more calls once one has come: a row is stored this much later at
-# most, and calls coming one after another share a statement (per row, a lone INSERT and its
+# most, and calls coming one after another share a commit (per row, a lone INSERT and its
 # commit cost the process more CPU than the rest of a GET one).
 LINGER_SECONDS = 0.05
 QUEUE_MAX = 1000  # calls waiting (each holds its request and answer): ~100 MB at worst
@@ -110,7 +110,7 @@ class Writer:
         stopping, checked_at = False, time.monotonic()
         while not stopping:
             items = [pending.get()]
-            # the calls that follow within LINGER_SECONDS join the batch: one statement and one
+            # the calls that follow within LINGER_SECONDS join the batch: one round trip and one
             # commit for them all (a flush or a stop ends the wait, so neither is kept waiting)
             deadline = time.monotonic() + LINGER_SECONDS
             while len(items) < BATCH and not isinstance(items[-1], threading.Event):
