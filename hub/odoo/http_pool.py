@@ -1,7 +1,7 @@
 """The Odoo client's HTTP layer: a small thread-safe keep-alive pool.
 
 A small JSON-RPC call costs ~0.6 ms of CPU through httpx, ~0.15 ms through ``http.client`` and
-~0.06 ms written and read by hub.odoo.http_response on a connection http.client made; the hub
+~0.07 ms written and read by hub.odoo.http_response on a connection http.client made; the hub
 makes one to four per request, so the pool is our own. It keeps what the client needs
 and nothing more: connect and read timeouts, a bound on connections with a wait for a free one,
 idle connections dropped when the server closed them or after ``KEEPALIVE_EXPIRY``, the hub's
