@@ -30,11 +30,12 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from redis.exceptions import NoScriptError
 
 from hub import sharedcache
 from hub.client_address import client_ip
+from hub.rediscache import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -279,8 +280,9 @@ return out
 
 _UNREACHABLE = sharedcache.UNREACHABLE
 
+_SCRIPT_SHA = hashlib.sha1(_SCRIPT.encode()).hexdigest()  # noqa: S324 - the name Redis keeps a script under
+
 _local_lock = threading.Lock()
-_scripts: dict[int, object] = {}
 _unchecked = {"count": 0}  # calls served without counting them (the counters' cache unreachable)
 _unchecked_lock = threading.Lock()
 
@@ -293,13 +295,16 @@ def _count(keys: list[str], policies: tuple[Policy, ...]) -> tuple[bool, list[in
     """Whether refused, the counts after this request and the milliseconds left of each window (one round trip)."""
     backend = _cache()
     if isinstance(backend, RedisCache):
-        client = backend._cache.get_client(keys[0], write=True)
-        script = _scripts.get(id(client))
-        if script is None:
-            script = _scripts[id(client)] = client.register_script(_SCRIPT)  # EVALSHA, EVAL on a cold server
-        args = [value for p in policies for value in (p.quota, p.window)]
         # make_key: the cache's KEY_PREFIX and version apply, as to every other key of the hub
-        out = script(keys=[backend.make_key(key) for key in keys], args=args, client=client)
+        arguments = (
+            len(keys),
+            *(backend.make_key(key) for key in keys),
+            *(v for p in policies for v in (p.quota, p.window)),
+        )
+        try:
+            out = backend._cache.command("EVALSHA", _SCRIPT_SHA, *arguments, write=True)
+        except NoScriptError:  # a server that has not seen the script yet (new, restarted, flushed)
+            out = backend._cache.command("EVAL", _SCRIPT, *arguments, write=True)
         return bool(out[0]), [int(v) for v in out[1::2]], [int(v) for v in out[2::2]]
     return _count_locally(backend, keys, policies)
 

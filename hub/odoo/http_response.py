@@ -1,17 +1,30 @@
-"""Reading an HTTP/1.x answer's head without the email package.
+"""Writing an HTTP/1.1 request and reading its answer on a kept-alive connection, without http.client's
+per-exchange objects.
 
-``http.client`` parses response headers with ``email.parser`` (a feed parser, a policy, a message
-object): on a small JSON-RPC answer that is more CPU than the rest of the exchange, and a POST to
-the hub makes up to four. :class:`Response` reads the status line and headers itself, with the same
-bounds as ``http.client`` (line length, header count) and the same framing decisions (chunked,
-Content-Length, keep-alive); the body is read by ``http.client`` as before.
+http.client builds a request line and each header through several calls (each checked and encoded on
+its own), and for every answer a new ``HTTPResponse`` with its own buffered file over the socket and
+an ``email.parser`` message for the headers: on a small JSON-RPC answer that was more CPU than the
+rest of the exchange, and a POST to the hub makes up to four. Here a request is one ``sendall`` and
+an answer is read from one buffer kept for the connection's life (:class:`Wire`), with http.client's
+bounds (line length, header count), checks (what a header or a path may hold) and framing decisions
+(interim 1xx, chunked, Content-Length, keep-alive), and its exceptions, which the pool turns into its
+own errors. http.client still makes the connection (proxy tunnel, TLS).
 """
 
 import http.client
+import re
+from dataclasses import dataclass
 
 # http.client's own bounds on an answer's head
 MAX_LINE = 65536
 MAX_HEADERS = 100
+RECEIVE_BYTES = 65536
+
+# What http.client refuses to send: a control character or a space in a request target, a line
+# break in a header value (no obsolete folding is ever sent), a name that is not a token.
+_BAD_TARGET = re.compile("[\x00-\x20\x7f]")
+_BAD_VALUE = re.compile("[\r\n\x00]")
+_BAD_NAME = re.compile(r"[\s:]|^$")
 
 
 class Headers:
@@ -49,6 +62,67 @@ class Headers:
         return default
 
 
+def request_bytes(method: str, target: str, headers: list[tuple[str, str]], content: bytes | None) -> bytes:
+    """The request as it goes on the wire: request line, headers, blank line, body.
+    Raises ValueError for what http.client would refuse to send."""
+    if _BAD_TARGET.search(target) or _BAD_TARGET.search(method):
+        raise ValueError(f"URL can't contain control characters. {target!r}")
+    lines = [f"{method} {target} HTTP/1.1"]
+    for name, value in headers:
+        if _BAD_NAME.search(name):
+            raise ValueError(f"Invalid header name {name!r}")
+        if _BAD_VALUE.search(value):
+            raise ValueError(f"Invalid header value {value.encode('latin-1', 'replace')!r}")
+        lines.append(f"{name}: {value}")
+    head = "\r\n".join(lines).encode("latin-1") + b"\r\n\r\n"  # UnicodeEncodeError is a ValueError
+    return head + content if content else head
+
+
+class Wire:
+    """The receiving side of one connection: lines and byte counts read from a buffer that lives as
+    long as the connection (bytes past one answer stay for the next)."""
+
+    __slots__ = ("_buffer", "_sock")
+
+    def __init__(self, sock) -> None:
+        self._sock = sock
+        self._buffer = bytearray()
+
+    @property
+    def buffered(self) -> bool:
+        """Whether bytes the last answer did not take are waiting (the server sent more than it framed)."""
+        return bool(self._buffer)
+
+    def _receive(self) -> bool:
+        data = self._sock.recv(RECEIVE_BYTES)
+        self._buffer += data
+        return bool(data)
+
+    def readline(self, limit: int) -> bytes:
+        """Up to the next line feed, or ``limit`` bytes, or what came before the server closed."""
+        start = 0
+        while True:
+            end = self._buffer.find(b"\n", start, limit)
+            if end >= 0:
+                return self._take(end + 1)
+            if len(self._buffer) >= limit:
+                return self._take(limit)
+            start = len(self._buffer)
+            if not self._receive():
+                return self._take(len(self._buffer))
+
+    def read(self, size: int = -1) -> bytes:
+        """``size`` bytes, or fewer when the server closed first; all until it closes when ``size`` < 0."""
+        while (size < 0 or len(self._buffer) < size) and self._receive():
+            pass
+        return self._take(len(self._buffer) if size < 0 else min(size, len(self._buffer)))
+
+    def _take(self, count: int) -> bytes:
+        taken = bytes(self._buffer[:count])
+        del self._buffer[:count]
+        return taken
+
+
 def read_headers(fp) -> Headers:
     """The header lines up to the blank line ending the head (continuation lines joined)."""
     items: list[tuple[str, str]] = []
@@ -69,40 +143,99 @@ def read_headers(fp) -> Headers:
         items.append((name.strip(), value.strip()))
 
 
-class Response(http.client.HTTPResponse):
-    """``http.client``'s response with its head read by :func:`read_headers`."""
+@dataclass(slots=True)
+class Answer:
+    """A whole answer; ``will_close``: the connection cannot carry another exchange."""
 
-    def begin(self):
-        if self.headers is not None:
-            return
-        while True:
-            version, status, reason = self._read_status()
-            if status != http.client.CONTINUE:
-                break
-            read_headers(self.fp)  # an interim 100 Continue: its head is skipped
-        self.code = self.status = status
-        self.reason = reason.strip()
-        if version in ("HTTP/1.0", "HTTP/0.9"):
-            self.version = 10
-        elif version.startswith("HTTP/1."):
-            self.version = 11
-        else:
-            raise http.client.UnknownProtocol(version)
-        self.headers = self.msg = read_headers(self.fp)
-        self.chunked = (self.headers.get("transfer-encoding") or "").lower() == "chunked"
-        self.chunk_left = None
-        self.will_close = self._check_close()
-        self.length = None
-        length = self.headers.get("content-length")
-        if length and not self.chunked:
-            try:
-                self.length = int(length)
-            except ValueError:
-                self.length = None
-            if self.length is not None and self.length < 0:
-                self.length = None
-        bodiless = status in (http.client.NO_CONTENT, http.client.NOT_MODIFIED) or 100 <= status < 200
-        if bodiless or self._method == "HEAD":
-            self.length = 0
-        if not self.will_close and not self.chunked and self.length is None:
-            self.will_close = True  # no framing: the body ends when the server closes
+    status: int
+    reason: str
+    headers: Headers
+    body: bytes
+    will_close: bool
+
+
+def read_answer(fp, method: str) -> Answer:
+    """The answer to a request of ``method``, read whole from ``fp`` (a :class:`Wire`, or any object
+    with ``readline(limit)`` and ``read(size)``). Raises http.client's exceptions as it would."""
+    while True:
+        version, status, reason = _status_line(fp)
+        if status != http.client.CONTINUE and not (100 < status < 200 and status != 101):
+            break
+        read_headers(fp)  # an interim answer (100 Continue, 103 Early Hints): its head is skipped
+    headers = read_headers(fp)
+    will_close = _closes(version, headers)
+    chunked = (headers.get("transfer-encoding") or "").lower() == "chunked"
+    length = None
+    if not chunked:
+        try:
+            length = int(headers.get("content-length") or "")
+        except ValueError:
+            length = None
+        if length is not None and length < 0:
+            length = None
+    if status in (http.client.NO_CONTENT, http.client.NOT_MODIFIED) or status < 200 or method == "HEAD":
+        body = b""
+    elif chunked:
+        body = _chunks(fp)
+    elif length is not None:
+        body = fp.read(length)
+        if len(body) < length:
+            raise http.client.IncompleteRead(body, length - len(body))
+    else:  # no framing: the body ends when the server closes
+        body, will_close = fp.read(), True
+    return Answer(status, reason, headers, body, will_close)
+
+
+def _status_line(fp) -> tuple[str, int, str]:
+    line = fp.readline(MAX_LINE + 1)
+    if len(line) > MAX_LINE:
+        raise http.client.LineTooLong("status line")
+    if not line:
+        raise http.client.RemoteDisconnected("Remote end closed connection without response")
+    text = line.decode("iso-8859-1")
+    version, _space, rest = text.partition(" ")
+    code, _space, reason = rest.partition(" ")
+    if not version.startswith("HTTP/"):
+        raise http.client.BadStatusLine(text)
+    if version in ("HTTP/1.0", "HTTP/0.9"):
+        version = "HTTP/1.0"
+    elif version.startswith("HTTP/1."):
+        version = "HTTP/1.1"
+    else:
+        raise http.client.UnknownProtocol(version)
+    try:
+        status = int(code)
+    except ValueError:
+        raise http.client.BadStatusLine(text) from None
+    if not 100 <= status <= 999:
+        raise http.client.BadStatusLine(text)
+    return version, status, reason.strip()
+
+
+def _closes(version: str, headers: Headers) -> bool:
+    """Whether the server ends the connection after this answer, as http.client decides it."""
+    connection = (headers.get("connection") or "").lower()
+    if version == "HTTP/1.1":
+        return "close" in connection
+    kept = headers.get("keep-alive") or "keep-alive" in connection
+    return not (kept or "keep-alive" in (headers.get("proxy-connection") or "").lower())
+
+
+def _chunks(fp) -> bytes:
+    parts = []
+    while True:
+        line = fp.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise http.client.LineTooLong("chunk size")
+        try:
+            size = int(line.split(b";", 1)[0], 16)
+        except ValueError:
+            raise http.client.IncompleteRead(b"".join(parts)) from None
+        if size == 0:
+            read_headers(fp)  # the trailer, up to the blank line
+            return b"".join(parts)
+        chunk = fp.read(size)
+        if len(chunk) < size:
+            raise http.client.IncompleteRead(b"".join(parts) + chunk, size - len(chunk))
+        parts.append(chunk)
+        fp.read(2)  # the CRLF after the chunk
