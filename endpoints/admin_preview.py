@@ -205,7 +205,7 @@ def _dry_run(endpoint: Endpoint, config, method: str, body) -> dict:
         try:
             # the engine's own checks answer a body that is not an object (or a list of them, on POST)
             client = LookupOnlyClient(endpoint.connection.client())
-            vals_list = config.mapping.to_odoo(payloads, client, partial=partial)
+            vals_list = config.mapping.to_odoo(payloads, client, partial=partial, fresh=True)
         except Exception as exc:  # noqa: BLE001 - the page shows what a caller would get, errors included
             problem = _problem(exc, endpoint)
     results = [

@@ -263,11 +263,16 @@ class OptionsWidget(forms.Widget):
     def __init__(self, attrs=None, value_type: str = ValueType.PLAIN) -> None:
         super().__init__(attrs)
         self.value_type = value_type  # whose group a stored (unbound) value fills
+        self.sends_only = False  # the lines only send (outbound): options that only writes use are left out
+
+    def options_of(self, value_type: str) -> tuple[Option, ...]:
+        """The options of ``value_type`` offered here."""
+        kind = REGISTRY.get(value_type)
+        return tuple(o for o in (kind.options if kind else ()) if not (self.sends_only and o.writes))
 
     def value_from_datadict(self, data, files, name):
         value_type = data.get(name.removesuffix("options") + "value_type", ValueType.PLAIN)
-        kind = REGISTRY.get(value_type)
-        options = kind.options if kind else ()
+        options = self.options_of(value_type)
         return PostedOptions(
             value_type, {o.name: data.get(option_input_name(name, value_type, o), "") for o in options}
         )
@@ -281,13 +286,12 @@ class OptionsWidget(forms.Widget):
         else:
             shown_type = self.value_type
             stored = value if isinstance(value, dict) else {}
-            kind = REGISTRY.get(shown_type)
-            texts = {o.name: option_text(o, stored[o.name]) for o in (kind.options if kind else ()) if o.name in stored}
+            texts = {o.name: option_text(o, stored[o.name]) for o in self.options_of(shown_type) if o.name in stored}
         wrapper_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
         groups = []
-        for value_type, kind in REGISTRY.items():
+        for value_type in REGISTRY:
             boxes = []
-            for option in kind.options:
+            for option in self.options_of(value_type):
                 key = option_input_name(name, value_type, option)
                 text = texts.get(option.name, "") if value_type == shown_type else ""
                 boxes.append(self._box(key, option, text))
@@ -303,7 +307,7 @@ class OptionsWidget(forms.Widget):
                 )
         none = format_html(
             '<p class="hub-options-none help" data-value-type="none"{}>No options for this value type.</p>',
-            "" if not REGISTRY.get(shown_type) or not REGISTRY[shown_type].options else mark_safe(" hidden"),
+            "" if not self.options_of(shown_type) else mark_safe(" hidden"),
         )
         return format_html(
             '<div class="hub-options-all" id="{}">{}{}</div>',
@@ -359,9 +363,8 @@ class OptionsField(forms.Field):
     def to_python(self, value):
         if not isinstance(value, PostedOptions):
             return value if isinstance(value, dict) else {}
-        kind = REGISTRY.get(value.value_type)
         options, problems = {}, []
-        for option in kind.options if kind else ():
+        for option in self.widget.options_of(value.value_type):
             text = value.get(option.name, "")
             if not text.strip():
                 continue
@@ -386,10 +389,12 @@ class MappingLineForm(forms.ModelForm):
     """A mapping line whose options are labelled fields of its value type (declared in mappings.values)."""
 
     options = OptionsField(required=False, label="Options")
+    sends_only = False  # True where the lines only build what is sent (outbound)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["options"].widget.value_type = self.instance.value_type or ValueType.PLAIN
+        self.fields["options"].widget.sends_only = self.sends_only
 
     def _post_clean(self):
         # Options typed wrong never reach the line: the model's check of its (old) options would only

@@ -16,6 +16,8 @@ concurrent requests. A service asks it once for the Odoo call and once for the a
 """
 
 import logging
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +27,16 @@ from mappings.choices import OdooType, ValueType
 from mappings.domain import and_domains
 from mappings.errors import MappingError
 from mappings.sandbox import ExpressionError, compile_expression
-from mappings.values import Context, Found, LineSpec, is_lookup_key, lookup_key, lookup_keys, lookup_read_field
+from mappings.values import (
+    Context,
+    Found,
+    LineSpec,
+    is_lookup_key,
+    lookup_keep,
+    lookup_key,
+    lookup_keys,
+    lookup_read_field,
+)
 
 __all__ = ["RESERVED_PARAMS", "EndpointMapping", "MappingError", "Search", "search_keys", "spec_of", "specification"]
 
@@ -123,6 +134,7 @@ class EndpointMapping:
         # what to_external does per record, worked out once: a list of 100 records runs it 100 times
         self._looked_up = _looked_up_fields(self.lines)
         self._outbound = _outbound_plan(self.lines)
+        self._keep = _kept_lookups(self.lines)
 
     # -- what the endpoint layer asks ---------------------------------------------------------
 
@@ -176,8 +188,10 @@ class EndpointMapping:
 
     # -- inbound -------------------------------------------------------------------------------
 
-    def to_odoo(self, payloads: list[dict], client, *, partial: bool = False) -> list[dict]:
-        """External objects -> Odoo vals, one per payload; ONE search per (model, lookup field) for all."""
+    def to_odoo(self, payloads: list[dict], client, *, partial: bool = False, fresh: bool = False) -> list[dict]:
+        """External objects -> Odoo vals, one per payload; ONE search per (model, lookup field) for all.
+        ``fresh``: every key is searched, none taken from what lookup lines keep (the admin's dry run
+        shows each search)."""
         if isinstance(payloads, Mapping):
             payloads = [payloads]
         effective = []
@@ -187,7 +201,7 @@ class EndpointMapping:
             if not partial:
                 self._check_identifier(effective[-1], path)
         wanted = [item for payload in effective for item in self._collect(self.lines, payload)]
-        found = search_keys(client, wanted)
+        found = search_keys(client, wanted, keep=None if fresh else self._keep)
         return [self._vals(self.lines, payload, found, partial=partial) for payload in effective]
 
     def _check_identifier(self, payload: dict, path: str) -> None:
@@ -403,24 +417,68 @@ def _suffix_allowed(line: LineSpec, suffix: str) -> bool:
 # -- the one batched lookup resolver -------------------------------------------------------------
 
 
-def search_keys(client, wanted: Iterable[tuple[str, str, Any]]) -> Found:
+# Keys found by lookup lines with option ``keep``: (Odoo connection and user, model, field, key) ->
+# (monotonic time until which it holds, the ids found). Per process; emptied when it grows past KEPT_MAX.
+_kept: dict[tuple, tuple[float, list[int]]] = {}
+_kept_lock = threading.Lock()
+KEPT_MAX = 10_000
+
+
+def search_keys(client, wanted: Iterable[tuple[str, str, Any]], keep: Mapping | None = None) -> Found:
     """Look every ``(model, lookup field, key)`` up: ONE ``search_read`` per (model, lookup field).
 
     Both input dialects use it: the REST lookup lines (a country code, a partner's email) and the
-    generic routes' relational formats (``{"ref": "C-1"}``, mappings.generic_payload).
+    generic routes' relational formats (``{"ref": "C-1"}``, mappings.generic_payload). ``keep``
+    gives, per (model, lookup field), the seconds a key found stays known to this process (a line's
+    option ``keep``): such keys are not searched again until then, and a search is made only for
+    the others. A key no record holds is never kept: it is searched on every call.
     """
     groups: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
     for model, field, key in wanted:
         groups[(model, field)].setdefault(lookup_key(key), key)
     found: dict[tuple[str, str], dict[str, list[int]]] = {}
+    now = time.monotonic()
     for (model, field), keys in groups.items():
-        rows = client.search_read(model, [[field, "in", list(keys.values())]], [field])
+        seconds = (keep or {}).get((model, field), 0)
+        where = (client.url, client.database, client.login, model, field) if seconds else ()  # what one user may see
         index: dict[str, list[int]] = defaultdict(list)
-        for row in rows:
-            for held in _held(row.get(field)):
-                index[lookup_key(held)].append(row["id"])
+        if seconds:
+            for key in list(keys):
+                held = _kept.get((*where, key))
+                if held is not None and held[0] > now:
+                    index[key] = list(held[1])
+                    del keys[key]
+        if keys:
+            rows = client.search_read(model, [[field, "in", list(keys.values())]], [field])
+            searched: dict[str, list[int]] = defaultdict(list)
+            for row in rows:
+                for held in _held(row.get(field)):
+                    searched[lookup_key(held)].append(row["id"])
+            index.update(searched)
+            if seconds:
+                with _kept_lock:
+                    if len(_kept) >= KEPT_MAX:
+                        _kept.clear()
+                    for key in keys:
+                        if key in searched:
+                            _kept[(*where, key)] = (now + seconds, searched[key])
         found[(model, field)] = dict(index)
     return Found(found)
+
+
+def _kept_lookups(lines) -> dict[tuple[str, str], int]:
+    """(model, lookup field) -> seconds a key found is kept, from the lookup lines' option ``keep``
+    (nested lines included; the shortest where two lines search the same field)."""
+    keep: dict[tuple[str, str], int] = {}
+    pending = list(lines)
+    while pending:
+        line = pending.pop()
+        pending.extend(line.children)
+        seconds = lookup_keep(line.options)
+        if line.kind.lookup_target is not None and seconds:
+            target = line.kind.lookup_target(line)
+            keep[target] = min(seconds, keep.get(target, seconds))
+    return keep
 
 
 def _held(value) -> list:

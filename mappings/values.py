@@ -120,6 +120,7 @@ class Option:
     help: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     of: str = ""
+    writes: bool = False  # only writing what callers send uses it: not offered where lines only send (outbound)
 
 
 @dataclass(frozen=True)
@@ -568,6 +569,9 @@ def many2many_to_external(value, line: LineSpec, ctx: Context):
     return [_looked_up(item, line) for item in value]
 
 
+MAX_KEEP_SECONDS = 86_400  # a lookup line's option keep: at most a day
+
+
 def lookup_check(options: Mapping, direction: str) -> list[str]:
     problems = []
     model, lookup_field = options.get("model"), options.get("field")
@@ -577,7 +581,18 @@ def lookup_check(options: Mapping, direction: str) -> list[str]:
         problems.append('A lookup needs options {"model": "res.country", "field": "code"}: field is missing.')
     if options.get("output", "field") not in LOOKUP_OUTPUTS:
         problems.append("output must be 'field' (the lookup field's value, the default), 'name' or 'id'.")
+    keep = options.get("keep")
+    if keep not in (None, "") and not (str(keep).isdigit() and int(keep) <= MAX_KEEP_SECONDS):
+        problems.append(
+            f"keep must be a number of seconds from 0 to {MAX_KEEP_SECONDS} (a day), or empty to search on every write."
+        )
     return problems
+
+
+def lookup_keep(options: Mapping) -> int:
+    """A lookup line's option ``keep``: the seconds a key found stays known (0: searched on every write)."""
+    keep = options.get("keep")
+    return int(keep) if keep not in (None, "") and str(keep).isdigit() else 0
 
 
 def many2one_check(options: Mapping, direction: str) -> list[str]:
@@ -667,6 +682,13 @@ _LOOKUP_OPTIONS = (
         "choice",
         "What responses show of the related record (default: the lookup field's value)",
         choices=(("field", "the lookup field's value"), ("name", "the display name"), ("id", "the record id")),
+    ),
+    Option(
+        "keep",
+        "Keep found records for (seconds)",
+        help="For reference data that does not change (countries, currencies): a key found is not searched "
+        "again for this long, in each hub process; empty: searched on every write",
+        writes=True,
     ),
 )
 

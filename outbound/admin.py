@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from hub.odoo.exceptions import OdooError
-from mappings.admin_support import MODEL_PICKER, PICKERS_SCRIPT, MappingLinesInline, check_field_names
+from mappings.admin_support import (
+    MODEL_PICKER,
+    PICKERS_SCRIPT,
+    MappingLineForm,
+    MappingLinesInline,
+    check_field_names,
+)
 from outbound import polling, services
 from outbound.models import Delivery, OutboundConfiguration, PushNotice, RecordCallback
 
@@ -55,6 +61,12 @@ class OutboundLineFormSet(BaseInlineFormSet):
             raise ValidationError("At most one mapping line can be the record identifier.")
 
 
+class OutboundLineForm(MappingLineForm):
+    """A line of a payload, which is only sent: options that only writes use are not offered."""
+
+    sends_only = True
+
+
 class OutboundLineInline(MappingLinesInline):
     """The mapping lines that build the payload: the endpoint page's lines, options as labelled fields.
 
@@ -62,6 +74,7 @@ class OutboundLineInline(MappingLinesInline):
     """
 
     formset = OutboundLineFormSet
+    form = OutboundLineForm
     fk_name = "outbound"
     fieldsets = [
         (None, {"fields": [("odoo_field", "external_key", "value_type", "odoo_type", "is_identifier")]}),

@@ -109,3 +109,19 @@ def test_options_that_cannot_work_are_errors_on_the_line(admin_client, odoo_conn
     assert not Endpoint.objects.exists()
     [line_form] = [f for f in response.context["inline_admin_formsets"][0].formset.forms if f.errors]
     assert line_form.errors == {"options": errors}
+
+
+def test_a_lookup_line_keeps_found_records_for_the_seconds_typed_in_its_box(admin_client, odoo_connection, fake_odoo):
+    country = {
+        "odoo_field": "country_id",
+        "external_key": "country",
+        "value_type": "many2one",
+        "options-many2one-model": "res.country",
+        "options-many2one-field": "code",
+    }
+    add = "/admin/endpoints/endpoint/add/"
+    refused = admin_client.post(add, form_data(odoo_connection, [*LINES, {**country, "options-many2one-keep": "1h"}]))
+    assert "keep must be a number of seconds from 0 to 86400" in refused.content.decode()
+    response = admin_client.post(add, form_data(odoo_connection, [*LINES, {**country, "options-many2one-keep": "300"}]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert saved_options()["country"] == {"model": "res.country", "field": "code", "keep": "300"}

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.endpoints.support import ALICE, body, error
+from mappings import engine
+from tests.endpoints.support import ALICE, CUSTOMER_LINES, body, error
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,29 @@ def test_post_one_costs_identifier_check_lookup_create_and_read_back(
     assert rpc_calls == [
         ("res.country", "search_read"),  # the country lookup
         ("res.partner", "search_read"),  # does C010 exist already?
+        ("res.partner", "create"),
+        ("res.partner", "web_search_read"),
+    ]
+
+
+def test_a_lookup_line_that_keeps_found_records_searches_a_country_once(client, make_endpoint, seeded, rpc_calls):
+    lines = [dict(line) for line in CUSTOMER_LINES]
+    lines[-1] = {**lines[-1], "options": {**lines[-1]["options"], "keep": "300"}}  # countries do not change
+    make_endpoint(lines=lines)
+    engine._kept.clear()  # what an earlier test found in its own stand-in data
+    try:
+        answers = [post(client, {"customer_id": f"C01{n}", "name": "Dave", "country": "BE"}) for n in range(2)]
+    finally:
+        engine._kept.clear()
+    assert [r.status_code for r in answers] == [201, 201]
+    assert [body(r)["data"]["country"] for r in answers] == ["Belgium", "Belgium"]
+    assert rpc_calls == [
+        ("res.country", "search_read"),
+        ("res.partner", "search_read"),
+        ("res.partner", "create"),
+        ("res.partner", "web_search_read"),
+        # the second call: BE is known to this process for 300 seconds
+        ("res.partner", "search_read"),
         ("res.partner", "create"),
         ("res.partner", "web_search_read"),
     ]

@@ -3,10 +3,11 @@
 import pytest
 
 from hub import callstats
+from mappings import engine
 from mappings.admin_support import check_field_names, check_lines
 from mappings.engine import EndpointMapping, MappingError
 from mappings.models import MappingLine
-from mappings.values import LineSpec
+from mappings.values import LineSpec, many2one_check
 
 pytestmark = pytest.mark.django_db
 
@@ -107,9 +108,7 @@ def test_the_vals_are_what_odoo_accepts(odoo_client, seeded):
     assert sorted(record["category_id"]) == sorted([seeded["Gold"], seeded["Silver"]])
     assert len(record["child_ids"]) == 2
     assert record["parent_id"][0] == seeded["ACME"]
-    [read] = odoo_client.execute_kw(
-        "res.partner", "web_read", [[record_id]], {"specification": mapping.specification}
-    )
+    [read] = odoo_client.execute_kw("res.partner", "web_read", [[record_id]], {"specification": mapping.specification})
     out = mapping.to_external(read)
     # what the caller sent comes back: codes, names and refs, not display names (the contacts have
     # their company's country: Odoo gives a contact its company's address)
@@ -251,3 +250,85 @@ def test_check_field_names_warns_when_odoo_does_not_answer(endpoint):
     ]
     line.refresh_from_db()
     assert line.odoo_type == ""
+
+
+@pytest.fixture
+def kept():
+    """The process's kept lookups, empty before and after (they outlive a test's stand-in data)."""
+    engine._kept.clear()
+    yield engine._kept
+    engine._kept.clear()
+
+
+def country_searches(stats) -> int:
+    return sum(1 for model, method, _ in stats.calls if (model, method) == ("res.country", "search_read"))
+
+
+def kept_mapping(seconds="300") -> EndpointMapping:
+    options = {**COUNTRY_OPTIONS, "keep": seconds}
+    return EndpointMapping(
+        [
+            LineSpec(1, "ref", "customer_id", odoo_type="char", is_identifier=True, required=True),
+            LineSpec(2, "country_id", "country", value_type="many2one", options=options),
+            LineSpec(
+                3,
+                "child_ids",
+                "contacts",
+                value_type="one2many",
+                children=(LineSpec(4, "country_id", "country", value_type="many2one", options=COUNTRY_OPTIONS),),
+            ),
+        ]
+    )
+
+
+def test_a_kept_lookup_is_searched_once_until_its_seconds_are_over(odoo_client, seeded, kept, monkeypatch):
+    mapping = kept_mapping()
+    clock = [1000.0]
+    monkeypatch.setattr(engine.time, "monotonic", lambda: clock[0])
+    answers = []
+    for _ in range(2):
+        with callstats.tracking() as stats:
+            answers.append(mapping.to_odoo([{"customer_id": "K1", "country": "XA"}], odoo_client))
+        answers.append(country_searches(stats))
+    assert answers == [[{"ref": "K1", "country_id": seeded["XA"]}], 1, [{"ref": "K1", "country_id": seeded["XA"]}], 0]
+    with callstats.tracking() as stats:  # another key: only it is searched
+        vals = mapping.to_odoo(
+            [{"customer_id": "K2", "country": "XB"}, {"customer_id": "K3", "country": "XA"}], odoo_client
+        )
+    assert [v["country_id"] for v in vals] == [seeded["XB"], seeded["XA"]]
+    assert country_searches(stats) == 1
+    assert set(kept) == {
+        (odoo_client.url, odoo_client.database, odoo_client.login, "res.country", "code", code) for code in ("XA", "XB")
+    }
+    clock[0] += 301  # past the 300 seconds
+    with callstats.tracking() as stats:
+        mapping.to_odoo([{"customer_id": "K1", "country": "XA"}], odoo_client)
+    assert country_searches(stats) == 1
+
+
+def test_a_key_no_record_holds_is_never_kept(odoo_client, seeded, kept):
+    mapping = kept_mapping()
+    for _ in range(2):
+        with callstats.tracking() as stats, pytest.raises(MappingError):
+            mapping.to_odoo([{"customer_id": "K1", "country": "ZZ"}], odoo_client)
+        assert country_searches(stats) == 1
+    assert kept == {}
+
+
+def test_the_shortest_keep_of_lines_searching_one_field_applies_nested_lines_included(kept):
+    nested = (LineSpec(4, "country_id", "country", value_type="many2one", options={**COUNTRY_OPTIONS, "keep": 60}),)
+    lines = [
+        LineSpec(1, "ref", "customer_id", odoo_type="char", is_identifier=True),
+        LineSpec(2, "country_id", "country", value_type="many2one", options={**COUNTRY_OPTIONS, "keep": "300"}),
+        LineSpec(3, "child_ids", "contacts", value_type="one2many", children=nested),
+    ]
+    assert EndpointMapping(lines)._keep == {("res.country", "code"): 60}
+    assert EndpointMapping(PARTNER_LINES)._keep == {}
+
+
+@pytest.mark.parametrize(
+    ("keep", "refused"), [("300", False), (86400, False), ("", False), ("-1", True), ("1h", True), (86401, True)]
+)
+def test_keep_is_a_number_of_seconds_up_to_a_day(keep, refused):
+    problems = many2one_check({**COUNTRY_OPTIONS, "keep": keep}, "both")
+    assert any(problem.startswith("keep must be a number of seconds") for problem in problems) is refused

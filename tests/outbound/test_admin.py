@@ -261,6 +261,7 @@ def test_lines_edit_their_options_as_labelled_boxes_and_nested_lines_follow_thei
     assert re.search(r'<label for="id_lines-0-options-many2one-model">Lookup model</label>', page)
     assert re.search(r'name="lines-0-options-many2one-model"[^>]* value="res.partner"', page)
     assert re.search(r'name="lines-0-options-many2one-field"[^>]* value="email"', page)
+    assert "options-many2one-keep" not in page  # kept lookups speed up writes; a payload is only sent
     assert re.search(r'id="lines-group"\s+data-inline-type="stacked"', page)  # a table was too wide for boxes
     assert "endpoints/mapping_lines.css" in page
     # the nested line sits right after its parent, whatever its own sequence
