@@ -592,7 +592,7 @@ def lookup_check(options: Mapping, direction: str) -> list[str]:
 def lookup_keep(options: Mapping) -> int:
     """A lookup line's option ``keep``: the seconds a key found stays known (0: searched on every write)."""
     keep = options.get("keep")
-    return int(keep) if keep not in (None, "") and str(keep).isdigit() else 0
+    return min(int(keep), MAX_KEEP_SECONDS) if keep not in (None, "") and str(keep).isdigit() else 0
 
 
 def many2one_check(options: Mapping, direction: str) -> list[str]:
