@@ -418,7 +418,8 @@ def _suffix_allowed(line: LineSpec, suffix: str) -> bool:
 
 
 # Keys found by lookup lines with option ``keep``: (Odoo connection and user, model, field, key) ->
-# (monotonic time until which it holds, the ids found). Per process; emptied when it grows past KEPT_MAX.
+# (monotonic time it was found, the ids found); the line's keep as it is now decides whether it still
+# holds, so a shorter keep applies at once. Per process; emptied when it grows past KEPT_MAX.
 _kept: dict[tuple, tuple[float, list[int]]] = {}
 _kept_lock = threading.Lock()
 KEPT_MAX = 10_000
@@ -445,7 +446,7 @@ def search_keys(client, wanted: Iterable[tuple[str, str, Any]], keep: Mapping | 
         if seconds:
             for key in list(keys):
                 held = _kept.get((*where, key))
-                if held is not None and held[0] > now:
+                if held is not None and now - held[0] < seconds:
                     index[key] = list(held[1])
                     del keys[key]
         if keys:
@@ -461,7 +462,7 @@ def search_keys(client, wanted: Iterable[tuple[str, str, Any]], keep: Mapping | 
                         _kept.clear()
                     for key in keys:
                         if key in searched:
-                            _kept[(*where, key)] = (now + seconds, searched[key])
+                            _kept[(*where, key)] = (now, searched[key])
         found[(model, field)] = dict(index)
     return Found(found)
 

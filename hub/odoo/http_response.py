@@ -21,7 +21,8 @@ MAX_HEADERS = 100
 RECEIVE_BYTES = 65536
 
 # What http.client refuses to send: a control character or a space in a request target, a line
-# break in a header value (no obsolete folding is ever sent), a name that is not a token.
+# break in a header value (no obsolete folding is ever sent), a name that is not a token; and, which
+# http.client lets through, a NUL in a header value.
 _BAD_TARGET = re.compile("[\x00-\x20\x7f]")
 _BAD_VALUE = re.compile("[\r\n\x00]")
 _BAD_NAME = re.compile(r"[\s:]|^$")

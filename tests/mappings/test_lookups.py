@@ -306,6 +306,16 @@ def test_a_kept_lookup_is_searched_once_until_its_seconds_are_over(odoo_client, 
     assert country_searches(stats) == 1
 
 
+def test_a_shorter_keep_applies_at_once_to_keys_kept_already(odoo_client, seeded, kept, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(engine.time, "monotonic", lambda: clock[0])
+    kept_mapping("300").to_odoo([{"customer_id": "K1", "country": "XA"}], odoo_client)
+    clock[0] += 100  # within the 300 seconds it was kept for, past the 60 the admin now sets
+    with callstats.tracking() as stats:
+        kept_mapping("60").to_odoo([{"customer_id": "K1", "country": "XA"}], odoo_client)
+    assert country_searches(stats) == 1
+
+
 def test_a_key_no_record_holds_is_never_kept(odoo_client, seeded, kept):
     mapping = kept_mapping()
     for _ in range(2):
