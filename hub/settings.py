@@ -47,14 +47,15 @@ INSTALLED_APPS = [
     "outbound",
 ]
 
+# hub.middleware's are Django's sessions, users and messages, passed by on the routes machines call
 MIDDLEWARE = [
     "logs.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "hub.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "hub.middleware.AuthenticationMiddleware",
+    "hub.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
