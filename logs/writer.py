@@ -58,7 +58,7 @@ class Writer:
         self._lock = threading.Lock()
         self._pid = None
         self._exit_registered = False
-        self._queue: queue.Queue = queue.Queue(QUEUE_MAX)
+        self._queue = _Calls()
 
     def submit(self, request, response, stats) -> None:
         """The call's row (when ``stats`` is given) and deferred work, done in the writer thread."""
@@ -71,6 +71,9 @@ class Writer:
             self._queue.put_nowait(call)
         except queue.Full:
             _done([call])  # the database cannot keep up: this request waits for its own row
+            return
+        if self._queue.qsize() >= BATCH - 1:
+            self._queue.wake.set()  # with the call the lingering thread holds, a batch is full
 
     def flush(self, timeout: float = EXIT_SECONDS) -> bool:
         """Wait until every call handed over so far is done; False when ``timeout`` ran out first."""
@@ -94,7 +97,7 @@ class Writer:
             if self._pid == os.getpid():
                 return
             # a process forked from one that had started the thread has the queue but not the thread
-            self._queue = queue.Queue(QUEUE_MAX)
+            self._queue = _Calls()
             threading.Thread(target=self._run, args=(self._queue,), name="hub-log-writer", daemon=True).start()
             if not self._exit_registered:  # inherited by forked processes, where it stops their own thread
                 atexit.register(self._at_exit)
@@ -106,18 +109,22 @@ class Writer:
             logger.error("Exiting with log rows still unwritten after %s s", EXIT_SECONDS)
 
     @staticmethod
-    def _run(pending: queue.Queue) -> None:
+    def _run(pending: "_Calls") -> None:
         stopping, checked_at = False, time.monotonic()
         while not stopping:
             items = [pending.get()]
-            # the calls that follow within LINGER_SECONDS join the batch: one round trip and one
-            # commit for them all (a flush or a stop ends the wait, so neither is kept waiting)
-            deadline = time.monotonic() + LINGER_SECONDS
-            while len(items) < BATCH and not isinstance(items[-1], threading.Event):
-                try:
-                    items.append(pending.get(timeout=max(0.0, deadline - time.monotonic())))
-                except queue.Empty:
-                    break
+            if not isinstance(items[0], threading.Event):
+                # the calls that follow within LINGER_SECONDS join the batch: one round trip and one
+                # commit for them all. The thread sleeps through the linger rather than waking for each
+                # call; a flush, a stop or a full batch wakes it (pending.wake), so none is kept waiting.
+                if pending.qsize() < BATCH - 1:
+                    pending.wake.wait(LINGER_SECONDS)
+                pending.wake.clear()
+                while len(items) < BATCH and not isinstance(items[-1], threading.Event):
+                    try:
+                        items.append(pending.get_nowait())
+                    except queue.Empty:
+                        break
             markers = [item for item in items if isinstance(item, threading.Event)]
             stopping = any(isinstance(marker, _Stop) for marker in markers)
             try:
@@ -138,16 +145,25 @@ class Writer:
                     marker.set()
 
 
+class _Calls(queue.Queue):
+    """The calls waiting for the thread, and the event that ends its linger."""
+
+    def __init__(self) -> None:
+        super().__init__(QUEUE_MAX)
+        self.wake = threading.Event()
+
+
 class _Stop(threading.Event):
     """The marker that ends the thread once the calls before it are done."""
 
 
-def _wait_for(pending: queue.Queue, marker: threading.Event, timeout: float) -> bool:
+def _wait_for(pending: _Calls, marker: threading.Event, timeout: float) -> bool:
     """Queue ``marker`` behind the calls in ``pending`` and wait until the thread reaches it."""
     try:
         pending.put(marker, timeout=timeout)
     except queue.Full:
         return False
+    pending.wake.set()
     return marker.wait(timeout)
 
 

@@ -1,6 +1,7 @@
 """The log writer thread (logs.writer): rows of answered calls written off the request's thread, in batches."""
 
 import threading
+import time
 
 import pytest
 from django.db import DatabaseError
@@ -90,6 +91,36 @@ def test_calls_within_the_linger_share_a_batch_and_a_flush_ends_the_wait(client,
     assert thread_writer.flush(timeout=10)  # the flush ends the wait: it does not sit out the linger
     assert logged() == ["w-0", "w-1", "w-2"]
     assert [size for size, _name in batches.seen] == [3]
+
+
+def wait_for_rows(count: int, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while RequestLog.objects.count() < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_a_full_batch_ends_the_linger(client, thread_writer, batches, monkeypatch):
+    monkeypatch.setattr(writer, "LINGER_SECONDS", 60.0)
+    monkeypatch.setattr(writer, "BATCH", 3)
+    call(client, 0)
+    time.sleep(0.2)  # the thread has taken it and lingers
+    for n in (1, 2):
+        call(client, n)
+    wait_for_rows(3)  # no flush: the third call wakes the thread
+    assert logged() == ["w-0", "w-1", "w-2"]
+    assert [size for size, _name in batches.seen] == [3]
+
+
+def test_calls_queued_beyond_a_batch_do_not_wait_out_the_linger(client, thread_writer, batches, monkeypatch):
+    monkeypatch.setattr(writer, "BATCH", 2)
+    batches.hold(client, 0)
+    monkeypatch.setattr(writer, "LINGER_SECONDS", 60.0)
+    for n in range(1, 5):
+        call(client, n)
+    batches.release()
+    wait_for_rows(5)
+    assert logged() == [f"w-{n}" for n in range(5)]
+    assert [size for size, _name in batches.seen] == [1, 2, 2]
 
 
 def test_a_full_queue_makes_the_request_write_its_own_row(client, thread_writer, batches, monkeypatch):
