@@ -2,7 +2,7 @@
 
 The admin, the API docs and the log API (with a staff session) need them. A call to an endpoint, a
 generic data route, the Odoo-style session or the outbound receiver authenticates itself and never
-reads Django's session, user or messages. For such a call they cost ~50 µs of CPU. They also tie
+reads Django's session, user or messages. For such a call they cost ~30 µs of CPU. They also tie
 the request into reference cycles (``request.auser``, the message storage), so it lives on until
 the garbage collector finds it. CSRF stays Django's own middleware: its deploy check looks it up by
 name, and the API views are exempt from it anyway.
