@@ -246,10 +246,11 @@ def write_many(rows: list[RequestLog], using: str = "default") -> None:
     if len(rows) > 1:
         try:
             _insert_many_ignoring_conflict(rows, using)
-        except DatabaseError:
-            failed = True  # perhaps inserted with its answer lost: write() checks before renaming
-            logger.warning("Writing %s log rows at once failed; writing them one by one", len(rows))
-            connections[using].close()
+        except Exception as exc:  # noqa: BLE001 - a database error, or a row's value that cannot be sent
+            logger.warning("Writing %s log rows at once failed; writing them one by one", len(rows))  # each fails alone
+            if isinstance(exc, DatabaseError):
+                failed = True  # perhaps inserted with its answer lost: write() checks before renaming
+                connections[using].close()
     for row in rows:
         if row.pk is None:
             try:

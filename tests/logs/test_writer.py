@@ -175,7 +175,7 @@ def test_a_batch_stores_every_value_as_given(odoo_connection):
         route_kind="generic",
         method="POST",
         path="/api/search_data",
-        query_string="q=\"a\\b\"&x=é",
+        query_string='q="a\\b"&x=é',
         client_ip="2001:db8::1",
         principal="key:shop ✓",
         status=422,
@@ -191,7 +191,7 @@ def test_a_batch_stores_every_value_as_given(odoo_connection):
         response_body="line 1\nline 2\ttab",
         response_body_size=17,
         response_body_truncated=False,
-        error="Odoo said: \"no\"",
+        error='Odoo said: "no"',
         error_class="hub.odoo.errors.OdooValidationError",
         line_id=7,
         delivery_id=None,
@@ -228,6 +228,16 @@ def test_a_failed_batch_is_written_row_by_row(monkeypatch, caplog):
     recording.write_many(rows("a", "b"))
     assert logged() == ["a", "b"]
     assert "Writing 2 log rows at once failed" in caplog.text
+
+
+def test_a_row_that_cannot_be_converted_costs_the_batch_only_itself(caplog):
+    from decimal import Decimal
+
+    batch = rows("a", "b", "c")
+    batch[1].request_headers = {"X-Odd": Decimal("1.5")}  # no JSON for it: the row cannot be written
+    recording.write_many(batch)  # never raises
+    assert logged() == ["a", "c"]
+    assert "Could not record request GET /x (b)" in caplog.text
 
 
 def test_values_passed_as_they_are_are_what_django_would_pass():
