@@ -9,11 +9,12 @@ credentials are looked at).
 
 import hmac
 import logging
+from dataclasses import dataclass
 
 from rest_framework.authentication import BaseAuthentication
 
 from endpoints.config import EndpointConfig
-from endpoints.models import Endpoint
+from endpoints.models import Endpoint, EndpointToken
 from hub.auth import credentials, throttle
 from hub.auth.authentication import Refused, authenticated
 
@@ -34,51 +35,78 @@ def challenge(endpoint: Endpoint, *, error: str | None = None) -> str:
     return f"Bearer {realm}"
 
 
-class EndpointAuthentication(BaseAuthentication):
-    """The caller checked against the endpoint its view resolved (``view.endpoint_config``)."""
+@dataclass(frozen=True)
+class Identity:
+    """Who called, by an endpoint's credentials: the principal the log names, and the token used (if any)."""
 
-    def authenticate(self, request):
-        endpoint_config = self._config(request)
-        endpoint = endpoint_config.endpoint
-        if endpoint.auth == Endpoint.Auth.NONE:
-            return None
-        target = throttle.endpoint_target(endpoint.slug)
-        throttle.guard(request, target)
-        scheme = "basic" if endpoint.auth == Endpoint.Auth.BASIC else "bearer"
-        given = credentials.authorization(request)
-        if given is None:
-            raise Refused(MISSING, challenge(endpoint))
-        if given.scheme != scheme or not given.credentials:
-            raise Refused(MALFORMED, challenge(endpoint, error="invalid_request"))
-        if scheme == "basic":
-            return self._basic(request, endpoint, target, given.credentials)
+    principal: str
+    token: EndpointToken | None = None
+
+
+class WrongSecret(Refused):
+    """401: credentials of the right form that are not the endpoint's (they count against the caller)."""
+
+    def __init__(self, endpoint: Endpoint, login: str | None = None):
+        super().__init__(INVALID, challenge(endpoint, error="invalid_token"))
+        self.login = login
+
+
+def identify(endpoint_config: EndpointConfig, request) -> Identity:
+    """The caller by ``endpoint_config``'s credentials. Raises Refused (401): WrongSecret for a wrong
+    token, login or password. Reads no shared state and counts nothing, so a call may be identified
+    ahead, from a configuration whose version is still to be checked (endpoints.views)."""
+    endpoint = endpoint_config.endpoint
+    scheme = "basic" if endpoint.auth == Endpoint.Auth.BASIC else "bearer"
+    given = credentials.authorization(request)
+    if given is None:
+        raise Refused(MISSING, challenge(endpoint))
+    if given.scheme != scheme or not given.credentials:
+        raise Refused(MALFORMED, challenge(endpoint, error="invalid_request"))
+    if scheme == "bearer":
         token = endpoint_config.token(given.credentials)
         if token is None:
-            logger.info("Bearer authentication failed on endpoint %s", endpoint.slug)
-            throttle.record_failure(request, target)
-            raise Refused(INVALID, challenge(endpoint, error="invalid_token"))
-        token.touch(request)  # at most once a minute, after the answer
-        return authenticated(request, f"token:{token.name}", token)
+            raise WrongSecret(endpoint)
+        return Identity(f"token:{token.name}", token)
+    pair = credentials.basic_pair(given.credentials)
+    if pair is None:
+        raise Refused(MALFORMED, challenge(endpoint))
+    login, password = pair
+    # both checks always run, so the time taken does not tell a wrong login from a wrong password
+    login_ok = hmac.compare_digest(login.encode(), endpoint.basic_username.encode())
+    password_ok = endpoint.check_basic_password(password)
+    if not (login_ok and password_ok):
+        raise WrongSecret(endpoint, login)
+    return Identity(f"basic:{login}")
 
-    def _basic(self, request, endpoint: Endpoint, target: str, encoded: str):
-        pair = credentials.basic_pair(encoded)
-        if pair is None:
-            raise Refused(MALFORMED, challenge(endpoint))
-        login, password = pair
-        # both checks always run, so the time taken does not tell a wrong login from a wrong password
-        login_ok = hmac.compare_digest(login.encode(), endpoint.basic_username.encode())
-        password_ok = endpoint.check_basic_password(password)
-        if not (login_ok and password_ok):
-            logger.info("Basic authentication failed on endpoint %s for login %r", endpoint.slug, login[:150])
-            throttle.record_failure(request, target)
-            raise Refused(INVALID, challenge(endpoint))
-        return authenticated(request, f"basic:{login}", None)
+
+class EndpointAuthentication(BaseAuthentication):
+    """The caller checked against the endpoint its view resolved (``view.endpoint_config``), unless the
+    view identified it ahead (``view.identity``: its throttle was then checked with the call's count)."""
+
+    def authenticate(self, request):
+        # DRF hands the view to parsers and authenticators through the request's parser context
+        view = request.parser_context["view"]
+        endpoint = view.endpoint_config.endpoint
+        if endpoint.auth == Endpoint.Auth.NONE:
+            return None
+        identity = view.identity
+        if identity is None:
+            target = throttle.endpoint_target(endpoint.slug)
+            throttle.guard(request, target)
+            try:
+                identity = identify(view.endpoint_config, request)
+            except WrongSecret as exc:
+                if exc.login is None:
+                    logger.info("Bearer authentication failed on endpoint %s", endpoint.slug)
+                else:
+                    login = exc.login[:150]
+                    logger.info("Basic authentication failed on endpoint %s for login %r", endpoint.slug, login)
+                throttle.record_failure(request, target)
+                raise
+        if identity.token is not None:
+            identity.token.touch(request)  # at most once a minute, after the answer
+        return authenticated(request, identity.principal, identity.token)
 
     def authenticate_header(self, request) -> str | None:
-        endpoint = self._config(request).endpoint
+        endpoint = request.parser_context["view"].endpoint_config.endpoint
         return None if endpoint.auth == Endpoint.Auth.NONE else challenge(endpoint)
-
-    @staticmethod
-    def _config(request) -> EndpointConfig:
-        # DRF hands the view to parsers and authenticators through the request's parser context
-        return request.parser_context["view"].endpoint_config

@@ -128,6 +128,17 @@ def load(slug: str) -> EndpointConfig | None:
     return config
 
 
+def held(slug: str) -> tuple[EndpointConfig, int] | None:
+    """The configuration this process holds for ``slug`` and the shared version it was built under, without
+    asking the shared cache whether that version is still current (the caller has it checked: hub.ratelimit's
+    conditions); None when none is held, it is too old, or the slug is an unknown one."""
+    with _lock:
+        version, cached = _state["version"], _state["configs"].get(slug)
+    if cached is None or cached[0] is None or type(version) is not int or time.monotonic() - cached[1] >= MAX_AGE:
+        return None
+    return cached[0], version
+
+
 def clear_local() -> None:
     """Forget this process's configurations (tests; the version check does it in production)."""
     with _lock:

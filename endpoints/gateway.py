@@ -2,8 +2,9 @@
 limits (hub.ratelimit) and idempotency keys (idempotency.services).
 
 A view calls :func:`admit` once it knows the caller (after authentication), and :func:`complete`
-on every answer it gives after that. :class:`GatewayMixin` does both for the REST views; the
-generic routes use endpoints.generic.gateway.
+on every answer it gives after that: the REST views (endpoints.views) and the generic routes
+(endpoints.generic.gateway). A REST view may have counted the call already, with the checks that
+let it in (:func:`count_ahead`); :func:`admit` then goes by that count.
 """
 
 import logging
@@ -41,10 +42,12 @@ def admit(
     """Count the call and hold its Idempotency-Key. Raises RateLimited (429), idempotency.Refused
     (400/409/422) or idempotency.Replay (the stored answer to give instead)."""
     django_request = _django_request(request)
-    decision = ratelimit.count(django_request, target, policies, principal)
-    django_request.hub_admission = Admission(decision, principal)
-    if decision.refused:
-        raise ratelimit.RateLimited(decision)
+    admission = getattr(django_request, "hub_admission", None)
+    if admission is None:
+        decision = ratelimit.count(django_request, target, policies, principal)
+        admission = django_request.hub_admission = Admission(decision, principal)
+    if admission.decision.refused:
+        raise ratelimit.RateLimited(admission.decision)
     if not idempotent:
         return
     key = idempotency.key_of(django_request, required=require_key)
@@ -54,6 +57,19 @@ def admit(
     owner = principal or f"anonymous@{client_ip(django_request) or 'unknown'}"
     scope = f"{target}|{owner}"[:300]
     django_request.hub_admission.claim = idempotency.claim(django_request, scope, key, django_request.body)
+
+
+def count_ahead(
+    request, conditions: tuple[ratelimit.Condition, ...], *, target: str, policies: tuple, principal: str | None
+) -> bool:
+    """Count the call against its limits now, in one round trip with ``conditions`` (hub.ratelimit): True
+    when counted (refused or not, :func:`admit` raises), False when nothing was (a condition does not hold,
+    or cannot be checked with the counters)."""
+    decision = ratelimit.count(_django_request(request), target, policies, principal, conditions)
+    if decision is None:
+        return False
+    _django_request(request).hub_admission = Admission(decision, principal)
+    return True
 
 
 def complete(request, response) -> None:
@@ -76,35 +92,3 @@ def replayed(request, replay: idempotency.Replay):
     log.outcome = outcome
     log.principal = getattr(admission, "principal", None) or log.principal
     return replay.response
-
-
-class GatewayMixin:
-    """For the REST views (before EndpointView in the bases): admission after the view's initial()
-    has resolved the endpoint and authenticated the caller; the answer completed in finalize_response."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        endpoint = self.endpoint_config.endpoint
-        admit(
-            request,
-            target=ratelimit.endpoint_target(endpoint.slug),
-            policies=ratelimit.endpoint_policies(endpoint),
-            principal=_principal(request),
-            idempotent=request.method in idempotency.METHODS,
-            require_key=endpoint.require_idempotency_key and request.method == "POST",
-        )
-
-    def handle_exception(self, exc):
-        if isinstance(exc, idempotency.Replay):
-            return replayed(self.request, exc)
-        return super().handle_exception(exc)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        complete(request, response)
-        return response
-
-
-def _principal(request) -> str | None:
-    """The authenticated caller as the view told the request log (``token:…``, ``basic:…``), or None."""
-    return _django_request(request).hub_log.principal or None

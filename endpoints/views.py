@@ -1,7 +1,15 @@
 """REST views of the configured endpoints: /bj_api_sync/v1/<slug> and /bj_api_sync/v1/<slug>/<id>.
 
-Thin on purpose: resolve the configuration, authenticate, check the method, call a service,
-wrap the answer in the envelope. Every error is an exception the envelope handler answers.
+Thin on purpose: resolve the configuration, authenticate, check the method, let the call in (rate
+limits, idempotency: endpoints.gateway), call a service, wrap the answer in the envelope. Every
+error is an exception the envelope handler answers.
+
+Letting a call in reads the shared cache (the configuration's version, the caller's failed
+authentications) and counts it against its rate limits: two round trips. When this process holds
+the endpoint's configuration and the call passes what that configuration checks, one round trip
+does both: the rate-limit script counts the call only if the version is still current and the
+caller is not throttled. Else nothing is counted and the call goes the ordinary way, which gives
+every refusal (``let_in_ahead``).
 """
 
 import logging
@@ -11,14 +19,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from endpoints import auth, config, services
-from endpoints.gateway import GatewayMixin
+from endpoints import auth, config, gateway, services
 from endpoints.models import Endpoint
-from hub import nul, sharedcache
+from hub import nul, ratelimit, sharedcache
 from hub.auth import throttle
 from hub.envelope import ApiError, error_response, success_body
 from hub.jsonbody import JsonBodyParser, JsonOnlyNegotiation
 from hub.odoo.exceptions import OdooValidationError
+from idempotency import services as idempotency
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +54,7 @@ class EndpointView(APIView):
     content_negotiation_class = JsonOnlyNegotiation  # another Content-Type: 415 naming it
     route_methods: tuple[str, ...] = ()
     endpoint_config = None
+    identity = None  # the caller, when it was identified ahead (let_in_ahead)
 
     def route_allowed(self) -> list[str]:
         """Methods this route serves for the resolved endpoint (for 405 and ``Allow``)."""
@@ -57,12 +66,24 @@ class EndpointView(APIView):
     def initial(self, request, *args, **kwargs):
         request.hub_log.route_kind = "rest"
         super().initial(request, *args, **kwargs)  # content negotiation, then perform_authentication below
+        self.check_route(request)
         endpoint = self.endpoint_config.endpoint
+        gateway.admit(
+            request,
+            target=ratelimit.endpoint_target(endpoint.slug),
+            policies=ratelimit.endpoint_policies(endpoint),
+            principal=request.hub_log.principal or None,
+            idempotent=request.method in idempotency.METHODS,
+            require_key=endpoint.require_idempotency_key and request.method == "POST",
+        )
+
+    def check_route(self, request) -> None:
+        """405 for a method the endpoint does not enable on this route; 400 for a NUL in the identifier or query."""
         method = "GET" if request.method == "HEAD" else request.method  # HEAD is a GET without the body
         if method not in self.route_allowed():
             raise ApiError(
                 405,
-                f"Method {request.method} is not enabled on this route of {endpoint.slug}.",
+                f"Method {request.method} is not enabled on this route of {self.endpoint_config.endpoint.slug}.",
                 headers={"Allow": ", ".join(self.route_allowed())},
             )
         if nul.NUL in self.kwargs.get("identifier", ""):
@@ -74,6 +95,10 @@ class EndpointView(APIView):
         """Resolve the endpoint first: its configuration says how its callers authenticate."""
         check_api_version(request)
         slug = self.kwargs["slug"]
+        if self.let_in_ahead(request, slug):
+            request.hub_log.endpoint = self.endpoint_config.endpoint
+            super().perform_authentication(request)  # by the identity found ahead: no cache read
+            return
         # the configuration's version and the caller's failed-authentication counter: one round trip
         with sharedcache.read_ahead((config.VERSION_KEY, *throttle.keys(request, throttle.endpoint_target(slug)))):
             self.endpoint_config = config.load(slug)
@@ -82,12 +107,44 @@ class EndpointView(APIView):
             request.hub_log.endpoint = self.endpoint_config.endpoint
             super().perform_authentication(request)
 
+    def let_in_ahead(self, request, slug: str) -> bool:
+        """Identify the caller and count the call in one round trip to the shared cache, from the configuration
+        this process holds: True when counted (the configuration's version was current, the caller not
+        throttled). False when nothing was: no configuration held, a check of the call refused it (the
+        ordinary path refuses it again, from a configuration known to be current), or a condition failed."""
+        held = config.held(slug)
+        if held is None:
+            return False
+        self.endpoint_config, version = held
+        endpoint = self.endpoint_config.endpoint
+        conditions = (ratelimit.Condition(config.VERSION_KEY, equals=version),)
+        try:
+            self.check_route(request)
+            if endpoint.auth != Endpoint.Auth.NONE:
+                self.identity = auth.identify(self.endpoint_config, request)
+                conditions += (throttle.condition(request, throttle.endpoint_target(slug)),)
+        except ApiError:
+            counted = False
+        else:
+            counted = gateway.count_ahead(
+                request,
+                conditions,
+                target=ratelimit.endpoint_target(slug),
+                policies=ratelimit.endpoint_policies(endpoint),
+                principal=self.identity.principal if self.identity else None,
+            )
+        if not counted:
+            self.endpoint_config = self.identity = None
+        return counted
+
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise ApiError(
             405, f"Method {request.method} is not allowed.", headers={"Allow": ", ".join(self.route_allowed())}
         )
 
     def handle_exception(self, exc):
+        if isinstance(exc, idempotency.Replay):
+            return gateway.replayed(self.request, exc)
         if isinstance(exc, OdooValidationError) and self.request.method not in BODY_METHODS:
             # ARCHITECTURE.md: 422 only where a body parsed and Odoo refused it; else a plain 400
             exc.http_status = 400
@@ -100,6 +157,7 @@ class EndpointView(APIView):
         else:
             response["Allow"] = ", ".join(self.route_allowed())
         response["X-API-Version"] = API_VERSION
+        gateway.complete(request, response)
         return response
 
     def json_body(self, request):
@@ -117,7 +175,7 @@ class EndpointView(APIView):
         return Response(success_body(data, pagination), status=status)
 
 
-class CollectionView(GatewayMixin, EndpointView):
+class CollectionView(EndpointView):
     """GET a page of records, POST one record or a list of them."""
 
     route_methods = (Endpoint.Method.GET, Endpoint.Method.POST)
@@ -147,7 +205,7 @@ class CollectionView(GatewayMixin, EndpointView):
         return response
 
 
-class RecordView(GatewayMixin, EndpointView):
+class RecordView(EndpointView):
     """GET, PUT (partial update) or DELETE the record at a record identifier."""
 
     route_methods = (Endpoint.Method.GET, Endpoint.Method.PUT, Endpoint.Method.DELETE)

@@ -14,6 +14,10 @@ query per call. All the policies of a request are counted in one round trip to t
 When Redis cannot be reached the call goes through unchecked (fail open): counted in
 :func:`unchecked_count` and warned about at most once a minute (hub.sharedcache.warn), never a 500.
 
+The same script can first check :class:`Condition`s on other keys of the shared cache (a
+configuration's version, a failed-authentication counter) and count nothing when one does not
+hold: a call that the process could let in from what it already holds costs one round trip in all.
+
 Answers carry the fields of draft-ietf-httpapi-ratelimit-headers (revision 11):
 ``RateLimit-Policy: "address-1min";q=100;w=60`` and ``RateLimit: "address-1min";r=99;t=60``.
 """
@@ -220,21 +224,44 @@ class RateLimited(Exception):
         super().__init__(self.message)
 
 
-def count(request, target: str, policies: tuple[Policy, ...], principal: str | None) -> Decision:
+@dataclass(frozen=True)
+class Condition:
+    """What a key of Django's default cache must hold for :func:`count` to count: the integer ``equals``
+    (a version), or an integer (absent: 0) ``below`` a bound (a counter)."""
+
+    key: str
+    equals: int | None = None
+    below: int | None = None
+
+    def arguments(self) -> tuple:
+        return ("=", self.equals) if self.below is None else ("<", self.below)
+
+
+def count(
+    request, target: str, policies: tuple[Policy, ...], principal: str | None, conditions: tuple[Condition, ...] = ()
+) -> Decision | None:
     """Count this request against ``policies`` of ``target`` (one cache round trip); a refusal counts nothing.
 
-    Credential policies apply only when the caller authenticated (``principal`` not None).
+    Credential policies apply only when the caller authenticated (``principal`` not None). With
+    ``conditions``, None (nothing counted, nothing warned) when one does not hold, or when they cannot
+    be checked in the same round trip (the counters outside the default cache, or not in Redis, or
+    Redis unreachable): the caller then takes its ordinary path.
     """
     address = client_ip(request) or "unknown"
     applied = tuple(p for p in policies if p.scope == ADDRESS or principal)
-    if not applied:
+    if not applied and not conditions:
         return Decision(policies=())
     keys = [_key(target, p, address if p.scope == ADDRESS else principal) for p in applied]
     try:
-        refused, used, ttls = _count(keys, applied)
+        outcome = _count(keys, applied, conditions)
     except _UNREACHABLE as exc:
+        if conditions:
+            return None
         _note_unchecked(exc)
         return Decision(policies=applied, unchecked=True)
+    if outcome is None:
+        return None
+    refused, used, ttls = outcome
     counted = tuple(
         Counted(p, max(0, p.quota - n), math.ceil(ms / 1000) if ms > 0 else p.window)
         for p, n, ms in zip(applied, used, ttls, strict=True)
@@ -252,25 +279,41 @@ def _key(target: str, policy: Policy, who: str) -> str:
     return f"{KEY_PREFIX}:{target}:{policy.scope}:{policy.window}:{digest}"
 
 
-# Reads every counter; when none is at its quota increments them all (opening a window on its
-# first count), else leaves them. Answers the refusal flag, then (count, milliseconds left) per key.
+# The first ARGV[1] keys are conditions ('=' or '<' and a value each, in ARGV): when one does not hold,
+# answers {-1} and touches nothing. The other keys are counters (a quota and a window each, in ARGV
+# after the conditions'): reads every counter; when none is at its quota increments them all (opening
+# a window on its first count), else leaves them. Answers the refusal flag, then (count, milliseconds
+# left) per counter.
 _SCRIPT = """
+local conditions = tonumber(ARGV[1])
+for i = 1, conditions do
+  local value, kind, wanted = redis.call('GET', KEYS[i]), ARGV[2 * i], ARGV[2 * i + 1]
+  if kind == '=' then
+    if value ~= wanted then return {-1} end
+  else
+    local n = tonumber(value or '0')
+    if n == nil or n >= tonumber(wanted) then return {-1} end
+  end
+end
+local base = 2 * conditions + 1
 local refused = 0
-for i = 1, #KEYS do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[2 * i - 1]) then refused = 1 end
+for i = 1, #KEYS - conditions do
+  if tonumber(redis.call('GET', KEYS[conditions + i]) or '0') >= tonumber(ARGV[base + 2 * i - 1]) then
+    refused = 1
+  end
 end
 local out = {refused}
-for i = 1, #KEYS do
-  local used
+for i = 1, #KEYS - conditions do
+  local key, used = KEYS[conditions + i]
   if refused == 0 then
-    used = redis.call('INCR', KEYS[i])
+    used = redis.call('INCR', key)
   else
-    used = tonumber(redis.call('GET', KEYS[i]) or '0')
+    used = tonumber(redis.call('GET', key) or '0')
   end
-  local ttl = redis.call('PTTL', KEYS[i])
+  local ttl = redis.call('PTTL', key)
   if refused == 0 and ttl < 0 then
-    ttl = tonumber(ARGV[2 * i]) * 1000
-    redis.call('PEXPIRE', KEYS[i], ttl)
+    ttl = tonumber(ARGV[base + 2 * i]) * 1000
+    redis.call('PEXPIRE', key, ttl)
   end
   out[#out + 1] = used
   out[#out + 1] = ttl
@@ -291,20 +334,30 @@ def _cache():
     return caches[settings.HUB_RATE_LIMIT_CACHE]
 
 
-def _count(keys: list[str], policies: tuple[Policy, ...]) -> tuple[bool, list[int], list[int]]:
-    """Whether refused, the counts after this request and the milliseconds left of each window (one round trip)."""
+def _count(
+    keys: list[str], policies: tuple[Policy, ...], conditions: tuple[Condition, ...] = ()
+) -> tuple[bool, list[int], list[int]] | None:
+    """Whether refused, the counts after this request and the milliseconds left of each window (one round
+    trip); None when ``conditions`` do not hold or cannot be checked with the counters."""
     backend = _cache()
+    if conditions and not (isinstance(backend, RedisCache) and backend is caches["default"]):
+        return None
     if isinstance(backend, RedisCache):
         # make_key: the cache's KEY_PREFIX and version apply, as to every other key of the hub
         arguments = (
-            len(keys),
+            len(conditions) + len(keys),
+            *(backend.make_key(c.key) for c in conditions),
             *(backend.make_key(key) for key in keys),
+            len(conditions),
+            *(v for c in conditions for v in c.arguments()),
             *(v for p in policies for v in (p.quota, p.window)),
         )
         try:
             out = backend._cache.command("EVALSHA", _SCRIPT_SHA, *arguments, write=True)
         except NoScriptError:  # a server that has not seen the script yet (new, restarted, flushed)
             out = backend._cache.command("EVAL", _SCRIPT, *arguments, write=True)
+        if out[0] == -1:
+            return None
         return bool(out[0]), [int(v) for v in out[1::2]], [int(v) for v in out[2::2]]
     return _count_locally(backend, keys, policies)
 

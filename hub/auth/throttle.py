@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.exceptions import Throttled
 
-from hub import sharedcache
+from hub import ratelimit, sharedcache
 from hub.client_address import client_ip
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,12 @@ def keys(request, target: str) -> tuple[str, str]:
     """The cache keys of this caller's failures on ``target`` (a call reads them ahead: hub.sharedcache)."""
     key = f"{KEY_PREFIX}:{target}:{client_ip(request) or 'unknown'}"
     return key, f"{key}:ends"
+
+
+def condition(request, target: str) -> ratelimit.Condition:
+    """What this caller's failure counter on ``target`` must stay below for a call to be let in without
+    reading it first: checked in the rate-limit script that counts the call (hub.ratelimit)."""
+    return ratelimit.Condition(keys(request, target)[0], below=settings.HUB_AUTH_FAILURES_PER_WINDOW)
 
 
 def retry_after(request, target: str) -> int:
