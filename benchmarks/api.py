@@ -13,7 +13,9 @@ rounds each, and every figure is given as min / median / max over the rounds:
   the hub's CPU and latency is seen apart from the hub's own;
 - concurrent clients (1 and 8 client processes in closed loops of GET one): throughput through the
   hub against the same number of clients calling the stand-in directly, measured first, on the
-  seeded stand-in (the write rounds grow it, and its reads slow down as it grows).
+  seeded stand-in (the write rounds grow it, and its reads slow down as it grows); and through a
+  "bare proxy", the same gunicorn command line making only the Odoo call: the ceiling of any hub
+  served this way, so the hub's ratio is read against what its server and the shared cores allow.
 
 The targets are printed beside the figures. SQLite runs in a temporary file; PostgreSQL in
 a throw-away database ``<database>_bench_api`` next to the one DATABASE_URL names (skipped, saying so,
@@ -208,6 +210,24 @@ def floor_app(environ, start_response):
     """gunicorn's own cost: the smallest JSON answer, with no framework behind it."""
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "2")])
     return [b"{}"]
+
+
+_bare_client = None
+
+
+def bare_proxy_app(environ, start_response):
+    """The least any proxy under this gunicorn does for a GET one: the hub's Odoo call for the ref that ends
+    the path, its answer as JSON; no framework, credentials, rate limit nor log row (``BENCH_ODOO_URL``)."""
+    global _bare_client
+    if _bare_client is None:
+        from hub.odoo import OdooClient
+
+        _bare_client = OdooClient(os.environ["BENCH_ODOO_URL"], "odoo18", "admin", "admin", protocol="jsonrpc")
+    ref = environ["PATH_INFO"].rsplit("/", 1)[-1]
+    domain = [*DOMAIN, ("ref", "=", ref)]
+    body = json.dumps(_bare_client.execute_kw("res.partner", "web_search_read", [domain, SPEC], {"limit": 2}))
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body.encode()]
 
 
 def _tree(pid: int) -> list[int]:
@@ -509,26 +529,25 @@ class _Clients:
             process.join(timeout=10)
 
 
-def _concurrent(base: str, token: str, stand_in_url: str) -> dict:
-    """Per client count, (hub calls/s, direct calls/s) of each interleaved round."""
+def _concurrent(base: str, token: str, stand_in_url: str, bare_base: str) -> dict:
+    """Per client count, (hub, direct, bare proxy) calls/s of each interleaved round."""
     results = {}
     for count in CONCURRENT_CLIENTS:
-        hub = _Clients(count, "hub", base, token)
-        direct = _Clients(count, "direct", stand_in_url, token)
+        sides = [
+            _Clients(count, "hub", base, token),
+            _Clients(count, "direct", stand_in_url, token),
+            _Clients(count, "hub", bare_base, token),  # the hub's GET one path; the bare proxy reads its ref
+        ]
         try:
             rounds = []
             for number in range(CONCURRENT_ROUNDS):
-                if number % 2:
-                    d = direct.throughput(CONCURRENT_SECONDS)
-                    h = hub.throughput(CONCURRENT_SECONDS)
-                else:
-                    h = hub.throughput(CONCURRENT_SECONDS)
-                    d = direct.throughput(CONCURRENT_SECONDS)
-                rounds.append((h, d))
+                order = sides if number % 2 == 0 else sides[::-1]
+                measured = {id(side): side.throughput(CONCURRENT_SECONDS) for side in order}
+                rounds.append(tuple(measured[id(side)] for side in sides))
             results[count] = rounds
         finally:
-            hub.close()
-            direct.close()
+            for side in sides:
+                side.close()
     return results
 
 
@@ -590,16 +609,21 @@ def _print(database: str, sequential: dict, concurrent: dict, rpc: dict) -> None
     print(header)
     print("-" * (len(header) + 10))
     for count, rounds in concurrent.items():
-        ratio = [h / d for h, d in rounds]
         rows = [
-            ("hub calls/s", [h for h, _ in rounds], None),
-            ("direct calls/s", [d for _, d in rounds], None),
-            ("hub / direct calls/s", ratio, CONCURRENT_RATIO_TARGET.get(count)),
+            ("hub calls/s", [h for h, _, _ in rounds], None),
+            ("direct calls/s", [d for _, d, _ in rounds], None),
+            ("hub / direct calls/s", [h / d for h, d, _ in rounds], CONCURRENT_RATIO_TARGET.get(count)),
+            ("bare proxy calls/s", [b for _, _, b in rounds], None),
+            ("bare proxy / direct calls/s", [b / d for _, d, b in rounds], None),
         ]
         for number, (figure, values, target) in enumerate(rows):
-            digits = 2 if figure.startswith("hub /") else 0
+            digits = 2 if "/ direct" in figure else 0
             line = f"{count if number == 0 else '':<9}{figure:<35}{_spread(values, digits)}"
             print(f"{line}   {_verdict(statistics.median(values), target, at_least=True)}")
+    print(
+        "(bare proxy: the same gunicorn command line making the hub's Odoo call for a GET one and answering its\n"
+        " JSON, without Django, credentials, rate limits or a log row: the most any hub under it could reach)"
+    )
 
 
 def _bench(database: str, database_url: str) -> None:
@@ -623,7 +647,8 @@ def _bench(database: str, database_url: str) -> None:
             floor_side = (lambda i: floor_client.call("GET", "/", 200), lambda: _cpu_seconds(floor_workers))
             # concurrent clients first: the POST rounds add thousands of partners, and the stand-in's reads
             # slow down with its size, which made the ratio of the two sides look better than the hub is
-            concurrent = _concurrent(base, token, stand_in_url)
+            with _gunicorn({**env, "BENCH_ODOO_URL": stand_in_url}, "benchmarks.api:bare_proxy_app", "/") as (_, bare):
+                concurrent = _concurrent(base, token, stand_in_url, bare)
             sequential = _sequential(hub_ops, _direct_operations(client), lambda: _cpu_seconds(workers), floor_side)
             if _tree(gunicorn.pid) != workers:
                 print("warning: a gunicorn worker restarted during the run; its CPU figures are short")
