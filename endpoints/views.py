@@ -110,8 +110,11 @@ class EndpointView(APIView):
     def let_in_ahead(self, request, slug: str) -> bool:
         """Identify the caller and count the call in one round trip to the shared cache, from the configuration
         this process holds: True when counted (the configuration's version was current, the caller not
-        throttled). False when nothing was: no configuration held, a check of the call refused it (the
-        ordinary path refuses it again, from a configuration known to be current), or a condition failed."""
+        throttled). False when nothing was: the counters cannot check conditions (not in Redis), no configuration
+        held, a check of the call refused it (the ordinary path refuses it again, from a configuration known to be
+        current), or a condition failed."""
+        if not ratelimit.checks_conditions():
+            return False  # nothing to save, and the caller would be identified twice
         held = config.held(slug)
         if held is None:
             return False

@@ -334,13 +334,20 @@ def _cache():
     return caches[settings.HUB_RATE_LIMIT_CACHE]
 
 
+def checks_conditions() -> bool:
+    """Whether :func:`count` can check conditions in the round trip that counts: the counters are in Redis, in
+    the default cache (where the conditions' keys are)."""
+    backend = _cache()
+    return isinstance(backend, RedisCache) and backend is caches["default"]
+
+
 def _count(
     keys: list[str], policies: tuple[Policy, ...], conditions: tuple[Condition, ...] = ()
 ) -> tuple[bool, list[int], list[int]] | None:
     """Whether refused, the counts after this request and the milliseconds left of each window (one round
     trip); None when ``conditions`` do not hold or cannot be checked with the counters."""
     backend = _cache()
-    if conditions and not (isinstance(backend, RedisCache) and backend is caches["default"]):
+    if conditions and not checks_conditions():
         return None
     if isinstance(backend, RedisCache):
         # make_key: the cache's KEY_PREFIX and version apply, as to every other key of the hub

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from endpoints import config
+from endpoints import auth, config
 from endpoints.models import Endpoint
 from hub.models import OdooConnection
 from mappings.models import MappingLine
@@ -155,3 +155,18 @@ def test_a_call_reads_the_shared_cache_once(client, make_endpoint, seeded, issue
     assert len(cache_reads) == 1
     assert config.VERSION_KEY in cache_reads[0]
     assert any(key.startswith("hub:auth-failures:endpoint:customers:") for key in cache_reads[0])
+
+
+def test_without_redis_a_caller_is_identified_once_per_call(
+    client, make_endpoint, seeded, issue_token, local_cache, monkeypatch
+):
+    endpoint = make_endpoint(auth=Endpoint.Auth.BEARER)
+    token = issue_token(endpoint, "shop")
+    assert client.get(f"{URL}/C001", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200  # now held
+    identified = []
+    identify = auth.identify
+    monkeypatch.setattr(auth, "identify", lambda *args: identified.append(args) or identify(*args))
+    assert client.get(f"{URL}/C001", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    # local memory cannot count a call with its conditions: the call goes the ordinary way only, not first
+    # the way ahead, whose count would come to nothing after the token was checked
+    assert len(identified) == 1
