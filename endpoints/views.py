@@ -55,6 +55,7 @@ class EndpointView(APIView):
     route_methods: tuple[str, ...] = ()
     endpoint_config = None
     identity = None  # the caller, when it was identified ahead (let_in_ahead)
+    let_in = False  # counted ahead, its route checked (let_in_ahead)
 
     def route_allowed(self) -> list[str]:
         """Methods this route serves for the resolved endpoint (for 405 and ``Allow``)."""
@@ -66,7 +67,8 @@ class EndpointView(APIView):
     def initial(self, request, *args, **kwargs):
         request.hub_log.route_kind = "rest"
         super().initial(request, *args, **kwargs)  # content negotiation, then perform_authentication below
-        self.check_route(request)
+        if not self.let_in:
+            self.check_route(request)
         endpoint = self.endpoint_config.endpoint
         gateway.admit(
             request,
@@ -138,6 +140,7 @@ class EndpointView(APIView):
             )
         if not counted:
             self.endpoint_config = self.identity = None
+        self.let_in = counted
         return counted
 
     def http_method_not_allowed(self, request, *args, **kwargs):

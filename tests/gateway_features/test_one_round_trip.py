@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from endpoints import config
 from endpoints.models import Endpoint, EndpointToken
+from endpoints.views import EndpointView
 from hub import ratelimit
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,16 @@ def test_a_call_on_a_held_configuration_is_one_redis_command(client, shop, redis
     assert [r.status_code for r in answers] == [200] * 3
     assert redis_commands == ["EVALSHA"] * 3
     assert [left(r) for r in answers] == [left(first) - 1, left(first) - 2, left(first) - 3]  # each one counted
+
+
+def test_a_call_let_in_ahead_has_its_route_checked_once(client, shop, redis_commands, monkeypatch):
+    _, token = shop
+    assert get(client, token).status_code == 200  # now held
+    checked = []
+    check_route = EndpointView.check_route
+    monkeypatch.setattr(EndpointView, "check_route", lambda view, rq: checked.append(rq) or check_route(view, rq))
+    assert get(client, token).status_code == 200
+    assert (redis_commands[-1:], len(checked)) == (["EVALSHA"], 1)
 
 
 def test_a_change_made_elsewhere_is_seen_by_the_next_call(client, shop, redis_commands):
