@@ -615,9 +615,10 @@ def _print(database: str, sequential: dict, concurrent: dict, rpc: dict) -> None
             ("hub / direct calls/s", [h / d for h, d, _ in rounds], CONCURRENT_RATIO_TARGET.get(count)),
             ("bare proxy calls/s", [b for _, _, b in rounds], None),
             ("bare proxy / direct calls/s", [b / d for _, d, b in rounds], None),
+            ("hub / bare proxy calls/s", [h / b for h, _, b in rounds], None),
         ]
         for number, (figure, values, target) in enumerate(rows):
-            digits = 2 if "/ direct" in figure else 0
+            digits = 2 if " / " in figure else 0
             line = f"{count if number == 0 else '':<9}{figure:<35}{_spread(values, digits)}"
             print(f"{line}   {_verdict(statistics.median(values), target, at_least=True)}")
     print(
