@@ -223,9 +223,7 @@ def bare_proxy_app(environ, start_response):
         from hub.odoo import OdooClient
 
         _bare_client = OdooClient(os.environ["BENCH_ODOO_URL"], "odoo18", "admin", "admin", protocol="jsonrpc")
-    ref = environ["PATH_INFO"].rsplit("/", 1)[-1]
-    domain = [*DOMAIN, ("ref", "=", ref)]
-    body = json.dumps(_bare_client.execute_kw("res.partner", "web_search_read", [domain, SPEC], {"limit": 2}))
+    body = json.dumps(_read_one(_bare_client, environ["PATH_INFO"].rsplit("/", 1)[-1]))
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body.encode()]
 
@@ -332,6 +330,11 @@ SPEC = {"ref": {}, "name": {}, "email": {}, "phone": {}, "country_id": {"fields"
 DOMAIN = [("is_company", "=", False)]
 
 
+def _read_one(client, ref: str) -> dict:
+    """The Odoo call the hub makes for a GET one of the partner at ``ref``."""
+    return client.execute_kw("res.partner", "web_search_read", [[*DOMAIN, ("ref", "=", ref)], SPEC], {"limit": 2})
+
+
 def _partner(tag: str, index: int) -> dict:
     return {
         "customer_id": f"{tag}-{index}",
@@ -404,11 +407,6 @@ def _direct_operations(client) -> dict:
     def list_page(i):
         client.execute_kw("res.partner", "web_search_read", [DOMAIN, SPEC], {"limit": 100, "offset": 0})
 
-    def read_one(i):
-        client.execute_kw(
-            "res.partner", "web_search_read", [[*DOMAIN, ("ref", "=", f"seed-{i % 100}")], SPEC], {"limit": 2}
-        )
-
     def create(tag: str, count: int, i: int):
         partners = [_partner(f"{tag}{i}", n) for n in range(count)]
         refs = [partner["customer_id"] for partner in partners]
@@ -426,7 +424,7 @@ def _direct_operations(client) -> dict:
 
     return {
         "GET list (100)": list_page,
-        "GET one": read_one,
+        "GET one": lambda i: _read_one(client, f"seed-{i % 100}"),
         "POST one": lambda i: create("d1x", 1, i),
         "POST 100": lambda i: create("d100x", 100, i),
         "PUT": update,

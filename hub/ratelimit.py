@@ -346,9 +346,9 @@ def _count(
 ) -> tuple[bool, list[int], list[int]] | None:
     """Whether refused, the counts after this request and the milliseconds left of each window (one round
     trip); None when ``conditions`` do not hold or cannot be checked with the counters."""
-    backend = _cache()
     if conditions and not checks_conditions():
         return None
+    backend = _cache()
     if isinstance(backend, RedisCache):
         # make_key: the cache's KEY_PREFIX and version apply, as to every other key of the hub
         arguments = (
