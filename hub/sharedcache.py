@@ -129,6 +129,16 @@ class Kept:
             self._version, self._value, self.loaded_at = current, value, time.monotonic()
         return value
 
+    def held(self):
+        """The value kept here and the shared version it was read under, without asking the shared cache
+        whether that version is still current (the caller has it checked: hub.ratelimit's conditions); None
+        when nothing is kept, or it is too old."""
+        with self._lock:
+            version, value, loaded_at = self._version, self._value, self.loaded_at
+        if type(version) is not int or time.monotonic() - loaded_at >= self.max_age:
+            return None
+        return value, version
+
     def clear(self) -> None:
         """Forget the value here (tests; the version check does it in production)."""
         with self._lock:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from tests.fixtures.cache import cache_reads, redis_commands  # noqa: F401
+from tests.fixtures.cache import cache_reads, local_cache, redis_commands  # noqa: F401
 from tests.fixtures.hub import *  # noqa: F403
 from tests.fixtures.odoo import *  # noqa: F403
 from tests.fixtures.ratelimit import *  # noqa: F403

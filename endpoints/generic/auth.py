@@ -66,9 +66,9 @@ class OdooSessionAuthentication(BaseAuthentication):
         return CHALLENGE
 
 
-def caller_for(request, route: str, model: str) -> Caller:
-    """The authenticated caller of a data route; RpcError 401 (who?), 403 (not allowed), 503 (no connection)."""
-    credential = request.auth  # authenticates now: the call itself was read and checked first
+def caller_for(credential, route: str, model: str) -> Caller:
+    """The caller of a data route by its ``credential`` (an ApiKey, an OdooSession or None); RpcError 401 (who?),
+    403 (not allowed), 503 (no connection)."""
     if isinstance(credential, ApiKey):
         if not credential.allows(route):
             raise RpcError(403, f"This API key may not call /api/{route}.")

@@ -1,6 +1,7 @@
 """Rate limits and idempotency keys on the generic data routes (see endpoints.gateway).
 
-The view calls :func:`admit` once the caller is authenticated; :func:`replayed` answers a
+The view calls :func:`admit` once the caller is authenticated (a call it let in from the settings and API
+keys it holds was counted ahead: :func:`count_ahead`); :func:`replayed` answers a
 repeated call with its stored answer and :func:`complete` completes every answer.
 
 The routes' rate limits are set in the admin (GenericRouteSettings). The row is kept per process
@@ -38,8 +39,26 @@ def route_settings() -> GenericRouteSettings:
         return GenericRouteSettings.objects.current()
 
 
-def admit(request, principal: str | None) -> None:
-    """Count the call against the generic routes' policies and hold its Idempotency-Key.
+def held_settings() -> tuple[GenericRouteSettings, ratelimit.Condition] | None:
+    """The settings this process holds and the condition that they are still current, for the rate-limit
+    script that counts the call to check (hub.ratelimit); None when none are held or they are too old."""
+    held = _SETTINGS.held()
+    if held is None:
+        return None
+    settings, version = held
+    return settings, ratelimit.Condition(config.VERSION_KEY, equals=version)
+
+
+def count_ahead(request, conditions: tuple, settings: GenericRouteSettings, principal: str) -> bool:
+    """Count the call against ``settings``' policies in one round trip with ``conditions``: True when counted
+    (:func:`admit` then goes by that count), False when nothing was (endpoints.gateway.count_ahead)."""
+    return gateway.count_ahead(
+        request, conditions, target=ratelimit.GENERIC, policies=settings.policies(), principal=principal
+    )
+
+
+def admit(request, principal: str | None, settings: GenericRouteSettings) -> None:
+    """Count the call against ``settings``' policies, unless it was counted ahead, and hold its Idempotency-Key.
 
     Refusals (429, 400, 409, 422) are RpcErrors, answered like any failed call; a repeat raises
     idempotency.Replay, which :func:`replayed` answers.
@@ -48,7 +67,7 @@ def admit(request, principal: str | None) -> None:
         gateway.admit(
             request,
             target=ratelimit.GENERIC,
-            policies=route_settings().policies(),
+            policies=settings.policies(),
             principal=principal,
             idempotent=True,  # the data routes are all POST
         )

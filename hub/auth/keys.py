@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from hub import sharedcache
+from hub import ratelimit, sharedcache
 from hub.auth import secrets
 from hub.auth.models import ApiKey
 
@@ -34,6 +34,20 @@ def find(token: str) -> ApiKey | None:
         return ApiKey.find(token)
     found = secrets.match(keys, token)
     return found if found is not None and found.is_usable else None
+
+
+def held(token: str) -> tuple[ApiKey, ratelimit.Condition] | None:
+    """The usable key ``token`` belongs to among the keys this process holds, and the condition that they are
+    still current, for the rate-limit script that counts the call to check (hub.ratelimit); None when no keys
+    are held or none matches (``find`` then decides, from keys known to be current)."""
+    held = _KEYS.held()
+    if held is None:
+        return None
+    keys, version = held
+    found = secrets.match(keys, token)
+    if found is None or not found.is_usable:
+        return None
+    return found, ratelimit.Condition(VERSION_KEY, equals=version)
 
 
 def _bump() -> None:

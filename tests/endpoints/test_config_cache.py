@@ -138,13 +138,6 @@ def test_a_configuration_is_reloaded_once_it_is_old(client, customers, monkeypat
     assert body(client.get(f"{URL}/C001"))["data"]["full_name"] == "Alice Martin"
 
 
-@pytest.fixture
-def local_cache(settings):
-    """The shared cache in local memory, where no script can count a call with its checks: the ordinary way
-    (with Redis a call let in from a held configuration reads nothing first: tests/gateway_features)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
 def test_a_call_reads_the_shared_cache_once(client, make_endpoint, seeded, issue_token, local_cache, cache_reads):
     endpoint = make_endpoint(auth=Endpoint.Auth.BEARER)
     token = issue_token(endpoint, "shop")

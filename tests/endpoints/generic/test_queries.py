@@ -6,7 +6,7 @@ import pytest
 
 from endpoints import config
 from endpoints.generic import gateway
-from hub.auth import keys
+from hub.auth import keys, secrets
 from tests.endpoints.generic.conftest import rpc_result
 
 SEARCH = {"payload": {"search_field": ["name"], "search_domain": "[('ref', '=', 'C-1')]"}}
@@ -51,10 +51,21 @@ def test_session_call_queries(client, odoo_connection, shop, django_assert_num_q
     assert rpc_result(response)["is_success"] is True
 
 
-def test_a_key_call_reads_the_shared_cache_once(rpc, shop, cache_reads):
+def test_a_key_call_reads_the_shared_cache_once(rpc, shop, local_cache, cache_reads):
     rpc("search_data", "res.partner", SEARCH)  # loads the keys
     cache_reads.clear()
     assert rpc_result(rpc("search_data", "res.partner", SEARCH))["is_success"] is True
     # the settings' and the keys' versions and the failed-authentication counter, in one round trip
     assert len(cache_reads) == 1
     assert {config.VERSION_KEY, keys.VERSION_KEY} <= set(cache_reads[0])
+
+
+def test_without_redis_a_key_is_looked_for_once_per_call(rpc, shop, local_cache, monkeypatch):
+    rpc("search_data", "res.partner", SEARCH)  # loads the settings and the keys: both now held
+    matched = []
+    match = secrets.match
+    monkeypatch.setattr(secrets, "match", lambda *args: matched.append(args) or match(*args))
+    assert rpc_result(rpc("search_data", "res.partner", SEARCH))["is_success"] is True
+    # local memory cannot count a call with its conditions: the call goes the ordinary way only, not first
+    # the way ahead, whose count would come to nothing after the key was found
+    assert len(matched) == 1
