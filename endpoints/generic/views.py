@@ -27,7 +27,7 @@ from endpoints.generic.models import GenericRouteSettings, OdooSession
 from endpoints.generic.protocol import BusinessFailure, Outcome, RpcError
 from hub import ratelimit, sharedcache
 from hub.auth import credentials, keys, throttle
-from hub.auth.authentication import authenticated
+from hub.auth.authentication import key_accepted
 from hub.auth.models import ApiKey
 from hub.odoo.exceptions import OdooAuthError, OdooError, OdooUnavailable
 from outbound import callbacks
@@ -141,8 +141,7 @@ class DataView(JsonRpcView):
         conditions = (settings_current, keys_current, throttle.condition(request, throttle.GENERIC))
         if not gateway.count_ahead(request, conditions, settings, caller.principal):
             return None
-        request.user, request.auth = authenticated(request, caller.principal, key)
-        key.touch(request)  # at most once a minute, after the answer
+        request.user, request.auth = key_accepted(request, key)
         return caller, settings
 
     def handle_exception(self, exc):

@@ -52,6 +52,12 @@ def authenticated(request, principal: str, credential) -> tuple[Principal, objec
     return Principal(principal), credential
 
 
+def key_accepted(request, key) -> tuple[Principal, object]:
+    """What an authentication answers for an API key found: the key's use recorded, the log told who called."""
+    key.touch(request)  # at most once a minute, after the answer
+    return authenticated(request, f"key:{key.name}", key)
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     """A hub API key (``Authorization: Bearer`` or ``X-Api-Key``); routes check its allow-lists."""
 
@@ -72,8 +78,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             if token:  # an empty header guesses nothing
                 throttle.record_failure(request, self.throttle_target)
             raise self.refusal(self.unknown_message, self.authenticate_header(request))
-        key.touch(request)  # at most once a minute, after the answer
-        return authenticated(request, f"key:{key.name}", key)
+        return key_accepted(request, key)
 
     def refusal(self, message: str, challenge: str) -> Exception:
         """The 401 to raise (a route family answering in its own protocol raises its own)."""

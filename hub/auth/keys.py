@@ -32,8 +32,7 @@ def find(token: str) -> ApiKey | None:
         # Without the shared version this process cannot know of changes made elsewhere.
         sharedcache.warn("API keys are read from the database on every call", exc)
         return ApiKey.find(token)
-    found = secrets.match(keys, token)
-    return found if found is not None and found.is_usable else None
+    return _usable(keys, token)
 
 
 def held(token: str) -> tuple[ApiKey, ratelimit.Condition] | None:
@@ -44,10 +43,13 @@ def held(token: str) -> tuple[ApiKey, ratelimit.Condition] | None:
     if held is None:
         return None
     keys, version = held
+    found = _usable(keys, token)
+    return None if found is None else (found, ratelimit.Condition(VERSION_KEY, equals=version))
+
+
+def _usable(keys: tuple[ApiKey, ...], token: str) -> ApiKey | None:
     found = secrets.match(keys, token)
-    if found is None or not found.is_usable:
-        return None
-    return found, ratelimit.Condition(VERSION_KEY, equals=version)
+    return found if found is not None and found.is_usable else None
 
 
 def _bump() -> None:
