@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from endpoints.models import Endpoint, EndpointToken
-from hub import sharedcache
+from hub import ratelimit, sharedcache
 from hub.auth import secrets
 from mappings.engine import EndpointMapping
 from mappings.models import MappingLine
@@ -128,15 +128,15 @@ def load(slug: str) -> EndpointConfig | None:
     return config
 
 
-def held(slug: str) -> tuple[EndpointConfig, int] | None:
-    """The configuration this process holds for ``slug`` and the shared version it was built under, without
-    asking the shared cache whether that version is still current (the caller has it checked: hub.ratelimit's
-    conditions); None when none is held, it is too old, or the slug is an unknown one."""
+def held(slug: str) -> tuple[EndpointConfig, ratelimit.Condition] | None:
+    """The configuration this process holds for ``slug`` and the condition that it is still current (its
+    version), for the rate-limit script that counts the call to check (hub.ratelimit), without asking the shared
+    cache first; None when none is held, it is too old, or the slug is an unknown one."""
     with _lock:
         version, cached = _state["version"], _state["configs"].get(slug)
     if cached is None or cached[0] is None or type(version) is not int or time.monotonic() - cached[1] >= MAX_AGE:
         return None
-    return cached[0], version
+    return cached[0], ratelimit.Condition(VERSION_KEY, equals=version)
 
 
 def clear_local() -> None:

@@ -120,9 +120,9 @@ class EndpointView(APIView):
         held = config.held(slug)
         if held is None:
             return False
-        self.endpoint_config, version = held
+        self.endpoint_config, current = held
         endpoint = self.endpoint_config.endpoint
-        conditions = (ratelimit.Condition(config.VERSION_KEY, equals=version),)
+        conditions = (current,)
         try:
             self.check_route(request)
             if endpoint.auth != Endpoint.Auth.NONE:

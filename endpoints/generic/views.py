@@ -130,8 +130,10 @@ class DataView(JsonRpcView):
             return None
         token = credentials.api_key(request)
         held_settings = gateway.held_settings()
-        held_key = keys.held(token) if token else None
-        if held_settings is None or held_key is None:
+        if not token or held_settings is None:
+            return None
+        held_key = keys.held(token)
+        if held_key is None:
             return None
         (settings, settings_current), (key, keys_current) = held_settings, held_key
         try:

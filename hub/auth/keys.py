@@ -52,7 +52,8 @@ def _usable(keys: tuple[ApiKey, ...], token: str) -> ApiKey | None:
     return found if found is not None and found.is_usable else None
 
 
-def _bump() -> None:
+def bump_version() -> None:
+    """Tell every process that the keys changed."""
     sharedcache.bump(VERSION_KEY, "an API key change could not be announced to other processes")
 
 
@@ -65,8 +66,8 @@ def keys_changed(sender, **kwargs) -> None:
     Also connected to the Odoo connection's saves and deletes (hub.apps: this module is imported
     by the log API, which must not import the Odoo client).
     """
-    _bump()
-    transaction.on_commit(_bump)
+    bump_version()
+    transaction.on_commit(bump_version)
 
 
 def clear_local() -> None:
