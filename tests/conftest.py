@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite; each fixture module lives in tests/fixtures/."""
 
+import gc
 import os
 import tempfile
 import threading
@@ -87,6 +88,14 @@ def pytest_runtest_call(item):
 def pytest_collection_modifyitems(config, items):
     """The files of SLOW_FIRST before the others, each in its own order."""
     items.sort(key=lambda item: item.nodeid.split("::")[0] not in SLOW_FIRST)
+
+
+def pytest_collection_finish(session):
+    """What collection loaded lives for the whole run: frozen, it is left out of the cyclic collector's
+    full collections, as hub.wsgi does for the hub. Measured on a third of the suite: the full
+    collections took 9.5 s of a worker's 69 s of CPU (~150 ms each), 3.9 s once frozen."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_configure(config):
