@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy as copy_module
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from fake_odoo import automation, errors
@@ -42,7 +42,7 @@ def api_model_create(method: Callable) -> Callable:
 class Store:
     """Every model's records, their fields, id sequences, and the lock around them."""
 
-    def __init__(self, data: dict[str, dict[int, dict]], fields: dict[str, dict]) -> None:
+    def __init__(self, data: MutableMapping[str, dict[int, dict]], fields: dict[str, dict]) -> None:
         self.data = data
         self.fields = fields
         self.lock = threading.RLock()
