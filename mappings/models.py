@@ -173,15 +173,19 @@ class MappingLine(models.Model):
     def _clean_uniqueness(self, add) -> None:
         if self.endpoint_id is None and self.outbound_id is None:
             return  # a line of an owner being created: the admin formset checks its lines together
-        owner = {"endpoint_id": self.endpoint_id} if self.endpoint_id else {"outbound_id": self.outbound_id}
-        siblings = MappingLine.objects.filter(**owner).exclude(pk=self.pk)
-        if (
-            self.is_identifier
-            and self.parent_id is None
-            and siblings.filter(is_identifier=True, parent__isnull=True).exists()
-        ):
-            add("is_identifier", "This endpoint already has a record identifier line.")
+        # One query for both rules: an endpoint's form saves each of its lines through here.
+        top_identifier = self.is_identifier and self.parent_id is None
+        clashes = Q()
+        if top_identifier:
+            clashes |= Q(is_identifier=True, parent__isnull=True)
         if self.external_key:
-            same_level = siblings.filter(parent_id=self.parent_id) if self.parent_id else siblings.filter(parent=None)
-            if same_level.filter(external_key=self.external_key).exists():
-                add("external_key", "Another line at this level already uses this external key.")
+            clashes |= Q(parent_id=self.parent_id, external_key=self.external_key)
+        if not clashes:
+            return
+        owner = {"endpoint_id": self.endpoint_id} if self.endpoint_id else {"outbound_id": self.outbound_id}
+        siblings = MappingLine.objects.filter(**owner).exclude(pk=self.pk).filter(clashes)
+        rows = list(siblings.values_list("is_identifier", "parent_id", "external_key"))
+        if top_identifier and any(is_identifier and parent is None for is_identifier, parent, _ in rows):
+            add("is_identifier", "This endpoint already has a record identifier line.")
+        if self.external_key and any((parent, key) == (self.parent_id, self.external_key) for _, parent, key in rows):
+            add("external_key", "Another line at this level already uses this external key.")
