@@ -43,8 +43,9 @@ def add_lines(endpoint: Endpoint, lines: list[dict], parent: MappingLine | None 
         children = spec.pop("children", [])
         line = MappingLine(endpoint=endpoint, parent=parent, sequence=sequence * 10, **spec)
         # Fixtures skip Django's constraint validation (one query per constraint, six on a mapping line: most
-        # of a test's set-up): clean() still runs, and the database refuses on save what a constraint forbids.
-        line.full_clean(validate_constraints=False)
+        # of a test's set-up) and its check that the endpoint and parent just saved exist (a query each):
+        # clean() still runs, and the database refuses on save what a constraint or a foreign key forbids.
+        line.full_clean(exclude=["endpoint", "parent"], validate_constraints=False)
         line.save()
         made.append(line)
         add_lines(endpoint, children, line)
