@@ -1,5 +1,6 @@
 """``python -m fake_odoo --port N``: the command make demo and the benchmarks start, run as a real process."""
 
+import contextlib
 import signal
 import socket
 import subprocess
@@ -21,13 +22,29 @@ def free_port() -> int:
 
 
 def start(*arguments: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "fake_odoo", *arguments],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with default_sigint():
+        return subprocess.Popen(
+            [sys.executable, "-m", "fake_odoo", *arguments],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+
+@contextlib.contextmanager
+def default_sigint():
+    """The child starts with Ctrl-C's usual effect. A process that ignores SIGINT passes that on to what
+    it runs (a script's background job ignores it: the suite run that way failed here), while a
+    handler of its own is reset by exec."""
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def version_when_up(port: int, process: subprocess.Popen) -> dict:
