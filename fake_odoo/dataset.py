@@ -352,7 +352,8 @@ class Tables(MutableMapping):
     def __getitem__(self, model: str) -> dict[int, dict]:
         table = self._copied.get(model)
         if table is None:
-            table = self._copied[model] = pickle.loads(_built()[model])
+            # setdefault: two threads copying the same table at once both get the one stored first
+            table = self._copied.setdefault(model, pickle.loads(_built()[model]))
         return table
 
     def __setitem__(self, model: str, table: dict[int, dict]) -> None:
