@@ -98,9 +98,27 @@ def pytest_collection_finish(session):
     gc.freeze()
 
 
+def _flush_by_delete() -> None:
+    """PostgreSQL: the flush after a transactional test deletes the rows instead of truncating every
+    table. TRUNCATE gives each table and index a new file, ~370 ms for a test that left a few rows;
+    Django's foreign keys there are deferred to the commit, so the order of the deletes does not matter."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
 def pytest_configure(config):
     from django.conf import settings
     from django.core import signals
+
+    _flush_by_delete()
 
     signals.request_started.connect(_in_flight.started, weak=False)
     signals.request_finished.connect(_in_flight.finished, weak=False)
