@@ -26,9 +26,10 @@ lint: install
 
 # The suite runs in TEST_WORKERS parallel processes (pytest-xdist; 0 = serially, in this process):
 # one more than the machine's CPUs (at most 8), as a worker spends about a third of its time waiting
-# on the browser, gunicorn and Celery processes its tests start (on 2 CPUs, 3 workers took 1:41-1:54
-# where 2 took 2:05-2:20). A worker that runs out of tests takes some from another (worksteal), so all
-# end together; PYTEST_ARGS adds to pytest's command line, e.g. PYTEST_ARGS="-k throttle tests/hub".
+# on the browser, gunicorn and Celery processes its tests start (on 2 CPUs, back to back: three
+# workers took 1:54 where two took 2:05). A worker that runs out of tests takes some from another
+# (worksteal), so all end together; PYTEST_ARGS adds to pytest's command line, e.g.
+# PYTEST_ARGS="-k throttle tests/hub".
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 1); echo $$(( n < 8 ? n + 1 : 8 )))
 
 # pytest rewrites each test module's asserts when it imports it and keeps the result as bytecode;
