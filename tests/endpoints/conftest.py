@@ -69,16 +69,17 @@ def seeded(odoo_client):
             "res.country", "search_read", [[("code", "in", ["BE", "US"])]], {"fields": ["code"]}
         )
     }
-    ids = {}
-    for partner in SEED:
-        vals = {k: v for k, v in partner.items() if k != "country"}
-        vals["country_id"] = countries[partner["country"]] if partner["country"] else False
-        vals["is_company"] = False
-        ids[partner["ref"]] = odoo_client.execute_kw("res.partner", "create", [vals])
-    ids[COMPANY_REF] = odoo_client.execute_kw(
-        "res.partner", "create", [{"ref": COMPANY_REF, "name": "Kompany", "is_company": True}]
-    )
-    return ids
+    vals_list = [
+        {
+            **{k: v for k, v in partner.items() if k != "country"},
+            "country_id": countries[partner["country"]] if partner["country"] else False,
+            "is_company": False,
+        }
+        for partner in SEED
+    ]
+    vals_list.append({"ref": COMPANY_REF, "name": "Kompany", "is_company": True})
+    created = odoo_client.execute_kw("res.partner", "create", [vals_list])  # one call, ids in order
+    return dict(zip([vals["ref"] for vals in vals_list], created, strict=True))
 
 
 @pytest.fixture
