@@ -226,7 +226,6 @@ TOO_LARGE = "Result too large (more than 10000 characters or items)."
 
 
 def timed_failure(source, value=None, payload=PAYLOAD) -> str:
-
     started = time.monotonic()
     with pytest.raises(ExpressionError) as caught:
         run(source, value, payload)
@@ -325,7 +324,6 @@ expressions = st.recursive(leaves, combine, max_leaves=6)
 @hypothesis_settings(max_examples=300, deadline=None)
 @given(expressions, st.sampled_from(["abc", ["x" * 50] * 50, [[1, 2]] * 100]))
 def test_no_expression_runs_past_its_limits(source, value):
-
     started = time.monotonic()
     try:
         result = run(source, value)
