@@ -1,4 +1,4 @@
-"""Data and helpers shared by the REST endpoint tests."""
+"""Data and helpers shared by the endpoint tests (REST, and generic/ for what a call costs)."""
 
 import base64
 import sys
