@@ -1,11 +1,12 @@
 """What a REST call costs grows no faster than its records times its mapping lines (counted as
-tests/endpoints/support.py's ``lines_run`` says)."""
+tests/endpoints/growth.py's ``lines_run`` says)."""
 
 import itertools
 
 import pytest
 
-from tests.endpoints.support import DOMAIN, FIELDS, LINES, RECORDS, assert_linear, body, lines_run, make_partners, steps
+from tests.endpoints.growth import FIELDS, LINES, RECORDS, assert_linear, lines_run, make_partners, steps
+from tests.endpoints.support import DOMAIN, body
 
 pytestmark = pytest.mark.django_db
 
@@ -70,13 +71,13 @@ def test_a_page_costs_in_proportion_to_its_mapping_lines(client, partners, growt
     assert_linear(first, second)
 
 
-def test_a_batch_create_costs_in_proportion_to_its_records(client, fake_odoo, growth_endpoint):
+def test_a_batch_create_costs_in_proportion_to_its_records(client, growth_endpoint):
     url = growth_endpoint(4)
     first, second = steps(lambda size: creating(client, url, size, 4), (10, 20, 40))
     assert_linear(first, second)
 
 
-def test_a_batch_create_costs_in_proportion_to_its_mapping_lines(client, fake_odoo, growth_endpoint):
+def test_a_batch_create_costs_in_proportion_to_its_mapping_lines(client, growth_endpoint):
     urls = {lines: growth_endpoint(lines) for lines in LINES}
     first, second = steps(lambda lines: creating(client, urls[lines], 20, lines), LINES)
     assert_linear(first, second)

@@ -1,5 +1,5 @@
 """What a generic search costs grows no faster than its records times its fields (counted as
-tests/endpoints/support.py's ``lines_run`` says).
+tests/endpoints/growth.py's ``lines_run`` says).
 
 Plain fields run no Python line per record: Odoo's answer goes back as it came, through the JSON codec
 (C). Expanded relational fields are shaped record by record, so the records are counted with those."""
@@ -7,7 +7,8 @@ Plain fields run no Python line per record: Odoo's answer goes back as it came, 
 import pytest
 
 from tests.endpoints.generic.conftest import rpc_result
-from tests.endpoints.support import DOMAIN, FIELDS, LINES, RECORDS, assert_linear, lines_run, make_partners, steps
+from tests.endpoints.growth import FIELDS, LINES, RECORDS, assert_linear, lines_run, make_partners, steps
+from tests.endpoints.support import DOMAIN
 
 pytestmark = pytest.mark.django_db
 
