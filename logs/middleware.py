@@ -11,13 +11,14 @@ import logging
 import re
 import sys
 import uuid
+import weakref
 from http import HTTPStatus
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
-from hub import callstats, jsonrpc
+from hub import callstats, cycles, jsonrpc
 from hub.envelope import error_response, request_id_of
 from logs import recording
 from logs.writer import writer
@@ -79,16 +80,20 @@ def after_response(request, response, stats) -> None:
     WSGI servers call ``close()`` after the last byte went out (Django's test client does too);
     Django runs the response's ``_resource_closers`` there, the hook its own file responses use.
     ``response.hub_close`` does the same work at once and waits for it, for a caller that never
-    closes and reads the row next (the replay).
+    closes and reads the row next (the replay). Closing also breaks the call's reference cycles
+    (hub.cycles), and ``close`` holds the response weakly, as the response holds ``close``.
     """
     finished = False
+    answer = weakref.ref(response)
 
     def close() -> None:
         nonlocal finished
         if finished:
             return
         finished = True
-        writer.submit(request, response, stats)
+        closed = answer()
+        cycles.release(closed)
+        writer.submit(request, closed, stats)
 
     def close_and_wait() -> None:
         close()

@@ -1,0 +1,24 @@
+"""A generic data route's objects are freed by reference counting once its answer is closed, not left to
+the cyclic garbage collector (hub.cycles)."""
+
+import pytest
+
+from tests.endpoints.cycles import left_for_the_collector, serve
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_search_leaves_nothing_for_the_collector(api_key, shop):
+    body = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 1,
+        "params": {"model": "res.partner", "vals": {"fields": ["name"]}},
+    }
+
+    def search():
+        status, content = serve("POST", "/api/search_data", body, {"Authorization": f"Bearer {api_key}"})
+        assert status == 200, content
+        assert b"Customer A" in content
+
+    assert left_for_the_collector(search) == []
