@@ -55,6 +55,9 @@ MAX_CALLS_PER_CLIENT = 20_000  # a bound on each closed loop, whatever the speed
 CPU_TARGET_MS = {"GET one": 1.0, "GET list (100)": 2.5, "POST one": 1.5}
 ADDED_P50_TARGET_MS = {"GET one": 1.0}
 CONCURRENT_RATIO_TARGET = {8: 0.6}
+# Many records against one: what each record beyond the first adds to a call's hub CPU (a call may grow with its
+# records times its lines, no faster: tests/endpoints/test_growth.py checks that exactly; this prints the cost).
+PER_RECORD = {"GET list (100)": ("GET one", 100), "POST 100": ("POST one", 100)}
 
 ENDPOINT = {
     "name": "Benchmark partners",
@@ -585,6 +588,11 @@ def _print(database: str, sequential: dict, concurrent: dict, rpc: dict) -> None
             ("direct client CPU ms/call", [d["cpu"] for d in direct], None),
             ("hub / direct calls/s", [r["hub"]["rps"] / r["direct"]["rps"] for r in rounds], None),
         ]
+        if label in PER_RECORD:
+            one, records = PER_RECORD[label]
+            pairs = zip(hub, (r["hub"] for r in sequential[one]), strict=True)
+            per_record = [(h["cpu"] - o["cpu"]) * 1000 / (records - 1) for h, o in pairs]
+            rows.append(("hub CPU µs per more record", per_record, None))
         if "floor" in rounds[0]:
             rows += [
                 ("gunicorn alone: p50 ms", [r["floor"]["p50"] for r in rounds], None),
@@ -593,7 +601,8 @@ def _print(database: str, sequential: dict, concurrent: dict, rpc: dict) -> None
             ]
         for number, (figure, values, target) in enumerate(rows):
             name = {0: label, 1: f"{calls} calls/round"}.get(number, "")
-            print(f"{name:<16}{figure:<28}{_spread(values)}   {_verdict(statistics.median(values), target)}")
+            digits = 1 if "µs" in figure else 2
+            print(f"{name:<16}{figure:<28}{_spread(values, digits)}   {_verdict(statistics.median(values), target)}")
         rpc_count, view_ms, rpc_ms = rpc.get(RPC_LABELS[label], (0, 0, 0))
         means = f"{rpc_count:>8.1f}{view_ms:>8.1f}{rpc_ms:>8.1f}"
         print(f"{'':<16}{'RPC/call, log ms, RPC ms':<28}{means}   (means from the log)")
