@@ -18,7 +18,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOpera
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
-from hub import callstats, cycles, jsonrpc
+from hub import callstats, garbage, jsonrpc
 from hub.envelope import error_response, request_id_of
 from logs import recording
 from logs.writer import writer
@@ -81,7 +81,7 @@ def after_response(request, response, stats) -> None:
     Django runs the response's ``_resource_closers`` there, the hook its own file responses use.
     ``response.hub_close`` does the same work at once and waits for it, for a caller that never
     closes and reads the row next (the replay). Closing also breaks the call's reference cycles
-    (hub.cycles), and ``close`` holds the response weakly, as the response holds ``close``.
+    (hub.garbage), and ``close`` holds the response weakly, as the response holds ``close``.
     """
     finished = False
     answer = weakref.ref(response)
@@ -92,7 +92,7 @@ def after_response(request, response, stats) -> None:
             return
         finished = True
         closed = answer()
-        cycles.release(closed)
+        garbage.release(closed)
         writer.submit(request, closed, stats)
 
     def close_and_wait() -> None:

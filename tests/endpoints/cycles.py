@@ -1,4 +1,4 @@
-"""Whether a call's objects are freed by reference counting, as hub.cycles makes them: the helpers shared by
+"""Whether a call's objects are freed by reference counting, as hub.garbage makes them: the helpers shared by
 test_cycles.py here and in generic/."""
 
 import functools

@@ -1,5 +1,5 @@
 """A REST call's objects (request, view, answer, log row) are freed by reference counting once its answer
-is closed, not left to the cyclic garbage collector (hub.cycles)."""
+is closed, not left to the cyclic garbage collector (hub.garbage)."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """A generic data route's objects are freed by reference counting once its answer is closed, not left to
-the cyclic garbage collector (hub.cycles)."""
+the cyclic garbage collector (hub.garbage)."""
 
 import pytest
 
