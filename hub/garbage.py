@@ -2,8 +2,8 @@
 
 A call's objects are freed by reference counting once its answer has gone (``release``), so the
 collector has little to find; what the process loaded lives as long as it does (``settle``).
-Measured under gunicorn, the collector's CPU per GET one went from ~87 µs to ~40 with ``release``,
-and to ~10 with ``settle``'s threshold.
+Measured under gunicorn from the first call on, the collector's CPU per GET one went from ~70 µs
+to ~23 with ``release``, and to ~1 with ``settle``'s threshold (a few collections in 6,000 calls).
 """
 
 import gc
