@@ -1,7 +1,8 @@
 """What a server process leaves to Python's cyclic garbage collector, kept small.
 
-A call's objects are freed by reference counting once its answer has gone (``release``), so the
-collector has little to find; what the process loaded lives as long as it does (``settle``).
+A call's objects are freed by reference counting once its answer has gone (``release``, and
+``drop_tracebacks`` for a failed call's), so the collector has little to find; what the process
+loaded lives as long as it does (``settle``).
 Measured under gunicorn from the first call on, the collector's CPU per GET one went from ~70 µs
 to ~23 with ``release``, and to ~1 with ``settle``'s threshold (a few collections in 6,000 calls).
 """
@@ -41,3 +42,16 @@ def release(response) -> None:
         request.parser_context = None
     if view is not None:
         view.__dict__.clear()
+
+
+def drop_tracebacks(exception: BaseException | None) -> None:
+    """Forget the tracebacks of ``exception`` and of the exceptions it was raised from or during, once they are
+    logged: their frames hold the call's request and view, which hold the exception (a cycle per failed call)."""
+    pending, seen = [exception], set()
+    while pending:
+        exception = pending.pop()
+        if exception is None or id(exception) in seen:
+            continue
+        seen.add(id(exception))
+        exception.__traceback__ = None
+        pending += [exception.__cause__, exception.__context__]

@@ -93,6 +93,7 @@ def after_response(request, response, stats) -> None:
         finished = True
         closed = answer()
         garbage.release(closed)
+        garbage.drop_tracebacks(request.hub_log.exception)  # the row keeps its class and message only
         writer.submit(request, closed, stats)
 
     def close_and_wait() -> None:

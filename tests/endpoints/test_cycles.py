@@ -35,3 +35,21 @@ def test_a_create_leaves_nothing_for_the_collector(private_customers):
         assert status == 201, content
 
     assert left_for_the_collector(create) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "token", "status"),
+    [
+        ("/bj_api_sync/v1/customers/NOPE", "issued", 404),  # no record: the envelope from an ApiError
+        ("/bj_api_sync/v1/customers/C001", "wrong", 401),  # refused before the view runs its method
+        ("/bj_api_sync/v1/nothing/C001", "issued", 404),  # no endpoint at the slug
+    ],
+)
+def test_an_error_answer_leaves_nothing_for_the_collector(private_customers, path, token, status):
+    secret = private_customers if token == "issued" else "hubt_wrong"
+
+    def refused():
+        answered, content = serve("GET", path, headers={"Authorization": f"Bearer {secret}"})
+        assert answered == status, content
+
+    assert left_for_the_collector(refused) == []
