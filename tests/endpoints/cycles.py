@@ -54,7 +54,7 @@ def left_for_the_collector(call) -> list[str]:
     gc.disable()
     gc.set_debug(gc.DEBUG_SAVEALL)
     django_request = logging.getLogger("django.request")
-    django_request.disabled = True
+    was_disabled, django_request.disabled = django_request.disabled, True
     try:
         call()
         gc.collect()
@@ -66,7 +66,7 @@ def left_for_the_collector(call) -> list[str]:
             }
         )
     finally:
-        django_request.disabled = False
+        django_request.disabled = was_disabled
         gc.set_debug(0)
         gc.garbage.clear()
         gc.enable()
