@@ -132,7 +132,7 @@ class EndpointMapping:
         self.specification: dict = specification(self.lines)
         self.identifier_specification: dict = specification([self.identifier]) if self.identifier else {}
         # what to_external does per record, worked out once: a list of 100 records runs it 100 times
-        self._looked_up = _looked_up_fields(self.lines)
+        self._shaping = _shaping(self.lines)
         self._outbound = _outbound_plan(self.lines)
         self._keep = _kept_lookups(self.lines)
 
@@ -171,7 +171,7 @@ class EndpointMapping:
 
     def to_external(self, record: Mapping) -> dict:
         """An Odoo record read with ``specification`` (or with ``read()``) -> the external JSON object."""
-        return self._external(self._outbound, shaped(record, self.lines, self._looked_up))
+        return self._external(self._outbound, _shaped(record, self._shaping))
 
     def _external(self, plan: tuple, record: Mapping) -> dict:
         result = {}
@@ -543,23 +543,39 @@ def shaped(record: dict, lines, looked_up: frozenset | None = None) -> dict:
     """A ``web_read`` record with plain many2one values as ``read()`` gives them, nested records too.
 
     A field that a lookup line also reads keeps its dict (plain lines read a dict as well).
-    ``looked_up`` is :func:`_looked_up_fields` of ``lines``, when the caller keeps it. The record
+    ``looked_up`` is :func:`_looked_up_fields` of ``lines``, when the caller has it. The record
     itself is returned when nothing in it changes.
     """
+    return _shaped(record, _shaping(lines, looked_up))
+
+
+def _shaping(lines, looked_up: frozenset | None = None) -> tuple:
+    """What :func:`shaped` looks at, per line that can change a record: its field, whether a dict there becomes
+    a pair, and the plan of its nested records (a one2many line with children) or None."""
     if looked_up is None:
         looked_up = _looked_up_fields(lines)
-    result = record
+    plan = []
     for line in lines:
-        value = record.get(line.odoo_field)
-        if isinstance(value, dict) and line.odoo_field not in looked_up:
+        nested = _shaping(line.children) if line.value_type == ValueType.ONE2MANY and line.children else None
+        pairs = line.odoo_field not in looked_up
+        if pairs or nested is not None:
+            plan.append((line.odoo_field, pairs, nested))
+    return tuple(plan)
+
+
+def _shaped(record: dict, plan: tuple) -> dict:
+    result = record
+    for odoo_field, pairs, nested in plan:
+        value = record.get(odoo_field)
+        if pairs and isinstance(value, dict):
             value = [value.get("id"), value.get("display_name", "")]
-        elif line.value_type == ValueType.ONE2MANY and line.children and isinstance(value, list):
-            value = [shaped(item, line.children) if isinstance(item, dict) else item for item in value]
+        elif nested is not None and isinstance(value, list):
+            value = [_shaped(item, nested) if isinstance(item, dict) else item for item in value]
         else:
             continue
         if result is record:
             result = dict(record)
-        result[line.odoo_field] = value
+        result[odoo_field] = value
     return result
 
 
